@@ -1,0 +1,211 @@
+"""``innerchild``: the command line, and the composition root for every entry point.
+
+Every command turns a configuration or start-up problem into one clear line on standard
+error and exit status 2; a person chatting never sees a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .config import SettingsError, load_settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="Inner Child Companion.")
+dialogues_app = typer.Typer(no_args_is_help=True, help="Work with dialogue scripts.")
+db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
+safety_app = typer.Typer(no_args_is_help=True, help="Try the safety detector.")
+keys_app = typer.Typer(no_args_is_help=True, help="Encryption keys.")
+app.add_typer(dialogues_app, name="dialogues")
+app.add_typer(db_app, name="db")
+app.add_typer(safety_app, name="safety")
+app.add_typer(keys_app, name="keys")
+
+
+def fail(message: str) -> None:
+    typer.echo(f"innerchild: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def settings_or_exit(**overrides: object):  # noqa: ANN201
+    try:
+        return load_settings(**{k: v for k, v in overrides.items() if v is not None})
+    except SettingsError as exc:
+        fail(str(exc))
+
+
+def runtime_or_exit(settings, **kwargs):  # noqa: ANN001, ANN201
+    from .app import StartupError, build
+    from .storage import DatabaseError, KeyError_
+
+    try:
+        return build(settings, **kwargs)
+    except (StartupError, DatabaseError, KeyError_) as exc:
+        fail(str(exc))
+
+
+def setup_logging(level: str) -> None:
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def chat(
+    user: Annotated[str, typer.Option(help="Who is chatting; the same name continues where they left off.")] = "me",
+    db: Annotated[Optional[str], typer.Option(help="Database URL (default: the embedded SQLite file).")] = None,
+) -> None:
+    """Talk to the companion in this terminal."""
+    settings = settings_or_exit(database_url=db)
+    setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
+    runtime = runtime_or_exit(settings)
+    from .console import ConsoleChat
+
+    interactive = sys.stdin.isatty()
+    console = ConsoleChat(runtime.companion, user, sys.stdout, interactive=interactive)
+    try:
+        console.run(_prompted_lines() if interactive else sys.stdin)
+    except KeyboardInterrupt:
+        typer.echo("\nTake care. Your place is kept.")
+    finally:
+        runtime.database.dispose()
+
+
+def _prompted_lines():  # noqa: ANN202
+    while True:
+        try:
+            yield input("> ")
+        except EOFError:
+            return
+
+
+@app.command()
+def run() -> None:
+    """Run the Telegram bot (polling by default, a webhook when INNERCHILD_WEBHOOK_URL is set)."""
+    settings = settings_or_exit()
+    if not settings.telegram_token:
+        fail("INNERCHILD_TELEGRAM_TOKEN is not set: create a bot with @BotFather and set its token")
+    setup_logging(settings.log_level)
+    runtime = runtime_or_exit(settings)
+    from .telegram import run_bot
+
+    run_bot(runtime)
+
+
+@dialogues_app.command("check")
+def dialogues_check(folder: Annotated[Optional[Path], typer.Argument(help="Folder of scripts (default: the configured one).")] = None) -> None:
+    """Validate every script and template; print each problem as path:line: message."""
+    from .app import check_dialogues
+
+    if folder is None:
+        folder = settings_or_exit().dialogues_dir
+    library, problems = check_dialogues(folder)
+    for problem in problems:
+        typer.echo(str(problem))
+    if problems:
+        typer.echo(f"{len(problems)} problem(s) in {folder}", err=True)
+        raise typer.Exit(1)
+    steps = sum(len(c.script.steps) for c in library.scripts.values())
+    typer.echo(f"ok: {len(library.scripts)} dialogues, {steps} steps in {folder}")
+
+
+@dialogues_app.command("graph")
+def dialogues_graph(dialogue: str) -> None:
+    """Print a dialogue's steps as a Mermaid state diagram."""
+    from .app import check_dialogues
+    from .engine.graph import mermaid
+
+    library, _ = check_dialogues(settings_or_exit().dialogues_dir)
+    compiled = library.get(dialogue)
+    if compiled is None:
+        fail(f"no dialogue '{dialogue}'")
+    typer.echo(mermaid(compiled.script))
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: Annotated[Optional[str], typer.Option(help="Database URL.")] = None) -> None:
+    """Apply the database migrations."""
+    from .storage import Database, DatabaseError
+
+    settings = settings_or_exit(database_url=db)
+    try:
+        database = Database(settings.resolved_database_url)
+        database.upgrade()
+    except DatabaseError as exc:
+        fail(str(exc))
+    typer.echo("database is up to date")
+
+
+@safety_app.command("scan")
+def safety_scan() -> None:
+    """Read JSON Lines ({"text": ...}) on stdin; write each back with level and categories."""
+    from safety.scan import scan
+
+    scan(sys.stdin, sys.stdout)
+
+
+@app.command()
+def export(
+    user: Annotated[str, typer.Option(help="The console user name to export.")],
+    out: Annotated[Path, typer.Option(help="Folder to write the files into.")] = Path("innerchild-export"),
+    db: Annotated[Optional[str], typer.Option(help="Database URL.")] = None,
+) -> None:
+    """Write everything stored about a person: their journal document and a JSON file."""
+    from .privacy import export_documents
+    from .storage.types import utcnow
+
+    runtime = runtime_or_exit(settings_or_exit(database_url=db))
+    external = user if ":" in user else f"console:{user}"
+    with runtime.database.transaction() as repo:
+        person = repo.find_person(external)
+        if person is None:
+            fail(f"no one called '{user}' is stored")
+        documents = export_documents(repo, person, runtime.library, utcnow())
+    out.mkdir(parents=True, exist_ok=True)
+    for document in documents:
+        (out / document.filename).write_bytes(document.content)
+        typer.echo(str(out / document.filename))
+
+
+@app.command()
+def stats(db: Annotated[Optional[str], typer.Option(help="Database URL.")] = None) -> None:
+    """Counts for operators: people, dialogues, check-ins, safety referrals. Never content."""
+    import json
+
+    from .privacy import operator_stats
+    from .storage.types import utcnow
+
+    runtime = runtime_or_exit(settings_or_exit(database_url=db))
+    with runtime.database.transaction() as repo:
+        typer.echo(json.dumps(operator_stats(repo, utcnow()), indent=2, sort_keys=True))
+
+
+@keys_app.command("new")
+def keys_new() -> None:
+    """Print a new encryption key (for INNERCHILD_ENCRYPTION_KEY)."""
+    from .storage import new_key
+
+    typer.echo(new_key())
+
+
+@keys_app.command("rotate")
+def keys_rotate(db: Annotated[Optional[str], typer.Option(help="Database URL.")] = None) -> None:
+    """Re-encrypt everything under the first key of INNERCHILD_ENCRYPTION_KEY."""
+    from .storage.rotate import rotate_all
+
+    runtime = runtime_or_exit(settings_or_exit(database_url=db))
+    count = rotate_all(runtime.database)
+    typer.echo(f"re-encrypted {count} value(s) under the first key")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

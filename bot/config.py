@@ -1,0 +1,98 @@
+"""Settings from the environment (prefix ``INNERCHILD_``) and an optional ``.env`` file.
+
+One place reads configuration, so every command reports a missing or invalid setting the
+same way: one clear line, never a traceback (see ``cli.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_DIALOGUES = PROJECT_ROOT / "dialogues"
+
+
+def default_data_dir() -> Path:
+    """Where the embedded database and the key file live when nothing else is set."""
+    return Path(platformdirs.user_data_dir("innerchild", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set. Each field is documented in the README."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="INNERCHILD_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str = ""
+    dialogues_dir: Path = SHIPPED_DIALOGUES
+    default_country: str = ""
+    encryption_key: str = ""  # comma-separated Fernet keys; the first encrypts, all decrypt
+    log_level: str = "INFO"
+
+    # Telegram
+    telegram_token: str = ""
+    telegram_base_url: str = ""
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str = ""
+    message_pause: float = 0.8  # seconds between bubbles to one chat, with "typing..."
+    admin_ids: str = ""  # comma-separated Telegram user ids allowed operator commands
+
+    # Check-ins
+    checkin_grace_minutes: int = 60
+    checkin_sweep_seconds: int = 30
+    checkins_per_second: float = 25.0
+
+    # Retention: delete people inactive this many days (0 = keep until they delete)
+    retention_days: int = 0
+    retention_notice_days: int = 7
+
+    @field_validator("default_country")
+    @classmethod
+    def _country_code(cls, value: str) -> str:
+        value = value.strip().upper()
+        if value and (len(value) != 2 or not value.isalpha()):
+            raise ValueError("must be a two-letter country code such as GB or US")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The configured database, or the embedded SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'innerchild.db'}"
+
+    @property
+    def admin_id_set(self) -> frozenset[str]:
+        return frozenset(part.strip() for part in self.admin_ids.split(",") if part.strip())
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message is one line an operator can act on."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning pydantic's report into one readable line."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "INNERCHILD_" + "_".join(str(p) for p in first["loc"]).upper()
+        raise SettingsError(f"{name}: {first['msg']}") from None

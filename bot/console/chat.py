@@ -1,0 +1,77 @@
+"""A conversation with the companion in a terminal, or from a file of lines.
+
+Interactive in a terminal (a prompt, a short pause between bubbles). When standard input
+is not a terminal, each line is one message, echoed as ``> line`` so the output reads as a
+transcript: a line holding only a number presses that button, a line starting with ``/``
+is a command, and the end of input ends the chat. The golden transcripts are exactly this.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+from ..companion import Companion
+from ..domain import Button, Event, EventKind, Reply
+from ..engine.templates import html_to_plain
+
+BUBBLE_PAUSE = 0.6
+
+
+def parse_line(line: str, buttons: tuple[Button, ...], user: str) -> Event | None:
+    text = line.strip()
+    if not text:
+        return None
+    if text.isdigit() and 1 <= int(text) <= len(buttons):
+        return Event(user, EventKind.BUTTON, data=buttons[int(text) - 1].data)
+    if text.startswith("/") and len(text) > 1 and not text[1].isspace():
+        command, _, args = text.partition(" ")
+        return Event(user, EventKind.COMMAND, text=command, args=args)
+    return Event(user, EventKind.TEXT, text=line.rstrip("\r\n"))
+
+
+class ConsoleChat:
+    def __init__(self, companion: Companion, user: str, out: TextIO, *, interactive: bool, export_dir: Path | None = None):
+        self.companion = companion
+        self.user = f"console:{user}"
+        self.out = out
+        self.interactive = interactive
+        self.buttons: tuple[Button, ...] = ()
+        self.export_dir = export_dir or Path.cwd() / "innerchild-export"
+
+    def run(self, lines: Iterable[str]) -> None:
+        self.deliver(self.companion.handle(Event(self.user, EventKind.OPEN)).replies)
+        for line in lines:
+            if not self.interactive:
+                self.out.write(f"> {line.rstrip()}\n")
+            event = parse_line(line, self.buttons, self.user)
+            if event is None:
+                continue
+            result = self.companion.handle(event)
+            self.deliver(result.replies)
+            if result.deactivate:
+                self.buttons = ()
+
+    def deliver(self, replies: list[Reply]) -> None:
+        shown_buttons: tuple[Button, ...] = ()
+        for index, reply in enumerate(replies):
+            if self.interactive and index:
+                self.out.flush()
+                time.sleep(BUBBLE_PAUSE)
+            if reply.text:
+                self.out.write(html_to_plain(reply.text).rstrip() + "\n")
+            if reply.document is not None:
+                self.export_dir.mkdir(parents=True, exist_ok=True)
+                path = self.export_dir / reply.document.filename
+                path.write_bytes(reply.document.content)
+                self.out.write(f"(saved {reply.document.filename} to {self.export_dir})\n")
+            for number, button in enumerate(reply.buttons, start=1):
+                self.out.write(f"  [{number}] {button.label}\n")
+            if reply.buttons:
+                shown_buttons = reply.buttons
+            self.out.write("\n")
+        if replies:
+            self.buttons = shown_buttons
+        self.out.flush()

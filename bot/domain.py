@@ -1,0 +1,76 @@
+"""Plain values every layer shares: what a person sent, and what the companion says back.
+
+Standard library only, so adapters, the service and the engine can all speak it without
+importing each other. Replies are transport-neutral: text is a small subset of HTML (the
+subset Telegram understands); the console turns it into plain text.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class EventKind(str, enum.Enum):
+    """What kind of thing arrived from an adapter."""
+
+    TEXT = "text"  # free text the person typed
+    BUTTON = "button"  # a button press; ``data`` holds the button's callback data
+    COMMAND = "command"  # "/menu", "/pause" ...; ``text`` holds the command, ``args`` the rest
+    UNSUPPORTED = "unsupported"  # sticker, photo, voice, file, location, edited message ...
+    OPEN = "open"  # an adapter opened a conversation (console start): show where we are
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing a person did, as an adapter saw it."""
+
+    user: str  # adapter-neutral person id, e.g. "tg:1234" or "console:sam"
+    kind: EventKind
+    text: str = ""
+    data: str = ""
+    args: str = ""
+    update_key: str | None = None  # unique per delivery source; a repeat is a no-op
+    what: str = ""  # for UNSUPPORTED: "sticker", "photo", "voice", "edited" ...
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice shown under a message. ``data`` fits Telegram's 64-byte callback data."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file to hand to the person (their export)."""
+
+    filename: str
+    content: bytes
+    mime: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One bubble from the companion. ``buttons`` are rows of one button each, in order."""
+
+    text: str = ""
+    buttons: tuple[Button, ...] = ()
+    document: Document | None = None
+    expects_text: bool = False  # the current step waits for free text
+
+
+@dataclass
+class TurnResult:
+    """What one turn produced for the adapter to deliver, after the turn committed."""
+
+    replies: list[Reply] = field(default_factory=list)
+    duplicate: bool = False  # the update was seen before: nothing changed, nothing to send
+    deactivate: bool = False  # adapters may stop talking to this person (e.g. after /delete)
+
+
+# Callback data namespaces. Kept here so adapters and the service agree on them.
+DIALOGUE_BUTTON = "d"  # d:<step>:<index>  a button of the current dialogue step
+MENU_BUTTON = "m"  # m:<dialogue id>     start a dialogue from the menu
+COMMAND_BUTTON = "c"  # c:<command>         the same as typing /<command>

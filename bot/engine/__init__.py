@@ -1,0 +1,14 @@
+"""The dialogue engine: scripts operators write, compiled onto ``transitions`` machines.
+
+``load_library`` reads and checks a folder of scripts; each ``CompiledScript`` plays one
+turn for one person's ``SessionState`` and returns transport-neutral replies and effects.
+"""
+
+from .library import DialogueLibrary, Vocabulary, load_library
+from .machine import FINISHED, RunAction, SaveAnswer, SessionState, SetProfile, StepResult
+from .script import PHASES, Problem, Script
+
+__all__ = [
+    "FINISHED", "PHASES", "DialogueLibrary", "Problem", "RunAction", "SaveAnswer", "Script",
+    "SessionState", "SetProfile", "StepResult", "Vocabulary", "load_library",
+]

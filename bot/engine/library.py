@@ -1,0 +1,146 @@
+"""All dialogue scripts of a folder, loaded, compiled and checked together.
+
+Loading and checking are one pass: a script that does not validate is never played, and
+the same problems the ``dialogues check`` command prints stop the bot at start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import TemplateError, TemplateSyntaxError
+
+from .machine import CompiledScript
+from .script import Bubble, Problem, Script, load_script
+from .templates import CompanionEnvironment, attribute_uses, make_environment
+from .texts import Texts, load_texts
+from .validate import check_scripts
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the running companion offers scripts: ``do:`` actions and ``ask: profile.*`` fields."""
+
+    actions: frozenset[str] = frozenset()
+    profile_fields: frozenset[str] = frozenset({"name", "child_name", "country", "timezone"})
+    texts: frozenset[str] = frozenset()  # keys the companion needs from texts.yaml
+
+
+class DialogueLibrary:
+    """The compiled scripts, by id."""
+
+    def __init__(self, folder: Path, scripts: dict[str, CompiledScript], texts: Texts | None = None):
+        self.folder = folder
+        self.scripts = scripts
+        self.texts = texts or Texts({})
+
+    def get(self, dialogue_id: str) -> CompiledScript | None:
+        return self.scripts.get(dialogue_id)
+
+    def __contains__(self, dialogue_id: str) -> bool:
+        return dialogue_id in self.scripts
+
+    def listed(self) -> list[Script]:
+        """Scripts shown in /menu, in program order."""
+        found = [c.script for c in self.scripts.values() if c.script.menu]
+        return sorted(found, key=lambda s: (s.order, s.id))
+
+
+def script_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.yaml") if p.is_file() and p.name not in NOT_SCRIPTS)
+
+
+NOT_SCRIPTS = frozenset({"texts.yaml"})
+
+
+def load_library(folder: Path, vocabulary: Vocabulary = Vocabulary()) -> tuple[DialogueLibrary, list[Problem]]:
+    """Load every ``*.yaml`` in ``folder``; return the library and every problem found."""
+    folder = Path(folder)
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return DialogueLibrary(folder, {}), [Problem(folder, 0, "the dialogues folder does not exist")]
+    templates_dir = folder / "templates"
+    env = make_environment(templates_dir if templates_dir.is_dir() else None)
+    scripts: dict[str, Script] = {}
+    for path in script_files(folder):
+        script, found = load_script(path)
+        problems.extend(found)
+        if script and script.id:
+            if script.id in scripts:
+                problems.append(Problem(path, 1, f"id '{script.id}' is used by {scripts[script.id].path} too"))
+            else:
+                scripts[script.id] = script
+    if not scripts:
+        problems.append(Problem(folder, 0, "no dialogue scripts (*.yaml) found"))
+    compiled_templates, template_problems = _compile_templates(env, scripts.values())
+    problems.extend(template_problems)
+    problems.extend(check_scripts(env, scripts, compiled_templates, vocabulary))
+    texts, text_problems = load_texts(folder / "texts.yaml", env, vocabulary.texts)
+    problems.extend(text_problems)
+    compiled: dict[str, CompiledScript] = {}
+    broken = {p.path for p in problems}
+    for script in scripts.values():
+        if script.path in broken:
+            continue
+        conditions = {src: env.compile_expression(src) for src in _conditions(script)}
+        bubbles = {id(b): compiled_templates[id(b)] for b in _bubbles(script)}
+        compiled[script.id] = CompiledScript(script, bubbles, conditions)
+        compiled[script.id].journal_reads = _journal_reads(env, script)
+    return DialogueLibrary(folder, compiled, texts), _sorted(problems)
+
+
+def _journal_reads(env: CompanionEnvironment, script: Script) -> frozenset[str]:
+    """Journal keys the script's templates reflect back, so a turn loads only those."""
+    keys: set[str] = set()
+    for bubble in _bubbles(script):
+        keys |= attribute_uses(env, template_source(env, bubble), "journal")
+    return frozenset(keys)
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    unique = {(str(p.path), p.line, p.message): p for p in problems}
+    return [unique[k] for k in sorted(unique)]
+
+
+def _bubbles(script: Script) -> Iterable[Bubble]:
+    for step in script.steps.values():
+        yield from step.say
+
+
+def _conditions(script: Script) -> set[str]:
+    found: set[str] = set()
+    for step in script.steps.values():
+        found.update(r.condition for r in step.then if r.condition)
+        found.update(b.condition for b in step.buttons if b.condition)
+    return found
+
+
+def template_source(env: CompanionEnvironment, bubble: Bubble) -> str:
+    if bubble.file is None:
+        return bubble.source or ""
+    source, _, _ = env.loader.get_source(env, bubble.file)  # type: ignore[union-attr]
+    return source
+
+
+def _compile_templates(env: CompanionEnvironment, scripts: Iterable[Script]):
+    compiled = {}
+    problems: list[Problem] = []
+    for script in scripts:
+        for bubble in _bubbles(script):
+            try:
+                source = template_source(env, bubble)
+                compiled[id(bubble)] = env.from_string(source)
+            except TemplateSyntaxError as exc:
+                where = script.path if bubble.file is None else script.path.parent / "templates" / bubble.file
+                if bubble.file is not None:
+                    line = exc.lineno or 1
+                else:  # a block (say: |) starts on the line after its key
+                    line = bubble.line + (exc.lineno or 1) - (0 if "\n" in (bubble.source or "") else 1)
+                problems.append(Problem(where, line, f"template syntax: {exc.message}"))
+            except TemplateError as exc:
+                problems.append(Problem(script.path, bubble.line, f"template '{bubble.file}' not found in templates/" if bubble.file else str(exc)))
+            except AttributeError:
+                problems.append(Problem(script.path, bubble.line, f"template '{bubble.file}' needs a templates/ folder"))
+    return compiled, problems

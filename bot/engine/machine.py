@@ -1,0 +1,275 @@
+"""Playing a script: one ``transitions`` machine per script, shared by every person.
+
+Each turn the companion hands us a small ``Conversation`` restored from the database; we
+attach it to the script's machine (``Machine(model=None)`` + ``add_model``), fire one event,
+let pass-through steps run on, and detach it again. Nothing per person stays in memory.
+
+Events are named by what the person did: ``b<index>`` for a button, ``answered`` for free
+text, ``advance`` for a step that only speaks and moves on. Callbacks are declared here,
+from the script, never as ``on_enter_<step>`` methods on the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from jinja2 import Template
+from transitions import Machine, MachineError
+
+from ..domain import DIALOGUE_BUTTON, Button, Reply
+from .script import PROFILE_PREFIX, ButtonSpec, Script, StepSpec, Target
+from .templates import tidy
+
+FINISHED = "__end__"
+MAX_PASS_THROUGH = 40
+PAUSE_LABEL = "Pause for now"
+PAUSE_INDEX = "p"
+
+
+@dataclass
+class SessionState:
+    """Where one person is in one dialogue: what the database keeps between turns."""
+
+    dialogue: str
+    state: str
+    step: int = 0
+    vars: dict = field(default_factory=dict)
+    answers: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SaveAnswer:
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SetProfile:
+    field: str
+    value: object
+
+
+@dataclass(frozen=True)
+class RunAction:
+    name: str
+
+
+@dataclass
+class StepResult:
+    session: SessionState
+    replies: list[Reply]
+    effects: list[object]
+    finished: bool = False
+    start: str | None = None  # another dialogue to start next
+    pause: bool = False
+
+
+class Conversation:
+    """The model transitions drives for one turn."""
+
+    def __init__(self, session: SessionState, context: Mapping[str, object]):
+        self.session = session
+        self.state = session.state
+        self.context = context
+        self.outbox: list[str] = []
+        self.effects: list[object] = []
+        self.start: str | None = None
+        self.pause = False
+
+
+Parser = Callable[[str], object]
+
+
+class CompiledScript:
+    """A script with its templates compiled and its machine built."""
+
+    def __init__(self, script: Script, bubbles: Mapping[int, Template], conditions: Mapping[str, Callable]):
+        self.script = script
+        self._bubbles = bubbles  # id(Bubble) -> compiled template
+        self._conditions = conditions  # expression source -> compiled expression
+        self.journal_reads: frozenset[str] = frozenset()
+        self.machine = self._build()
+
+    # -- building ---------------------------------------------------------------------
+    def _build(self) -> Machine:
+        script = self.script
+        states = [{"name": name, "on_enter": [self._arrive]} for name in script.steps]
+        states.append({"name": FINISHED, "final": True})
+        machine = Machine(
+            model=None,
+            states=states,
+            initial=script.start,
+            send_event=True,
+            auto_transitions=False,
+            ignore_invalid_triggers=False,
+        )
+        for step in script.steps.values():
+            for index, button in enumerate(step.buttons):
+                self._add(machine, f"b{index}", step.name, button.target, before=self._pressed(button))
+            if step.waits and self._auto_pause(step):
+                machine.add_transition(f"b{PAUSE_INDEX}", step.name, None, before=self._pause)
+            trigger = "answered" if step.ask else "advance"
+            for route in step.then:
+                self._add(machine, trigger, step.name, route)
+        return machine
+
+    def _add(self, machine: Machine, trigger: str, source: str, target: Target, before=None) -> None:
+        befores = [before] if before else []
+        if target.start:
+            befores.append(self._jump(target.start))
+        if target.pause:
+            befores.append(self._pause)
+        dest = target.go if target.go else (None if target.pause else FINISHED)
+        conditions = [self._condition(target.condition)] if target.condition else []
+        machine.add_transition(trigger, source, dest, before=befores, conditions=conditions)
+
+    def _condition(self, source: str) -> Callable:
+        expression = self._conditions[source]
+
+        def check(event) -> bool:  # noqa: ANN001
+            return bool(expression(**self.context_for(event.model)))
+
+        return check
+
+    def _pressed(self, button: ButtonSpec) -> Callable:
+        def pressed(event) -> None:  # noqa: ANN001
+            model: Conversation = event.model
+            for key, value in button.sets:
+                model.session.vars[key] = value
+            model.effects.extend(RunAction(name) for name in button.actions)
+
+        return pressed
+
+    @staticmethod
+    def _jump(dialogue: str) -> Callable:
+        def jump(event) -> None:  # noqa: ANN001
+            event.model.start = dialogue
+
+        return jump
+
+    @staticmethod
+    def _pause(event) -> None:  # noqa: ANN001
+        event.model.pause = True
+
+    def _arrive(self, event) -> None:  # noqa: ANN001
+        self.arrive(event.model, self.script.steps[event.model.state])
+
+    def arrive(self, model: Conversation, step: StepSpec) -> None:
+        model.outbox.extend(self.render_say(step, model))
+        model.effects.extend(RunAction(name) for name in step.actions)
+
+    @staticmethod
+    def _auto_pause(step: StepSpec) -> bool:
+        leaves = any(b.target.end or b.target.pause or b.target.start for b in step.buttons)
+        return step.pause_button and not leaves
+
+    # -- rendering --------------------------------------------------------------------
+    def context_for(self, model: Conversation) -> dict:
+        values = dict(model.context)
+        values["answers"] = _Answers({k: "" for k in self.script.journal_keys} | model.session.answers)
+        values["vars"] = dict(self.script.variables) | model.session.vars
+        values["title"] = self.script.title
+        return values
+
+    def render_say(self, step: StepSpec, model: Conversation) -> list[str]:
+        context = self.context_for(model)
+        texts = (tidy(self._bubbles[id(b)].render(context)) for b in step.say)
+        return [t for t in texts if t]
+
+    def buttons_for(self, step: StepSpec, model: Conversation) -> tuple[Button, ...]:
+        context = self.context_for(model)
+        shown = []
+        for index, button in enumerate(step.buttons):
+            if button.condition and not self._conditions[button.condition](**context):
+                continue
+            shown.append(Button(button.label, f"{DIALOGUE_BUTTON}:{model.session.step}:{index}"))
+        if step.waits and self._auto_pause(step):
+            shown.append(Button(PAUSE_LABEL, f"{DIALOGUE_BUTTON}:{model.session.step}:{PAUSE_INDEX}"))
+        return tuple(shown)
+
+    # -- playing ----------------------------------------------------------------------
+    def begin(self, context: Mapping[str, object]) -> StepResult:
+        session = SessionState(dialogue=self.script.id, state=self.script.start)
+        model = Conversation(session, context)
+        self.arrive(model, self.script.steps[self.script.start])
+        return self._run(model, None)
+
+    def press(self, session: SessionState, index: str, context: Mapping[str, object]) -> StepResult | None:
+        """A button of the current step; None when that button no longer applies."""
+        model = Conversation(session, context)
+        return self._run(model, f"b{index}")
+
+    def answer(self, session: SessionState, text: str, context: Mapping[str, object], parsers: Mapping[str, Parser]) -> StepResult | None:
+        """Free text for the current step; None when the step does not ask for any."""
+        step = self.script.steps[session.state]
+        if not step.ask:
+            return None
+        model = Conversation(session, context)
+        if step.ask.startswith(PROFILE_PREFIX):
+            name = step.ask[len(PROFILE_PREFIX):]
+            value = parsers[name](text)  # ValueError carries a kind message for the person
+            model.effects.append(SetProfile(name, value))
+            model.context = dict(context) | {_PROFILE_CONTEXT.get(name, name): value}
+        elif step.keep:
+            session.answers[step.ask] = text
+            model.effects.append(SaveAnswer(step.ask, text))
+        return self._run(model, "answered")
+
+    def view(self, session: SessionState, context: Mapping[str, object]) -> list[Reply]:
+        """The current step again, as it was shown (for a stale button or a return)."""
+        model = Conversation(session, context)
+        step = self.script.steps[session.state]
+        return self._replies(self.render_say(step, model), step, model)
+
+    def _run(self, model: Conversation, trigger: str | None) -> StepResult | None:
+        machine = self.machine
+        machine.add_model(model, initial=model.state)
+        try:
+            if trigger is not None:
+                try:
+                    if not model.trigger(trigger):
+                        return None
+                except (MachineError, AttributeError):
+                    return None
+            for _ in range(MAX_PASS_THROUGH):
+                if model.state == FINISHED or not self.script.steps[model.state].passes_through:
+                    break
+                if not model.trigger("advance"):
+                    break
+        finally:
+            machine.remove_model(model)
+        session = model.session
+        session.state = model.state
+        finished = model.state == FINISHED
+        if trigger is not None and not model.pause:
+            session.step += 1
+        replies: list[Reply]
+        if finished:
+            replies = [Reply(text) for text in model.outbox]
+        else:
+            step = self.script.steps[model.state]
+            replies = self._replies(model.outbox, step, model)
+        return StepResult(session, replies, model.effects, finished, model.start, model.pause)
+
+    def _replies(self, texts: list[str], step: StepSpec, model: Conversation) -> list[Reply]:
+        replies = [Reply(text) for text in texts]
+        buttons = self.buttons_for(step, model)
+        if buttons or step.ask:
+            if replies:
+                last = replies[-1]
+                replies[-1] = Reply(last.text, buttons, expects_text=bool(step.ask))
+            else:
+                replies.append(Reply("", buttons, expects_text=bool(step.ask)))
+        return replies
+
+
+class _Answers(dict):
+    """Answers by key; a key never answered reads as empty text rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+# Profile fields as templates know them.
+_PROFILE_CONTEXT = {"name": "name", "child_name": "child_name", "country": "country", "timezone": "timezone"}

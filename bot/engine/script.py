@@ -1,0 +1,399 @@
+"""The dialogue script model, and turning a YAML file into it.
+
+A script is what an operator writes: steps that say something, offer buttons or ask for
+free text, and say where to go next. Parsing is forgiving in what it collects (it reports
+every problem it can find at once, each with its line) and strict in what it accepts, so a
+writer fixes a file in one pass instead of one error at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .yamlnodes import LineDict, LineList, YamlError, load_with_lines
+
+PHASES = ("arrive", "safety", "contact", "reparenting", "integration", "always", "support")
+END = "end"  # a reserved target: the dialogue ends
+PROFILE_PREFIX = "profile."
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in an operator file, reported as ``path:line: message``."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Bubble:
+    """One message bubble: inline Jinja source, or the name of a ``templates/*.j2`` file."""
+
+    source: str | None
+    file: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a choice leads: a step of this script, the end, or another dialogue."""
+
+    go: str | None = None
+    start: str | None = None
+    end: bool = False
+    pause: bool = False
+    condition: str | None = None  # a Jinja expression; the route applies when it is true
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ButtonSpec:
+    label: str
+    target: Target
+    sets: tuple[tuple[str, object], ...] = ()
+    actions: tuple[str, ...] = ()
+    condition: str | None = None  # shown only when true
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    name: str
+    line: int
+    say: tuple[Bubble, ...] = ()
+    buttons: tuple[ButtonSpec, ...] = ()
+    ask: str | None = None  # a journal key, or "profile.<field>"
+    then: tuple[Target, ...] = ()  # after an answer, or straight on when nothing is asked
+    end: bool = False
+    actions: tuple[str, ...] = ()  # run on arriving at the step
+    checkin: bool = False  # (heavy scripts) the opening check on how the person is
+    present: bool = False  # (heavy scripts) a closing return to the present
+    pause_button: bool = True
+    keep: bool = True  # False: the answer is listened to but kept nowhere
+    actions_line: int = 0
+
+    @property
+    def waits(self) -> bool:
+        """Whether the step stops and waits for the person."""
+        return bool(self.buttons or self.ask)
+
+    @property
+    def passes_through(self) -> bool:
+        """A step that only speaks and moves on."""
+        return not self.waits and not self.end
+
+
+@dataclass
+class Script:
+    id: str
+    path: Path
+    title: str
+    description: str
+    phase: str
+    minutes: int
+    heavy: bool
+    start: str
+    steps: dict[str, StepSpec]
+    variables: dict[str, object] = field(default_factory=dict)
+    order: int = 100
+    menu: bool = True  # listed in /menu
+    line: int = 1
+    consent_version: int = 0  # onboarding: raise it when the consent text changes
+
+    @property
+    def journal_keys(self) -> tuple[str, ...]:
+        return tuple(
+            s.ask for s in self.steps.values() if s.ask and s.keep and not s.ask.startswith(PROFILE_PREFIX)
+        )
+
+
+_SCRIPT_KEYS = {
+    "id", "title", "description", "phase", "minutes", "heavy", "start", "steps", "vars",
+    "order", "menu", "consent_version",
+}
+_STEP_KEYS = {"say", "buttons", "ask", "then", "end", "do", "checkin", "present", "pause_button", "keep"}
+_BUTTON_KEYS = {"label", "go", "start", "end", "pause", "set", "do", "if"}
+_ROUTE_KEYS = {"go", "start", "end", "pause", "if"}
+
+
+class _Reader:
+    """Collects problems while reading one file's data into the model."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def text(self, data: LineDict, key: str, *, required: bool = True, default: str = "") -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem(data.line, f"'{key}' is missing")
+            return default
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            self.problem(data.line_of(key), f"'{key}' must be text")
+            return default
+        return str(value).strip()
+
+    def flag(self, data: LineDict, key: str, default: bool = False) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.problem(data.line_of(key), f"'{key}' must be true or false")
+            return default
+        return value
+
+    def unknown(self, data: LineDict, allowed: set[str], what: str) -> None:
+        for key in data:
+            if key not in allowed:
+                known = ", ".join(sorted(allowed))
+                self.problem(data.line_of(key), f"unknown {what} key '{key}' (known: {known})")
+
+    def names(self, data: LineDict, key: str) -> tuple[str, ...]:
+        value = data.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        self.problem(data.line_of(key), f"'{key}' must be a name or a list of names")
+        return ()
+
+
+def load_script(path: Path) -> tuple[Script | None, list[Problem]]:
+    """Read one script file. Returns the script (None if unusable) and every problem found."""
+    reader = _Reader(path)
+    try:
+        data, yaml_problems = load_with_lines(path.read_text(encoding="utf-8"))
+    except YamlError as exc:
+        return None, [Problem(path, exc.problem.line, exc.problem.message)]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(path, 1, f"cannot read the file: {exc}")]
+    for p in yaml_problems:
+        reader.problem(p.line, p.message)
+    if not isinstance(data, LineDict):
+        reader.problem(1, "a script must be a mapping with id, title, steps ...")
+        return None, reader.problems
+
+    reader.unknown(data, _SCRIPT_KEYS, "script")
+    script_id = reader.text(data, "id")
+    if script_id and script_id != path.stem:
+        reader.problem(data.line_of("id"), f"id '{script_id}' must match the file name '{path.stem}'")
+    if script_id and not _is_name(script_id):
+        reader.problem(data.line_of("id"), "an id uses lower-case letters, digits and _ only")
+    phase = reader.text(data, "phase")
+    if phase and phase not in PHASES:
+        reader.problem(data.line_of("phase"), f"phase '{phase}' is not one of {', '.join(PHASES)}")
+    minutes = data.get("minutes", 0)
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 0:
+        reader.problem(data.line_of("minutes"), "'minutes' must be a whole number")
+        minutes = 0
+    order = data.get("order", 100)
+    if not isinstance(order, int) or isinstance(order, bool):
+        reader.problem(data.line_of("order"), "'order' must be a whole number")
+        order = 100
+    variables = data.get("vars") or {}
+    if not isinstance(variables, dict):
+        reader.problem(data.line_of("vars"), "'vars' must map names to starting values")
+        variables = {}
+    steps_data = data.get("steps")
+    steps: dict[str, StepSpec] = {}
+    if not isinstance(steps_data, LineDict) or not steps_data:
+        reader.problem(data.line_of("steps"), "'steps' must list at least one step")
+    else:
+        for name, step_data in steps_data.items():
+            step = _read_step(reader, str(name), step_data, steps_data.line_of(name))
+            if step:
+                steps[step.name] = step
+    start = reader.text(data, "start")
+    if start and steps and start not in steps:
+        reader.problem(data.line_of("start"), f"start step '{start}' does not exist")
+    script = Script(
+        id=script_id,
+        path=path,
+        title=reader.text(data, "title"),
+        description=reader.text(data, "description"),
+        phase=phase,
+        minutes=minutes,
+        heavy=reader.flag(data, "heavy"),
+        start=start,
+        steps=steps,
+        variables=dict(variables),
+        order=order,
+        menu=reader.flag(data, "menu", True),
+        line=data.line,
+        consent_version=data.get("consent_version", 0) if isinstance(data.get("consent_version", 0), int) else 0,
+    )
+    return script, reader.problems
+
+
+def _is_name(text: str) -> bool:
+    return bool(text) and text.replace("_", "a").isalnum() and text.lower() == text
+
+
+def _read_step(reader: _Reader, name: str, data: object, line: int) -> StepSpec | None:
+    if not _is_name(name):
+        reader.problem(line, f"step name '{name}' uses lower-case letters, digits and _ only")
+    if not isinstance(data, LineDict):
+        reader.problem(line, f"step '{name}' must be a mapping (say, buttons, ask, then ...)")
+        return None
+    reader.unknown(data, _STEP_KEYS, "step")
+    say = _read_say(reader, data)
+    buttons: list[ButtonSpec] = []
+    raw_buttons = data.get("buttons")
+    if raw_buttons is not None:
+        if not isinstance(raw_buttons, LineList):
+            reader.problem(data.line_of("buttons"), "'buttons' must be a list")
+        else:
+            for index, item in enumerate(raw_buttons):
+                button = _read_button(reader, item, raw_buttons.line_of(index))
+                if button:
+                    buttons.append(button)
+    ask = data.get("ask")
+    if ask is not None and (not isinstance(ask, str) or not ask.strip()):
+        reader.problem(data.line_of("ask"), "'ask' names where the answer is kept, e.g. ask: letter")
+        ask = None
+    then = _read_then(reader, data)
+    step = StepSpec(
+        name=name,
+        line=line,
+        say=say,
+        buttons=tuple(buttons),
+        ask=ask.strip() if ask else None,
+        then=then,
+        end=reader.flag(data, "end"),
+        actions=reader.names(data, "do"),
+        checkin=reader.flag(data, "checkin"),
+        present=reader.flag(data, "present"),
+        pause_button=reader.flag(data, "pause_button", True),
+        keep=reader.flag(data, "keep", True),
+        actions_line=data.line_of("do"),
+    )
+    if step.ask and not step.then:
+        reader.problem(line, f"step '{name}' asks for an answer but has no 'then' to go on to")
+    if step.end and (step.then or step.ask):
+        reader.problem(line, f"step '{name}' ends the dialogue, so it cannot also ask or go on")
+    if step.buttons and step.then and not step.ask:
+        reader.problem(line, f"step '{name}' has buttons and 'then': the buttons already say where to go")
+    return step
+
+
+def _read_say(reader: _Reader, data: LineDict) -> tuple[Bubble, ...]:
+    raw = data.get("say")
+    if raw is None:
+        return ()
+    items = raw if isinstance(raw, LineList) else [raw]
+    bubbles = []
+    for index, item in enumerate(items):
+        line = raw.line_of(index) if isinstance(raw, LineList) else data.line_of("say")
+        if isinstance(item, str):
+            bubbles.append(Bubble(item.strip(), None, line))
+        elif isinstance(item, LineDict) and set(item) == {"file"} and isinstance(item["file"], str):
+            bubbles.append(Bubble(None, item["file"], line))
+        elif isinstance(item, LineDict):
+            reader.problem(line, "this 'say' text has a colon followed by a space, so YAML reads it as a mapping: start it with | on its own line, or put it in quotes")
+        else:
+            reader.problem(line, "each 'say' item is text, or {file: name.j2}")
+    return tuple(bubbles)
+
+
+def _read_target(reader: _Reader, data: LineDict, line: int, what: str) -> Target:
+    go = data.get("go")
+    start = data.get("start")
+    end = data.get("end", False)
+    pause = data.get("pause", False)
+    condition = data.get("if")
+    chosen = [k for k, v in (("go", go), ("start", start), ("end", end), ("pause", pause)) if v]
+    if len(chosen) != 1:
+        reader.problem(line, f"a {what} needs exactly one of go, start, end or pause")
+    for key, value in (("go", go), ("start", start)):
+        if value is not None and not isinstance(value, str):
+            reader.problem(data.line_of(key), f"'{key}' must name a step or dialogue")
+    if condition is not None and not isinstance(condition, str):
+        reader.problem(data.line_of("if"), "'if' must be a condition such as: vars.mood == 'low'")
+        condition = None
+    if isinstance(go, str) and go == END:
+        go, end = None, True
+    return Target(
+        go=go if isinstance(go, str) else None,
+        start=start if isinstance(start, str) else None,
+        end=end is True,
+        pause=pause is True,
+        condition=condition,
+        line=line,
+    )
+
+
+def _read_button(reader: _Reader, item: object, line: int) -> ButtonSpec | None:
+    # Short form:  - "Let's begin": breathe
+    if isinstance(item, LineDict) and len(item) == 1 and "label" not in item:
+        (label, target), = item.items()
+        if isinstance(label, bool) or label is None:
+            reader.problem(line, "put quotes around a label such as \"Yes\" or \"No\" (YAML reads it as true/false)")
+            return None
+        if isinstance(target, str):
+            return ButtonSpec(str(label), _read_target(reader, _mapping(go=target, line=line), line, "button"), line=line)
+    if not isinstance(item, LineDict):
+        reader.problem(line, "a button is  - Label: step  or a mapping with label and go/start/end")
+        return None
+    reader.unknown(item, _BUTTON_KEYS, "button")
+    label = reader.text(item, "label")
+    sets = item.get("set") or {}
+    if not isinstance(sets, dict):
+        reader.problem(item.line_of("set"), "'set' maps names to values, e.g. set: {mood: low}")
+        sets = {}
+    condition = item.get("if")
+    target = _read_target(reader, _without(item, "if"), line, "button")
+    return ButtonSpec(
+        label=label,
+        target=target,
+        sets=tuple(sets.items()),
+        actions=reader.names(item, "do"),
+        condition=condition if isinstance(condition, str) else None,
+        line=line,
+    )
+
+
+def _read_then(reader: _Reader, data: LineDict) -> tuple[Target, ...]:
+    raw = data.get("then")
+    if raw is None:
+        return ()
+    line = data.line_of("then")
+    if isinstance(raw, str):
+        return (_read_target(reader, _mapping(go=raw, line=line), line, "'then'"),)
+    if isinstance(raw, LineList):
+        routes = []
+        for index, item in enumerate(raw):
+            item_line = raw.line_of(index)
+            if not isinstance(item, LineDict):
+                reader.problem(item_line, "each 'then' route is a mapping: {if: ..., go: step}")
+                continue
+            reader.unknown(item, _ROUTE_KEYS, "route")
+            routes.append(_read_target(reader, item, item_line, "route"))
+        if routes and routes[-1].condition is not None:
+            reader.problem(line, "the last 'then' route needs no 'if', so there is always a way on")
+        return tuple(routes)
+    reader.problem(line, "'then' is a step name or a list of routes")
+    return ()
+
+
+def _mapping(line: int, **values: object) -> LineDict:
+    result = LineDict(values)
+    result.line = line
+    result.key_lines = {k: line for k in values}
+    return result
+
+
+def _without(data: LineDict, key: str) -> LineDict:
+    result = LineDict({k: v for k, v in data.items() if k != key})
+    result.line = data.line
+    result.key_lines = data.key_lines
+    result["if"] = None
+    return result

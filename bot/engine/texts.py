@@ -1,0 +1,69 @@
+"""The companion's own sentences (menus, re-prompts, notes) as operator-editable templates.
+
+They live in ``dialogues/texts.yaml`` beside the scripts, so a writer can change every word
+a person reads without touching Python, and they are checked like the scripts are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from jinja2 import Template, TemplateSyntaxError
+
+from .script import Problem
+from .templates import BASE_NAMES, CompanionEnvironment, tidy, undeclared_names
+from .yamlnodes import LineDict, YamlError, load_with_lines
+
+# Extra names each text may use, beyond the names every template has.
+TEXT_NAMES: Mapping[str, frozenset[str]] = {
+    "menu": frozenset({"phases", "suggestion", "done_count", "total"}),
+    "menu_phase": frozenset({"phase", "scripts"}),
+    "journal_page": frozenset({"entries", "page", "pages"}),
+    "resume_offer": frozenset({"paused_title"}),
+    "resumed": frozenset({"paused_title"}),
+    "paused": frozenset({"paused_title"}),
+    "mydata": frozenset({"counts", "retention_days"}),
+    "stats": frozenset({"stats"}),
+}
+
+
+class Texts:
+    def __init__(self, templates: dict[str, Template]):
+        self._templates = templates
+
+    def render(self, key: str, context: Mapping[str, object]) -> str:
+        return tidy(self._templates[key].render(context))
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._templates
+
+
+def load_texts(path: Path, env: CompanionEnvironment, required: frozenset[str]) -> tuple[Texts, list[Problem]]:
+    problems: list[Problem] = []
+    try:
+        data, found = load_with_lines(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Texts({}), [Problem(path, 0, "texts.yaml is missing")]
+    except YamlError as exc:
+        return Texts({}), [Problem(path, exc.problem.line, exc.problem.message)]
+    problems.extend(Problem(path, p.line, p.message) for p in found)
+    if not isinstance(data, LineDict):
+        return Texts({}), problems + [Problem(path, 1, "texts.yaml maps names to texts")]
+    templates: dict[str, Template] = {}
+    for key, source in data.items():
+        line = data.line_of(key)
+        if not isinstance(source, str):
+            problems.append(Problem(path, line, f"'{key}' must be text"))
+            continue
+        try:
+            templates[key] = env.from_string(source.strip())
+        except TemplateSyntaxError as exc:
+            problems.append(Problem(path, line + (exc.lineno or 1), f"template syntax: {exc.message}"))
+            continue
+        allowed = BASE_NAMES | TEXT_NAMES.get(str(key), frozenset())
+        for name in sorted(undeclared_names(env, source) - allowed):
+            problems.append(Problem(path, line, f"unknown name '{name}' in '{key}'"))
+    for key in sorted(required - set(data)):
+        problems.append(Problem(path, data.line, f"text '{key}' is missing"))
+    return Texts(templates), problems

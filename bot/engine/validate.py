@@ -1,0 +1,270 @@
+"""Checks on scripts that an operator would otherwise find only by playing every path.
+
+Structural checks (unknown steps and dialogues, unreachable steps, dead ends, loops that
+never wait), template checks (unknown names, rendering with a sample person, Telegram's
+limits) and content checks from the writing guide (short bubbles, at most three in a row,
+short button labels, heavy scripts that open with a check-in and close in the present).
+Every problem names the file and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from jinja2 import Template, TemplateError, TemplateSyntaxError
+
+from .script import PROFILE_PREFIX, Problem, Script, StepSpec, Target
+from .templates import BASE_NAMES, CompanionEnvironment, attribute_uses, undeclared_names, visible_length
+
+if TYPE_CHECKING:
+    from .library import Vocabulary
+
+TELEGRAM_MESSAGE_LIMIT = 4096
+CALLBACK_DATA_LIMIT = 64
+BUBBLE_LIMIT = 350  # the writing guide: about 350 characters at most
+BUBBLES_IN_A_ROW = 3
+LABEL_LIMIT = 30  # Telegram shows about 20 characters of a button well; 30 is the hard stop
+
+SHORT_ANSWER = "a few words"  # for the writing guide's limits: the writer's words count
+LONG_ANSWER = "I remember the garden. " * 20  # for Telegram's hard limit: answers can be long
+
+
+class _Sample(dict):
+    """Every key reads as the same made-up answer."""
+
+    def __init__(self, answer: str = SHORT_ANSWER):
+        super().__init__()
+        self.answer = answer
+
+    def __missing__(self, key: str) -> str:
+        return self.answer
+
+
+def sample_context() -> dict:
+    """A made-up person with every optional value filled in, for rendering every template."""
+    return {
+        "name": "Alex",
+        "child_name": "Little Alex",
+        "country": "GB",
+        "country_name": "United Kingdom",
+        "timezone": "Europe/London",
+        "journal": _Sample(),
+        "part_of_day": "evening",
+        "visits": 3,
+        "support": {
+            "known": True,
+            "country_name": "United Kingdom",
+            "emergency": "999",
+            "lines": [
+                {"name": "Samaritans", "phone": "116 123", "sms": "", "url": "https://www.samaritans.org", "hours": "24/7"},
+                {"name": "Shout", "phone": "", "sms": "Text SHOUT to 85258", "url": "", "hours": "24/7"},
+            ],
+            "more": 1,
+            "all_lines": [
+                {"name": "Samaritans", "phone": "116 123", "sms": "", "url": "https://www.samaritans.org", "hours": "24/7"},
+                {"name": "Shout", "phone": "", "sms": "Text SHOUT to 85258", "url": "", "hours": "24/7"},
+                {"name": "CALM", "phone": "0800 58 58 58", "sms": "", "url": "https://www.thecalmzone.net", "hours": "5pm to midnight"},
+            ],
+            "directory": "https://findahelpline.com",
+            "last_checked": "2026-11-22",
+        },
+    }
+
+
+def check_scripts(
+    env: CompanionEnvironment,
+    scripts: Mapping[str, Script],
+    templates: Mapping[int, Template],
+    vocabulary: "Vocabulary",
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for script in scripts.values():
+        checker = _ScriptChecker(env, script, scripts, templates, vocabulary)
+        checker.run()
+        problems.extend(checker.problems)
+    return problems
+
+
+class _ScriptChecker:
+    def __init__(self, env, script: Script, scripts, templates, vocabulary):
+        self.env = env
+        self.script = script
+        self.scripts = scripts
+        self.templates = templates
+        self.vocabulary = vocabulary
+        self.problems: list[Problem] = []
+        self.var_names = set(script.variables) | {
+            key for step in script.steps.values() for b in step.buttons for key, _ in b.sets
+        }
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.script.path, line, message))
+
+    def run(self) -> None:
+        script = self.script
+        if not script.steps or script.start not in script.steps:
+            return
+        for step in script.steps.values():
+            self.check_step(step)
+        self.check_reachable()
+        self.check_pass_through_loops()
+        self.check_bubbles_in_a_row()
+        if script.heavy:
+            self.check_heavy()
+
+    # -- one step ----------------------------------------------------------------------
+    def check_step(self, step: StepSpec) -> None:
+        if not step.waits and not step.end and not step.then:
+            self.problem(step.line, f"step '{step.name}' has no way forward: add buttons, 'then', or 'end: true'")
+        if step.waits and not step.say:
+            self.problem(step.line, f"step '{step.name}' waits for the person but says nothing")
+        if step.ask and step.ask.startswith(PROFILE_PREFIX):
+            field = step.ask[len(PROFILE_PREFIX):]
+            if field not in self.vocabulary.profile_fields:
+                known = ", ".join(sorted(self.vocabulary.profile_fields))
+                self.problem(step.line, f"'ask: {step.ask}': no such profile field (known: {known})")
+        for action in step.actions:
+            self.check_action(action, step.actions_line)
+        for route in step.then:
+            self.check_target(route, step)
+        for button in step.buttons:
+            self.check_target(button.target, step)
+            self.check_label(button.label, button.line)
+            for action in button.actions:
+                self.check_action(action, button.line)
+            if button.condition:
+                self.check_expression(button.condition, button.line)
+        for bubble in step.say:
+            self.check_bubble(bubble, step)
+
+    def check_action(self, action: str, line: int) -> None:
+        if action not in self.vocabulary.actions:
+            known = ", ".join(sorted(self.vocabulary.actions)) or "none"
+            self.problem(line, f"unknown action '{action}' (known: {known})")
+
+    def check_target(self, target: Target, step: StepSpec) -> None:
+        if target.go and target.go not in self.script.steps:
+            self.problem(target.line, f"step '{target.go}' does not exist in {self.script.id}")
+        if target.start and target.start not in self.scripts:
+            self.problem(target.line, f"dialogue '{target.start}' does not exist")
+        if target.condition:
+            self.check_expression(target.condition, target.line)
+
+    def check_label(self, label: str, line: int) -> None:
+        if not label:
+            self.problem(line, "a button needs a label")
+        elif len(label.encode("utf-8")) > CALLBACK_DATA_LIMIT:
+            self.problem(line, f"button label is over {CALLBACK_DATA_LIMIT} bytes and will not fit a button")
+        elif len(label) > LABEL_LIMIT:
+            self.problem(line, f"button label '{label}' is {len(label)} characters; keep it to {LABEL_LIMIT} or fewer")
+
+    def check_names(self, source: str, line: int) -> None:
+        unknown = undeclared_names(self.env, source) - BASE_NAMES
+        for name in sorted(unknown):
+            self.problem(line, f"unknown name '{name}' in a template (known: {', '.join(sorted(BASE_NAMES))})")
+        for key in sorted(attribute_uses(self.env, source, "answers") - set(self.script.journal_keys)):
+            self.problem(line, f"'answers.{key}': no step of this script asks for '{key}'")
+        for key in sorted(attribute_uses(self.env, source, "vars") - self.var_names):
+            self.problem(line, f"'vars.{key}' is never set: declare it under 'vars:' or set it on a button")
+
+    def check_expression(self, source: str, line: int) -> None:
+        try:
+            self.env.compile_expression(source)
+        except TemplateSyntaxError as exc:
+            self.problem(line, f"condition '{source}': {exc.message}")
+            return
+        self.check_names("{{ " + source + " }}", line)
+
+    def check_bubble(self, bubble, step: StepSpec) -> None:
+        template = self.templates.get(id(bubble))
+        if template is None:
+            return  # its syntax problem is reported already
+        from .library import template_source
+
+        try:
+            source = template_source(self.env, bubble)
+        except TemplateError:
+            return
+        self.check_names(source, bubble.line)
+        try:
+            short_text = template.render(self.sample(SHORT_ANSWER))
+            long_text = template.render(self.sample(LONG_ANSWER))
+        except Exception as exc:  # noqa: BLE001 - any render failure is the writer's to see
+            self.problem(bubble.line, f"template does not render for a sample person: {exc}")
+            return
+        length = visible_length(long_text.strip())
+        if length > TELEGRAM_MESSAGE_LIMIT:
+            self.problem(bubble.line, f"message can reach {length} characters, over Telegram's {TELEGRAM_MESSAGE_LIMIT}")
+        length = visible_length(short_text.strip())
+        if length > BUBBLE_LIMIT and self.script.phase != "support":
+            self.problem(bubble.line, f"bubble is {length} characters; keep each to about {BUBBLE_LIMIT} (split it)")
+
+    def sample(self, answer: str) -> dict:
+        """The sample person, with every answer they could have written set to ``answer``."""
+        return sample_context() | {
+            "answers": _Sample(answer),
+            "journal": _Sample(answer),
+            "vars": dict(self.script.variables),
+            "title": self.script.title,
+        }
+
+    # -- the whole graph -----------------------------------------------------------------
+    def successors(self, step: StepSpec) -> list[str]:
+        targets = [b.target for b in step.buttons] + list(step.then)
+        return [t.go for t in targets if t.go and t.go in self.script.steps]
+
+    def check_reachable(self) -> None:
+        seen = {self.script.start}
+        todo = [self.script.start]
+        while todo:
+            for nxt in self.successors(self.script.steps[todo.pop()]):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        for name, step in self.script.steps.items():
+            if name not in seen:
+                self.problem(step.line, f"step '{name}' cannot be reached from '{self.script.start}'")
+
+    def check_pass_through_loops(self) -> None:
+        steps = self.script.steps
+        for name, step in steps.items():
+            if not step.passes_through:
+                continue
+            path, current = [name], step
+            while current.passes_through and current.then:
+                nxt = current.then[0].go
+                if not nxt or nxt not in steps:
+                    break
+                if nxt in path:
+                    self.problem(step.line, f"steps {' -> '.join(path + [nxt])} loop without ever waiting")
+                    return
+                path.append(nxt)
+                current = steps[nxt]
+
+    def bubbles_from(self, name: str, depth: int = 0) -> int:
+        step = self.script.steps[name]
+        count = len(step.say)
+        if step.passes_through and depth < 20:
+            nexts = [r.go for r in step.then if r.go in self.script.steps]
+            count += max((self.bubbles_from(n, depth + 1) for n in nexts), default=0)
+        return count
+
+    def check_bubbles_in_a_row(self) -> None:
+        if self.script.phase == "support":
+            return
+        for name, step in self.script.steps.items():
+            count = self.bubbles_from(name)
+            if count > BUBBLES_IN_A_ROW:
+                self.problem(step.line, f"step '{name}' sends {count} bubbles in a row; keep it to {BUBBLES_IN_A_ROW}")
+
+    def check_heavy(self) -> None:
+        start = self.script.steps[self.script.start]
+        if not start.checkin:
+            self.problem(start.line, "a heavy script opens with a check-in: mark its first step 'checkin: true'")
+        for step in self.script.steps.values():
+            if step.end and not step.present:
+                self.problem(step.line, f"a heavy script closes in the present: mark '{step.name}' 'present: true' or end through such a step")
+            for button in step.buttons:
+                if button.target.end and not step.present:
+                    self.problem(button.line, "in a heavy script, a way out leads to a closing step that returns to the present")

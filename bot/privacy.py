@@ -1,0 +1,103 @@
+"""What is kept about a person, in their own readable form, and what operators may count.
+
+``export_documents`` gives a person everything stored about them: a readable document of
+their journal and safety plan, and a JSON file of the rest. ``operator_stats`` counts and
+never shows content; ``data_counts`` is what ``/mydata`` tells a person about themselves.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from .domain import Document
+from .engine import DialogueLibrary
+from .storage import Person, Repository
+from .storage.stats import counts_since, people_counts
+
+SAFETY_PLAN = "safety_plan"
+
+
+def data_counts(repo: Repository, person: Person) -> dict:
+    return {
+        "journal": repo.journal_count(person),
+        "has_name": bool(person.name),
+        "has_child_name": bool(person.child_name),
+        "country": person.country or "",
+        "timezone": person.timezone or "",
+        "since": person.created_at.strftime("%d %b %Y"),
+    }
+
+
+def export_documents(repo: Repository, person: Person, library: DialogueLibrary, now: datetime) -> list[Document]:
+    entries = list(reversed(repo.journal(person)))  # oldest first reads like a diary
+
+    def title(dialogue_id: str) -> str:
+        compiled = library.get(dialogue_id)
+        return compiled.script.title if compiled else dialogue_id
+
+    lines = ["Inner Child Companion: your journal", f"Exported {now:%d %B %Y, %H:%M} UTC", ""]
+    plan = [e for e in entries if e.dialogue_id == SAFETY_PLAN]
+    if plan:
+        lines += ["YOUR SAFETY PLAN", "================", ""]
+        latest: dict[str, str] = {}
+        for entry in plan:
+            latest[entry.key] = entry.text
+        for key, text in latest.items():
+            lines += [key.replace("_", " ").capitalize() + ":", text, ""]
+    lines += ["YOUR JOURNAL", "============", ""]
+    if not entries:
+        lines.append("(nothing written yet)")
+    for entry in entries:
+        lines += [f"{entry.created_at:%d %b %Y %H:%M} · {title(entry.dialogue_id)} · {entry.key.replace('_', ' ')}", entry.text, ""]
+    sessions = [
+        {
+            "dialogue": s.dialogue_id,
+            "status": s.status,
+            "step": s.state,
+            "started_at": s.started_at.isoformat(),
+            "finished_at": s.finished_at.isoformat() if s.finished_at else None,
+        }
+        for s in person.sessions
+    ]
+    record = {
+        "exported_at": now.isoformat(),
+        "profile": {
+            "id": person.external_id,
+            "created_at": person.created_at.isoformat(),
+            "last_seen_at": person.last_seen_at.isoformat(),
+            "name": person.name,
+            "inner_child_name": person.child_name,
+            "country": person.country,
+            "timezone": person.timezone,
+            "adult": person.adult,
+            "consent_version": person.consent_version,
+            "consented_at": person.consented_at.isoformat() if person.consented_at else None,
+            "last_safety_level": person.last_safety_level,
+            "last_safety_at": person.last_safety_at.isoformat() if person.last_safety_at else None,
+        },
+        "dialogue_sessions": sessions,
+        "journal": [
+            {"dialogue": e.dialogue_id, "key": e.key, "text": e.text, "created_at": e.created_at.isoformat()}
+            for e in entries
+        ],
+    }
+    for extra in EXPORT_SECTIONS:
+        record.update(extra(repo, person))
+    text = "\n".join(lines).rstrip() + "\n"
+    return [
+        Document("innerchild-journal.txt", text.encode("utf-8"), "text/plain"),
+        Document("innerchild-data.json", json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8"), "application/json"),
+    ]
+
+
+# Other features (check-ins) add what they keep about a person to the export here.
+EXPORT_SECTIONS: list = []
+
+
+def operator_stats(repo: Repository, now: datetime) -> dict:
+    """Counts only: people, active people, dialogues, check-ins, safety referrals by level."""
+    people = people_counts(repo, active_since=now - timedelta(days=30))
+    totals = counts_since(repo, None)
+    week = counts_since(repo, (now - timedelta(days=7)).date())
+    return {"people": people, "totals": totals, "week": week}

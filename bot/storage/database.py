@@ -1,0 +1,105 @@
+"""Opening the database: the engine, SQLite's pragmas, and migrations.
+
+SQLite is the embedded default (one file, created on first use and migrated at start);
+PostgreSQL is for those who outgrow one machine (``innerchild db upgrade`` first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from .repository import Repository
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened or is not migrated; the message is one line."""
+
+
+def _alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+class Database:
+    def __init__(self, url: str):
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise DatabaseError(f"INNERCHILD_DATABASE_URL is not a database URL: {url!r}") from None
+        if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        self.url = parsed.render_as_string(hide_password=False)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        if self.is_sqlite and parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        kwargs: dict = {"future": True}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        else:
+            kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=5)
+        try:
+            self.engine: Engine = create_engine(self.url, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - a missing driver, a bad option ...
+            raise DatabaseError(f"cannot use database {parsed.render_as_string()}: {exc}") from None
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def upgrade(self) -> None:
+        """Apply every migration not yet applied."""
+        try:
+            with self.engine.begin() as connection:
+                config = _alembic_config(self.url)
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except OperationalError as exc:
+            raise DatabaseError(f"cannot reach the database: {exc.orig}") from None
+
+    def is_current(self) -> bool:
+        heads = set(ScriptDirectory.from_config(_alembic_config(self.url)).get_heads())
+        try:
+            with self.engine.connect() as connection:
+                current = set(MigrationContext.configure(connection).get_current_heads())
+        except OperationalError as exc:
+            raise DatabaseError(f"cannot reach the database: {exc.orig}") from None
+        return current == heads
+
+    @contextmanager
+    def transaction(self) -> Iterator[Repository]:
+        """One unit of work: everything inside commits together, or nothing does."""
+        session: Session = self._sessions()
+        try:
+            with session.begin():
+                yield Repository(session)
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()

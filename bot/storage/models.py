@@ -1,0 +1,109 @@
+"""The tables. Each holds only what a feature needs; free text a person wrote is encrypted.
+
+Safety events and usage counts carry no link to a person, so the operator's counts
+survive a person's deletion without pointing back at them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .types import EncryptedJSON, EncryptedText, UTCDateTime, utcnow
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Person(Base):
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(80), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # False once they blocked the bot
+    consent_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    adult: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    name: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    child_name: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    country: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The last few safety assessments (levels and categories only, never text).
+    recent_safety: Mapped[list] = mapped_column(JSON, default=list)
+    last_safety_level: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    last_safety_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    retention_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    sessions: Mapped[list[DialogueSession]] = relationship(back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
+
+
+class DialogueSession(Base):
+    """Where a person is in one dialogue. At most one is active; paused ones wait for /resume."""
+
+    __tablename__ = "dialogue_sessions"
+    __table_args__ = (Index("ix_sessions_person_status", "person_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    dialogue_id: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(64))
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16))  # active | paused | finished
+    reason: Mapped[str | None] = mapped_column(String(16), nullable=True)  # why it was paused
+    context: Mapped[dict | None] = mapped_column(EncryptedJSON, nullable=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    person: Mapped[Person] = relationship(back_populates="sessions")
+
+
+class JournalEntry(Base):
+    """A free-text answer: the person's own words, kept for them to read back."""
+
+    __tablename__ = "journal_entries"
+    __table_args__ = (Index("ix_journal_person_key", "person_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    dialogue_id: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(EncryptedText)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProcessedUpdate(Base):
+    """An update already handled: its redelivery after a crash changes nothing."""
+
+    __tablename__ = "processed_updates"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SafetyEvent(Base):
+    """A safety referral for counting: level, categories and time. No text, no person."""
+
+    __tablename__ = "safety_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    level: Mapped[str] = mapped_column(String(16))
+    categories: Mapped[str] = mapped_column(String(255), default="")
+    source: Mapped[str] = mapped_column(String(16), default="message")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class UsageCount(Base):
+    """Daily counts for operators (dialogues started and finished, check-ins sent ...)."""
+
+    __tablename__ = "usage_counts"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(48), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,135 @@
+"""Reading and writing inside one transaction. The service never writes SQL itself."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .models import DialogueSession, JournalEntry, Person, ProcessedUpdate, SafetyEvent, UsageCount
+
+ACTIVE, PAUSED, FINISHED = "active", "paused", "finished"
+
+
+class Repository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    # -- people ----------------------------------------------------------------------------
+    def find_person(self, external_id: str, *, lock: bool = False) -> Person | None:
+        query = select(Person).where(Person.external_id == external_id)
+        if lock:
+            query = query.with_for_update()
+        return self.session.scalars(query).first()
+
+    def get_or_create_person(self, external_id: str, now: datetime) -> tuple[Person, bool]:
+        person = self.find_person(external_id, lock=True)
+        if person is not None:
+            return person, False
+        person = Person(external_id=external_id, created_at=now, last_seen_at=now, active=True, recent_safety=[])
+        try:
+            with self.session.begin_nested():
+                self.session.add(person)
+        except IntegrityError:  # created by a concurrent turn a moment ago
+            return self.find_person(external_id, lock=True), False  # type: ignore[return-value]
+        return person, True
+
+    def delete_person(self, person: Person) -> None:
+        """Erase a person and everything that names them (the cascades take the rest)."""
+        pid = person.id
+        for model in (ProcessedUpdate, JournalEntry, DialogueSession):
+            self.session.execute(delete(model).where(model.person_id == pid))
+        self.session.delete(person)
+        self.session.flush()
+
+    # -- processed updates -----------------------------------------------------------------
+    def update_seen(self, key: str) -> bool:
+        return self.session.get(ProcessedUpdate, key) is not None
+
+    def mark_update(self, key: str, person: Person, now: datetime) -> None:
+        self.session.add(ProcessedUpdate(key=key, person_id=person.id, created_at=now))
+
+    def prune_updates(self, before: datetime) -> int:
+        result = self.session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.created_at < before))
+        return result.rowcount or 0
+
+    # -- dialogue sessions -----------------------------------------------------------------
+    def active_session(self, person: Person) -> DialogueSession | None:
+        query = select(DialogueSession).where(
+            DialogueSession.person_id == person.id, DialogueSession.status == ACTIVE
+        )
+        return self.session.scalars(query.order_by(DialogueSession.id.desc())).first()
+
+    def paused_sessions(self, person: Person) -> list[DialogueSession]:
+        query = select(DialogueSession).where(
+            DialogueSession.person_id == person.id, DialogueSession.status == PAUSED
+        )
+        return list(self.session.scalars(query.order_by(DialogueSession.updated_at.desc(), DialogueSession.id.desc())))
+
+    def add_session(self, session: DialogueSession) -> DialogueSession:
+        self.session.add(session)
+        self.session.flush()
+        return session
+
+    def finished_dialogues(self, person: Person) -> dict[str, datetime]:
+        query = (
+            select(DialogueSession.dialogue_id, func.max(DialogueSession.finished_at))
+            .where(DialogueSession.person_id == person.id, DialogueSession.status == FINISHED)
+            .group_by(DialogueSession.dialogue_id)
+        )
+        return {dialogue: when for dialogue, when in self.session.execute(query)}
+
+    def finished_count(self, person: Person, dialogue_id: str) -> int:
+        query = select(func.count()).select_from(DialogueSession).where(
+            DialogueSession.person_id == person.id,
+            DialogueSession.dialogue_id == dialogue_id,
+            DialogueSession.status == FINISHED,
+        )
+        return self.session.scalar(query) or 0
+
+    # -- journal ---------------------------------------------------------------------------
+    def add_journal(self, person: Person, dialogue_id: str, key: str, text: str, now: datetime) -> None:
+        self.session.add(JournalEntry(person_id=person.id, dialogue_id=dialogue_id, key=key, text=text, created_at=now))
+
+    def latest_journal(self, person: Person, keys: set[str] | None = None) -> dict[str, str]:
+        """The newest entry for each key (all keys when none are named)."""
+        query = select(JournalEntry).where(JournalEntry.person_id == person.id)
+        if keys is not None:
+            if not keys:
+                return {}
+            query = query.where(JournalEntry.key.in_(sorted(keys)))
+        latest: dict[str, str] = {}
+        for entry in self.session.scalars(query.order_by(JournalEntry.created_at, JournalEntry.id)):
+            latest[entry.key] = entry.text
+        return latest
+
+    def journal(self, person: Person, *, offset: int = 0, limit: int | None = None) -> list[JournalEntry]:
+        query = (
+            select(JournalEntry)
+            .where(JournalEntry.person_id == person.id)
+            .order_by(JournalEntry.created_at.desc(), JournalEntry.id.desc())
+            .offset(offset)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        return list(self.session.scalars(query))
+
+    def journal_count(self, person: Person) -> int:
+        return self.session.scalar(select(func.count()).select_from(JournalEntry).where(JournalEntry.person_id == person.id)) or 0
+
+    # -- counts for operators --------------------------------------------------------------
+    def record_safety(self, level: str, categories: tuple[str, ...], source: str, now: datetime) -> None:
+        self.session.add(SafetyEvent(level=level, categories=",".join(categories)[:255], source=source, created_at=now))
+
+    def count(self, kind: str, now: datetime, amount: int = 1) -> None:
+        row = self.session.get(UsageCount, (now.date(), kind), with_for_update=True)
+        if row is None:
+            try:
+                with self.session.begin_nested():
+                    self.session.add(UsageCount(day=now.date(), kind=kind, count=amount))
+                return
+            except IntegrityError:
+                row = self.session.get(UsageCount, (now.date(), kind), with_for_update=True)
+        row.count += amount  # type: ignore[union-attr]

@@ -1,0 +1,87 @@
+"""Golden transcripts: each file is a console conversation exactly as a person sees it.
+
+A file starts with ``#`` header lines (``# setup: fresh | onboarded | nameless``), then the
+transcript: ``> `` lines are what the person typed, everything else is what the companion
+said. The test replays the inputs through the real console chat on a fresh database and
+compares. ``INNERCHILD_UPDATE_GOLDEN=1`` rewrites the files from what the companion says now
+(then read the diff as a person would before committing it).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.console import ConsoleChat
+from tests.conftest import FakeClock, build_runtime
+
+HERE = Path(__file__).resolve().parent
+FILES = sorted(HERE.glob("*.txt"))
+UPDATE = os.environ.get("INNERCHILD_UPDATE_GOLDEN") == "1"
+USER = "golden"
+
+# What a person types in onboarding to reach each starting point.
+SETUPS = {
+    "fresh": None,
+    "onboarded": ["1", "1", "1", "1", "United Kingdom", "London", "Sam", "Little Sam", "2"],
+    "nameless": ["1", "1", "1", "1", "1", "1", "1", "1", "2"],
+}
+
+
+def parse(path: Path) -> tuple[list[str], dict[str, str], list[str]]:
+    headers, meta, inputs = [], {}, []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") and not inputs:
+            headers.append(line)
+            key, _, value = line.lstrip("# ").partition(":")
+            meta[key.strip()] = value.strip()
+        elif line.startswith("> "):
+            inputs.append(line[2:])
+        elif line == ">":
+            inputs.append("")
+    return headers, meta, inputs
+
+
+def play(inputs: list[str], setup: str, tmp_path: Path) -> str:
+    clock = FakeClock()
+    runtime = build_runtime(f"sqlite:///{tmp_path / 'golden.db'}", clock, tmp_path)
+    try:
+        steps = SETUPS[setup]
+        if steps is not None:
+            ConsoleChat(runtime.companion, USER, io.StringIO(), interactive=False, export_dir=tmp_path).run(steps)
+            clock.advance(minutes=5)
+        out = io.StringIO()
+        ConsoleChat(runtime.companion, USER, out, interactive=False, export_dir=tmp_path / "export").run(inputs)
+        return out.getvalue()
+    finally:
+        runtime.database.dispose()
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_golden_transcript(path: Path, tmp_path: Path) -> None:
+    headers, meta, inputs = parse(path)
+    setup = meta.get("setup", "onboarded")
+    assert setup in SETUPS, f"{path.name}: unknown setup '{setup}'"
+    actual = play(inputs, setup, tmp_path)
+    expected_body = "\n".join(l for l in path.read_text(encoding="utf-8").splitlines()[len(headers):]) + "\n"
+    if UPDATE:
+        path.write_text("\n".join(headers) + "\n" + actual, encoding="utf-8")
+        return
+    assert actual.strip() == expected_body.strip(), f"{path.name} differs; rerun with INNERCHILD_UPDATE_GOLDEN=1 and read the diff"
+
+
+def test_every_script_has_golden_transcripts() -> None:
+    from bot.app import check_dialogues
+
+    library, problems = check_dialogues(HERE.parent.parent / "dialogues")
+    assert not problems
+    stems = [p.stem.split(".")[0] for p in FILES]
+    missing = []
+    for script_id, compiled in library.scripts.items():
+        needed = 1 if compiled.script.phase in ("support", "arrive") else 2
+        if stems.count(script_id) < needed:
+            missing.append(f"{script_id} (has {stems.count(script_id)}, needs {needed}: main path and a branch)")
+    assert not missing, "scripts without golden transcripts: " + ", ".join(missing)
