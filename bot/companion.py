@@ -145,12 +145,19 @@ class Turn:
         if compiled is None:
             return self.lost_dialogue(active)
         try:
-            result = compiled.answer(self.state_of(active), text, self.context(compiled), PARSERS)
+            result = compiled.answer(self.state_of(active), text, self.context(compiled), PARSERS, self.refresh_for(compiled))
         except ValueError as exc:
             return [Reply(str(exc))] + self.view(active, last_only=True)
         if result is None:
             return [Reply(self.say("buttons_please"))] + self.view(active, last_only=True)
         return self.apply(active, result)
+
+    def refresh_for(self, compiled):  # noqa: ANN001, ANN201
+        def refresh(field: str, value: object) -> dict:
+            setattr(self.person, field, value)
+            return self.context(compiled)
+
+        return refresh
 
     def should_step_in(self, level: safety.Level, active: DialogueSession | None) -> bool:
         if active is None or active.dialogue_id not in FLOW_LEVEL:
@@ -251,6 +258,8 @@ class Turn:
         return handler(args)
 
     def cmd_start(self, args: str) -> list[Reply]:
+        if args in OPEN_WITHOUT_CONSENT and self.person.adult is not False:
+            return self.start_dialogue(args)
         gate = self.gate()
         if gate is not None:
             return gate
@@ -363,6 +372,13 @@ class Turn:
         active = self.repo.active_session(self.person)
         if active is not None and active.dialogue_id in (ONBOARDING, RECONSENT):
             return self.view(active)
+        for paused in self.repo.paused_sessions(self.person):
+            if paused.dialogue_id in (ONBOARDING, RECONSENT) and paused.dialogue_id in self.library:
+                if active is not None:
+                    self.pause(active, reason="switched")
+                paused.status = ACTIVE
+                paused.updated_at = self.now
+                return self.view(paused)
         if self.person.consent_version:  # agreed to an older version
             return self.begin(RECONSENT)
         return self.begin(ONBOARDING)

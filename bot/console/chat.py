@@ -8,6 +8,7 @@ is a command, and the end of input ends the chat. The golden transcripts are exa
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,6 +19,7 @@ from ..domain import Button, Event, EventKind, Reply
 from ..engine.templates import html_to_plain
 
 BUBBLE_PAUSE = 0.6
+log = logging.getLogger(__name__)
 
 
 def parse_line(line: str, buttons: tuple[Button, ...], user: str) -> Event | None:
@@ -44,15 +46,24 @@ class ConsoleChat:
     def run(self, lines: Iterable[str]) -> None:
         self.deliver(self.companion.handle(Event(self.user, EventKind.OPEN)).replies)
         for line in lines:
-            if not self.interactive:
-                self.out.write(f"> {line.rstrip()}\n")
-            event = parse_line(line, self.buttons, self.user)
-            if event is None:
-                continue
+            self.run_line(line)
+
+    def run_line(self, line: str) -> None:
+        """One line from the person: echoed in piped mode, then answered."""
+        if not self.interactive:
+            self.out.write(f"> {line.rstrip()}\n")
+        event = parse_line(line, self.buttons, self.user)
+        if event is None:
+            return
+        try:
             result = self.companion.handle(event)
-            self.deliver(result.replies)
-            if result.deactivate:
-                self.buttons = ()
+        except Exception:  # noqa: BLE001 - a person never sees a traceback
+            log.exception("turn failed (%s)", event.kind.value)
+            self.out.write("Something went wrong on my side, and nothing you wrote was lost. Let's try that again.\n\n")
+            return
+        self.deliver(result.replies)
+        if result.deactivate:
+            self.buttons = ()
 
     def deliver(self, replies: list[Reply]) -> None:
         shown_buttons: tuple[Button, ...] = ()

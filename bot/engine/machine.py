@@ -200,8 +200,19 @@ class CompiledScript:
         model = Conversation(session, context)
         return self._run(model, f"b{index}")
 
-    def answer(self, session: SessionState, text: str, context: Mapping[str, object], parsers: Mapping[str, Parser]) -> StepResult | None:
-        """Free text for the current step; None when the step does not ask for any."""
+    def answer(
+        self,
+        session: SessionState,
+        text: str,
+        context: Mapping[str, object],
+        parsers: Mapping[str, Parser],
+        refresh: Callable[[str, object], Mapping[str, object]] | None = None,
+    ) -> StepResult | None:
+        """Free text for the current step; None when the step does not ask for any.
+
+        ``refresh`` applies a profile answer at once and returns the context as it now is,
+        so the next step already speaks with it (the crisis lines of a newly set country).
+        """
         step = self.script.steps[session.state]
         if not step.ask:
             return None
@@ -210,7 +221,10 @@ class CompiledScript:
             name = step.ask[len(PROFILE_PREFIX):]
             value = parsers[name](text)  # ValueError carries a kind message for the person
             model.effects.append(SetProfile(name, value))
-            model.context = dict(context) | {_PROFILE_CONTEXT.get(name, name): value}
+            if refresh is not None:
+                model.context = refresh(name, value)
+            else:
+                model.context = dict(context) | {_PROFILE_CONTEXT.get(name, name): value}
         elif step.keep:
             session.answers[step.ask] = text
             model.effects.append(SaveAnswer(step.ask, text))
@@ -241,11 +255,11 @@ class CompiledScript:
             machine.remove_model(model)
         session = model.session
         session.state = model.state
-        finished = model.state == FINISHED
+        finished = model.state == FINISHED or self.script.steps[model.state].end
         if trigger is not None and not model.pause:
             session.step += 1
         replies: list[Reply]
-        if finished:
+        if finished or model.start:
             replies = [Reply(text) for text in model.outbox]
         else:
             step = self.script.steps[model.state]
