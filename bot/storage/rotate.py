@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Text, select, text, type_coerce
 
 from .crypto import active_cipher
 from .database import Database
@@ -21,12 +21,15 @@ def rotate_all(database: Database) -> int:
     count = 0
     with database.engine.begin() as connection:
         for table, key, columns in ENCRYPTED + EXTRA_ENCRYPTED:
-            rows = connection.execute(select(table.c[key], *[table.c[c] for c in columns])).all()
+            raw = [type_coerce(table.c[c], Text).label(c) for c in columns]  # tokens, not decrypted
+            rows = connection.execute(select(table.c[key], *raw)).all()
             for row in rows:
-                values = {c: cipher.rotate(v) for c, v in zip(columns, row[1:]) if v is not None}
-                if values:
-                    connection.execute(table.update().where(table.c[key] == row[0]).values(**values))
-                    count += len(values)
+                for column, token in zip(columns, row[1:]):
+                    if token is None:
+                        continue
+                    statement = text(f'UPDATE "{table.name}" SET "{column}" = :token WHERE "{key}" = :key')
+                    connection.execute(statement, {"token": cipher.rotate(token), "key": row[0]})
+                    count += 1
     return count
 
 

@@ -1,0 +1,55 @@
+"""Latency of safety.assess over the safety test sets.
+
+Run from the repository root:  python bench/bench_safety.py
+Prints mean / p50 / p99 microseconds per message (one warm-up pass first; the
+lexicon is compiled once at import, which is reported separately). No text is
+printed.
+"""
+
+from __future__ import annotations
+
+import csv
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DATA = ROOT / "tests" / "data" / "safety"
+SETS = ["must_catch.csv", "distress.csv", "must_stay_quiet.csv", "held_out.csv", "held_out_2.csv",
+        "negation_contrast_set.csv", "xstest_false_alarm_probe.csv"]
+
+
+def main() -> int:
+    t0 = time.perf_counter()
+    from safety import assess
+    from safety.lexicon import load
+
+    load("en")
+    load_ms = (time.perf_counter() - t0) * 1000
+    texts: list[str] = []
+    for name in SETS:
+        path = DATA / name
+        if path.exists():
+            with path.open(encoding="utf-8", newline="") as fh:
+                texts += [r["text"] for r in csv.DictReader(fh)]
+    for t in texts:
+        assess(t)
+    repeats = 5
+    samples: list[float] = []
+    for _ in range(repeats):
+        for t in texts:
+            start = time.perf_counter_ns()
+            assess(t)
+            samples.append((time.perf_counter_ns() - start) / 1000)
+    samples.sort()
+    p = lambda q: samples[min(len(samples) - 1, int(q * len(samples)))]  # noqa: E731
+    print(f"safety.assess: {len(texts)} messages x {repeats} runs (import + compile {load_ms:.0f} ms)")
+    print(f"mean {statistics.fmean(samples):.0f} us | p50 {p(0.5):.0f} us | p99 {p(0.99):.0f} us | max {samples[-1]:.0f} us")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

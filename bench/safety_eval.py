@@ -1,0 +1,122 @@
+"""Print a markdown table of recall and false-alarm rates on the safety data sets.
+
+Run from the repository root:  python bench/safety_eval.py [--misses]
+
+Data sets (tests/data/safety/):
+  must_catch.csv        hand-written, every row must reach its min_level (concern or crisis)
+  held_out.csv          hand-written after freezing the rules; its misses were then fixed,
+                        so it is now a regression set (frozen result in tests/data/safety/README.md)
+  held_out_2.csv        hand-written after that, never tuned on: the honest generalisation number
+  distress.csv          hand-written distress / past rows, min_level distress
+  must_stay_quiet.csv   hand-written ordinary and figurative messages, must stay none
+  negation_contrast_set.csv  construct-tracker minimal pairs (Apache-2.0); label 1 = suicidal
+  xstest_false_alarm_probe.csv  XSTest safe prompts (CC BY 4.0); label 1 = self-harm prompt
+
+No message text is printed unless --misses is given (for local development on
+these public or hand-written sets only).
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from safety import Level, assess  # noqa: E402
+
+DATA = ROOT / "tests" / "data" / "safety"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    path = DATA / name
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def evaluate() -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+
+    def graded(name: str, label: str) -> None:
+        rows = _rows(name)
+        if not rows:
+            return
+        levels = [assess(r["text"]).level for r in rows]
+
+        def good(r: dict[str, str], lv: Level) -> bool:
+            hi = Level.from_label(r["max_level"]) if r.get("max_level") else Level.CRISIS
+            return Level.from_label(r["min_level"]) <= lv <= hi
+
+        ok = sum(good(r, lv) for r, lv in zip(rows, levels))
+        risky = [(r, lv) for r, lv in zip(rows, levels) if r["min_level"] in ("concern", "crisis")]
+        out.append({
+            "set": label, "n": len(rows), "metric": "in its expected band",
+            "value": ok / len(rows),
+            "misses": [r["text"] for r, lv in zip(rows, levels) if not good(r, lv)],
+            "extra": (
+                f"concern/crisis rows at >= concern {sum(lv >= Level.CONCERN for _, lv in risky)}/{len(risky)}; "
+                f"crisis rows at crisis {sum(lv == Level.CRISIS for r, lv in zip(rows, levels) if r['min_level'] == 'crisis')}"
+                f"/{sum(r['min_level'] == 'crisis' for r in rows)}"
+            ),
+        })
+
+    def labelled(name: str, label: str) -> None:
+        rows = _rows(name)
+        if not rows:
+            return
+        levels = [assess(r["text"]).level for r in rows]
+        pos = [(r, lv) for r, lv in zip(rows, levels) if r["label"] == "1"]
+        neg = [(r, lv) for r, lv in zip(rows, levels) if r["label"] == "0"]
+        if pos:
+            out.append({
+                "set": label, "n": len(pos), "metric": "recall, label 1 at >= concern",
+                "value": sum(lv >= Level.CONCERN for _, lv in pos) / len(pos),
+                "misses": [r["text"] for r, lv in pos if lv < Level.CONCERN],
+                "extra": f"any level {sum(lv > Level.NONE for _, lv in pos)}/{len(pos)}",
+            })
+        out.append({
+            "set": label, "n": len(neg), "metric": "false alarms, label 0 at >= concern",
+            "value": sum(lv >= Level.CONCERN for _, lv in neg) / len(neg),
+            "misses": [r["text"] for r, lv in neg if lv > Level.NONE],
+            "extra": f"any level {sum(lv > Level.NONE for _, lv in neg)}/{len(neg)}",
+        })
+
+    graded("must_catch.csv", "must-catch (hand-written)")
+    graded("held_out.csv", "held-out 1 (rules were then fixed on its misses)")
+    graded("held_out_2.csv", "held-out 2 (frozen: never tuned on)")
+    graded("distress.csv", "distress and past (hand-written)")
+    quiet = _rows("must_stay_quiet.csv")
+    if quiet:
+        levels = [assess(r["text"]).level for r in quiet]
+        out.append({
+            "set": "must-stay-quiet (hand-written)", "n": len(quiet), "metric": "false alarms at >= concern",
+            "value": sum(lv >= Level.CONCERN for lv in levels) / len(quiet),
+            "misses": [r["text"] for r, lv in zip(quiet, levels) if lv > Level.NONE],
+            "extra": f"any level {sum(lv > Level.NONE for lv in levels)}/{len(quiet)}",
+        })
+    labelled("negation_contrast_set.csv", "negation contrast set (construct-tracker)")
+    labelled("xstest_false_alarm_probe.csv", "XSTest false-alarm probe")
+    return out
+
+
+def main(argv: list[str]) -> int:
+    results = evaluate()
+    print("| data set | n | metric | value | detail |")
+    print("|---|---:|---|---:|---|")
+    for r in results:
+        print(f"| {r['set']} | {r['n']} | {r['metric']} | {r['value']:.1%} | {r['extra']} |")
+    if "--misses" in argv:
+        for r in results:
+            if r["misses"]:
+                print(f"\n## {r['set']} / {r['metric']}")
+                for t in r["misses"]:
+                    print(f"- {assess(t).label}: {t[:160]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,135 @@
+"""assess(): one message (plus the levels of the previous ones) -> Assessment.
+
+Pipeline: normalise -> find idioms -> run every phrase rule -> apply scopes
+(negation, idiom, other person, fiction, past) -> combine signals (levels.py)
+-> escalate with the recent levels. Pure function of its inputs; keeps no
+state and never logs or stores the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from . import scopes as sc
+from .levels import AMPLIFIER_ROLES, SELF_RISK, Assessment, Level, Match, escalate, unique
+from .lexicon import Lexicon, Rule, load
+
+MAX_CHARS = 4000  # longer messages are assessed on their first and last parts
+
+
+@dataclass
+class _Hit:
+    rule: Rule
+    start: int  # offsets in the normalised text
+    end: int
+    level: int
+    category: str
+
+
+def _find(lex: Lexicon, text: str) -> list[_Hit]:
+    hits: list[_Hit] = []
+    for rule in lex.rules:
+        for m in rule.regex.finditer(text):
+            s, e = m.start(), m.end()
+            if rule.not_before is not None and rule.not_before.match(text, e):
+                continue
+            if rule.not_after is not None and rule.not_after.search(text, 0, s):
+                continue
+            hits.append(_Hit(rule, s, e, rule.level, rule.category))
+    return hits
+
+
+def _apply_scopes(lex: Lexicon, norm, hits: list[_Hit]) -> list[_Hit]:
+    scopes = lex.scopes
+    text = norm.text
+    idioms = [(m.start(), m.end()) for m in lex.idioms.finditer(text)]
+    cls = sc.clauses(norm, scopes)
+    kept: list[_Hit] = []
+    live: list[_Hit] = []
+    negated_spans: list[tuple[int, int]] = []
+    for h in hits:
+        if any(s < h.end and h.start < e for s, e in idioms):
+            continue
+        if sc.negated(norm, sc.clause_of(cls, h.start), h.start, scopes):
+            negated_spans.append((h.start, h.end))
+        else:
+            live.append(h)
+    for h in live:
+        # A phrase inside a longer negated phrase is negated too:
+        # "never thought about how to kill myself".
+        if any(s <= h.start and h.end <= e for s, e in negated_spans):
+            continue
+        clause = sc.clause_of(cls, h.start)
+        if h.rule.role != "signal":
+            kept.append(h)
+            continue
+        if h.rule.person == "other" or (h.rule.person == "self" and sc.about_other(norm, clause, h.start, h.end, scopes)):
+            if sc.fiction(norm, clause, scopes):
+                continue
+            h.category = "someone_else_at_risk"
+            h.level = min(h.level, Level.CONCERN) if h.rule.person == "self" else h.level
+        if h.category != "someone_else_at_risk" and sc.about_past(norm, clause, scopes):
+            h.category = "past_event"
+            h.level = Level.DISTRESS if h.level >= Level.CONCERN else Level.NONE
+        kept.append(h)
+    return kept
+
+
+def _combine(lex: Lexicon, norm, hits: list[_Hit]) -> tuple[Level, list[str], list[_Hit], bool]:
+    signals = [h for h in hits if h.rule.role == "signal"]
+    amps = [h for h in hits if h.rule.role in AMPLIFIER_ROLES]
+    weak_farewells = [h for h in hits if h.rule.role == "farewell_weak"]
+    level = Level(max((h.level for h in signals), default=0))
+    contributing = [h for h in signals if h.level > Level.NONE]
+    self_risk = Level(max((h.level for h in signals if h.category in SELF_RISK), default=0))
+    abuse = Level(max((h.level for h in signals if h.category == "abuse_danger"), default=0))
+    time_or_plan = [h for h in amps if h.rule.role in ("time", "plan")]
+    means = [h for h in amps if h.rule.role == "means"]
+    boosted = False
+    if self_risk >= Level.CONCERN and (time_or_plan or means):
+        level, boosted = Level.CRISIS, True
+        contributing += time_or_plan + means
+    elif self_risk == Level.DISTRESS or (level == Level.DISTRESS and means):
+        if means:
+            level, boosted = max(level, Level.CONCERN), True
+            contributing += means
+    if weak_farewells and (len({h.start for h in weak_farewells}) >= 2 or self_risk >= Level.CONCERN):
+        level, boosted = Level.CRISIS, True
+        contributing += weak_farewells
+    plans = [h for h in amps if h.rule.role == "plan"]
+    if level < Level.CONCERN and means and plans:
+        # "I have the pills here, I'm ready": a plan and a means, no words of intent.
+        level, boosted = Level.CONCERN, True
+        contributing += means + plans
+    if abuse >= Level.CONCERN and time_or_plan:
+        level, boosted = Level.CRISIS, True
+        contributing += time_or_plan
+    if level == Level.CRISIS and not boosted and any(t in lex.scopes.laughter for t in norm.tokens):
+        crisis = [h for h in signals if h.level == Level.CRISIS]
+        if crisis and all(h.rule.hyperbole for h in crisis):
+            level = Level.CONCERN
+    categories = [h.category for h in sorted(contributing, key=lambda h: -h.level)]
+    has_amplifier = bool(amps or weak_farewells)
+    return level, categories, contributing, has_amplifier
+
+
+def assess(text: str, *, recent: Sequence[Assessment] = (), language: str = "en") -> Assessment:
+    """Assess one message. `recent`: the person's previous assessments, newest last."""
+    if not isinstance(text, str):
+        raise TypeError("text must be a str")
+    lex = load(language)
+    if len(text) > MAX_CHARS:
+        half = MAX_CHARS // 2
+        text = text[:half] + "\n" + text[-half:]
+    norm = lex.normaliser(text)
+    hits = _apply_scopes(lex, norm, _find(lex, norm.text))
+    level, categories, contributing, has_amp = _combine(lex, norm, hits)
+    level = escalate(level, categories, has_amp, recent)
+    matches = []
+    for h in sorted(contributing, key=lambda h: h.start):
+        s, e = norm.original_span(h.start, h.end)
+        matches.append(Match(h.category, h.rule.id, s, e))
+    if level == Level.NONE:
+        return Assessment(Level.NONE, unique(h.category for h in hits if h.category == "past_event"), ())
+    return Assessment(level, unique(categories), tuple(dict.fromkeys(matches)))

@@ -1,0 +1,112 @@
+"""Levels, the result types, and how signals combine into one level.
+
+Why a separate module: the mapping from signals to what the companion does is
+a clinical decision. Keeping it in one small place, with the rules written out
+below, lets it be reviewed without reading the matcher.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+
+class Level(enum.IntEnum):
+    NONE = 0
+    DISTRESS = 1
+    CONCERN = 2
+    CRISIS = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def from_label(cls, label: str) -> "Level":
+        return cls[label.strip().upper()]
+
+
+@dataclass(frozen=True)
+class Match:
+    """One rule that fired: where (offsets into the original text), never what."""
+
+    category: str
+    rule_id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Assessment:
+    level: Level
+    categories: tuple[str, ...] = ()
+    matches: tuple[Match, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.level.label
+
+
+NONE = Assessment(Level.NONE)
+
+# ---------------------------------------------------------------------------
+# Combining signals inside one message
+# ---------------------------------------------------------------------------
+# 1. The level is the highest level of any signal that survived the scopes
+#    (negation, idiom, past, other person).
+# 2. A self-risk signal at concern + a time ("tonight"), a plan ("I've decided")
+#    or a means (pills, a knife emoji) -> crisis. Distress + a means -> concern.
+# 3. Two weak farewells ("sorry for everything" + "goodbye"), or one next to a
+#    concern-level self-risk -> crisis, category "farewell".
+# 4. Abuse or danger at concern + a time ("tonight", "right now") -> crisis.
+# 5. A joking marker ("lol", laughing emoji) next to a crisis phrase that is
+#    often used as hyperbole ("kms lol") -> concern, when nothing in 2-4 applies.
+#    Never lower than concern: the companion still asks directly.
+SELF_RISK = frozenset({"suicidal_intent", "passive_ideation", "self_harm", "method_seeking", "farewell"})
+AMPLIFIER_ROLES = frozenset({"time", "plan", "means"})
+
+# ---------------------------------------------------------------------------
+# Escalation across messages (`recent` holds the person's previous
+# assessments, newest last; only levels are used, never text)
+# ---------------------------------------------------------------------------
+# E1. The current message is at least distress and, counting it, 3 of the last
+#     5 messages were at least distress -> at least concern.
+# E2. The current message is at least distress and one of the 3 previous
+#     messages was concern or crisis -> at least concern ("concern after
+#     concern stays concern").
+# E3. The current message is concern and one of the 3 previous messages was
+#     crisis -> crisis.
+# E4. The current message carries only an amplifier or a weak farewell ("it's
+#     tonight", "goodbye", a pill emoji) and one of the last 5 messages was
+#     concern or crisis -> crisis (a plan or farewell after ideation).
+# A message with no signal at all stays none: ordinary talk is never alarmed
+# because of what came before; the app keeps watching.
+ESCALATION_WINDOW = 5
+ESCALATION_DISTRESS_COUNT = 3
+ESCALATION_RECENT_CONCERN = 3
+
+
+def escalate(
+    level: Level, categories: list[str], has_amplifier: bool, recent: Sequence[Assessment]
+) -> Level:
+    """Apply E1-E4 and return the new level; adds "escalation" to categories."""
+    window = [Level(a.level) for a in list(recent)[-(ESCALATION_WINDOW - 1) :]]
+    last3 = [Level(a.level) for a in list(recent)[-ESCALATION_RECENT_CONCERN:]]
+    new = level
+    if level >= Level.DISTRESS:
+        if sum(1 for lv in window if lv >= Level.DISTRESS) + 1 >= ESCALATION_DISTRESS_COUNT:
+            new = max(new, Level.CONCERN)
+        if any(lv >= Level.CONCERN for lv in last3):
+            new = max(new, Level.CONCERN)
+        if level >= Level.CONCERN and any(lv == Level.CRISIS for lv in last3):
+            new = Level.CRISIS
+    if has_amplifier and any(lv >= Level.CONCERN for lv in window):
+        new = Level.CRISIS
+    if new != level:
+        categories.append("escalation")
+    return new
+
+
+def unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(i for i in items if i))

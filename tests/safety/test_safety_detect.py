@@ -1,0 +1,134 @@
+"""Hand-written must-catch and must-stay-quiet sets, plus the scope behaviours."""
+
+from __future__ import annotations
+
+import pytest
+
+from safety import Assessment, Level, Match, assess
+
+from safety_data import rows
+
+MUST_CATCH = rows("must_catch.csv")
+DISTRESS = rows("distress.csv")
+QUIET = rows("must_stay_quiet.csv")
+
+
+def test_sets_are_big_enough():
+    assert len(MUST_CATCH) >= 150
+    assert len(QUIET) >= 100
+    assert all(r["min_level"] in ("concern", "crisis") for r in MUST_CATCH)
+
+
+@pytest.mark.parametrize("row", MUST_CATCH, ids=lambda r: r["note"])
+def test_must_catch(row):
+    assert assess(row["text"]).level >= Level.from_label(row["min_level"])
+
+
+@pytest.mark.parametrize("row", DISTRESS, ids=lambda r: r["note"])
+def test_distress_and_past(row):
+    a = assess(row["text"])
+    assert a.level >= Level.from_label(row["min_level"])
+    if row["note"] == "past":
+        # The past is lower than the present, and says so.
+        assert a.level < Level.CONCERN
+        assert "past_event" in a.categories
+
+
+# Messages that may legitimately reach distress (never concern).
+QUIET_MAY_BE_DISTRESS = {"my brother punched me in the arm as a joke when we were kids"}
+
+
+@pytest.mark.parametrize("row", QUIET, ids=lambda r: r["note"])
+def test_must_stay_quiet(row):
+    a = assess(row["text"])
+    if row["text"] in QUIET_MAY_BE_DISTRESS:
+        assert a.level <= Level.DISTRESS
+    else:
+        assert a.level == Level.NONE, a
+
+
+def test_quiet_rates():
+    levels = [assess(r["text"]).level for r in QUIET]
+    assert sum(lv >= Level.CONCERN for lv in levels) / len(levels) <= 0.01
+    assert sum(lv > Level.NONE for lv in levels) / len(levels) <= 0.05
+
+
+@pytest.mark.parametrize(
+    "text, level, category",
+    [
+        ("I don't want to die, I want to live fully", Level.NONE, None),
+        ("I'm not suicidal but I wish I wouldn't wake up", Level.CONCERN, "passive_ideation"),
+        ("i can't stop thinking about killing myself", Level.CONCERN, None),
+        ("I'm not going to kill myself", Level.NONE, None),
+        ("i'm not okay i want to die", Level.CRISIS, "suicidal_intent"),
+        ("my friend says she wants to kill herself", Level.CONCERN, "someone_else_at_risk"),
+        ("I used to cut", Level.DISTRESS, "past_event"),
+        ("he's hitting me right now", Level.CRISIS, "abuse_danger"),
+        ("I'm scared he'll hurt me tonight", Level.CRISIS, "abuse_danger"),
+        ("how many pills would it take", Level.CRISIS, "method_seeking"),
+        ("this is my last message, I'm sorry for everything", Level.CRISIS, "farewell"),
+        ("I'm going to end this session, goodbye", Level.NONE, None),
+        ("kms lol", Level.CONCERN, "suicidal_intent"),
+        ("everything is too much 💊", Level.CONCERN, None),
+        ("in my novel the villain wants to kill himself", Level.NONE, None),
+    ],
+)
+def test_scopes(text, level, category):
+    a = assess(text)
+    assert a.level == level, a
+    if category:
+        assert category in a.categories
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["i want to die", "I WANT TO DIE", "i wanna dieeee", "i w4nt to d1e", "i\u200b want to die", "і want to die",
+     "i want 2 die", "I   want to   die!!!", "i want to die 😭😭"],
+)
+def test_spelling_variants_reach_crisis(variant):
+    assert assess(variant).level == Level.CRISIS
+
+
+def test_emoji_alone_is_not_crisis():
+    for t in ["💊", "🔪", "⚰️", "😭😭😭", "🪦"]:
+        assert assess(t).level < Level.CONCERN
+
+
+def test_matches_are_spans_into_the_original_text():
+    text = "ok so... I really want to d i e? no. I want to kill myself tonight"
+    a = assess(text)
+    assert a.level == Level.CRISIS
+    for m in a.matches:
+        assert isinstance(m, Match)
+        assert 0 <= m.start < m.end <= len(text)
+    assert any(text[m.start : m.end].lower().startswith("kill myself") for m in a.matches)
+
+
+def test_level_labels():
+    assert [lv.label for lv in Level] == ["none", "distress", "concern", "crisis"]
+    assert Level.from_label("crisis") is Level.CRISIS
+
+
+def test_result_is_frozen_and_text_free():
+    a = assess("i want to die")
+    assert isinstance(a, Assessment)
+    with pytest.raises(Exception):
+        a.level = Level.NONE  # type: ignore[misc]
+    # A match carries a category, a rule id and offsets: never the words.
+    assert all(set(vars(m)) == {"category", "rule_id", "start", "end"} for m in a.matches)
+
+
+def test_empty_and_long_input():
+    assert assess("").level == Level.NONE
+    assert assess("   \n ").level == Level.NONE
+    assert assess("hello " * 5000 + "i want to die").level == Level.CRISIS
+
+
+def test_rejects_non_text():
+    with pytest.raises(TypeError):
+        assess(None)  # type: ignore[arg-type]
+
+
+def test_unknown_language():
+    with pytest.raises(LookupError):
+        assess("hola", language="xx")

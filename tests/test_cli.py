@@ -1,0 +1,115 @@
+"""The ``innerchild`` command as an operator and a console person use it: real processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.conftest import ROOT, TEST_KEY
+
+ONBOARD = "1\n1\n1\n1\nUnited Kingdom\nLondon\nSam\nLittle Sam\n2\n"
+
+
+def env_for(tmp_path: Path, **extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INNERCHILD_")}
+    env.update(
+        INNERCHILD_DATA_DIR=str(tmp_path / "data"),
+        INNERCHILD_ENCRYPTION_KEY=TEST_KEY,
+        INNERCHILD_DATABASE_URL=f"sqlite:///{tmp_path / 'chat.db'}",
+    )
+    env.update(extra)
+    return env
+
+
+def innerchild(*args: str, tmp_path: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True,
+        timeout=120, cwd=tmp_path, env=env_for(tmp_path, **env),
+    )
+
+
+def test_piped_chat_plays_a_conversation_and_exits_zero(tmp_path: Path) -> None:
+    result = innerchild("chat", "--user", "sam", tmp_path=tmp_path, stdin=ONBOARD + "/start grounding\n1\n")
+    assert result.returncode == 0, result.stderr
+    assert "> 1\n" in result.stdout and "  [1] Tell me more" in result.stdout
+    assert "Place one hand on your chest" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_the_same_user_continues_exactly_where_they_left_off(tmp_path: Path) -> None:
+    innerchild("chat", "--user", "sam", tmp_path=tmp_path, stdin=ONBOARD + "/start safety_plan\n1\nNot sleeping\n")
+    result = innerchild("chat", "--user", "sam", tmp_path=tmp_path, stdin="Walking\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Welcome back, Sam.")
+    assert "What helps you get through" in result.stdout.split("> Walking")[0]
+    assert "Who could you reach out to" in result.stdout.split("> Walking")[1]
+    other = innerchild("chat", "--user", "alex", tmp_path=tmp_path, stdin="")
+    assert "Hello, and welcome" in other.stdout
+
+
+def test_a_killed_chat_loses_nothing(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "chat", "--user", "sam"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env_for(tmp_path),
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(ONBOARD + "/start safety_plan\n1\nNot sleeping\n")
+    process.stdin.flush()
+    deadline = time.monotonic() + 60
+    seen = ""
+    while "What helps you get through" not in seen and time.monotonic() < deadline:
+        seen += process.stdout.readline()
+    assert "What helps you get through" in seen
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    result = innerchild("chat", "--user", "sam", tmp_path=tmp_path, stdin="/journal\n")
+    assert "What helps you get through" in result.stdout.split("> /journal")[0]
+    assert "Not sleeping" in result.stdout.split("> /journal")[1]
+
+
+def test_dialogues_check_passes_on_shipped_scripts(tmp_path: Path) -> None:
+    result = innerchild("dialogues", "check", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.startswith("ok: ")
+
+
+def test_db_upgrade_then_chat(tmp_path: Path) -> None:
+    result = innerchild("db", "upgrade", tmp_path=tmp_path)
+    assert result.returncode == 0 and "up to date" in result.stdout
+
+
+def test_settings_errors_are_one_clear_line(tmp_path: Path) -> None:
+    result = innerchild("chat", tmp_path=tmp_path, INNERCHILD_DEFAULT_COUNTRY="Narnia")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "innerchild: INNERCHILD_DEFAULT_COUNTRY: Value error, must be a two-letter country code such as GB or US"
+    result = innerchild("chat", tmp_path=tmp_path, INNERCHILD_DATABASE_URL="nonsense://")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    result = innerchild("run", tmp_path=tmp_path)
+    assert result.returncode == 2 and "INNERCHILD_TELEGRAM_TOKEN" in result.stderr
+    result = innerchild("chat", tmp_path=tmp_path, INNERCHILD_ENCRYPTION_KEY="not-a-key")
+    assert result.returncode == 2 and "innerchild keys new" in result.stderr
+
+
+def test_a_broken_script_stops_start_up_with_its_location(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "dialogues"
+    shutil.copytree(ROOT / "dialogues", folder)
+    (folder / "grounding.yaml").write_text((folder / "grounding.yaml").read_text().replace("go: see", "go: sea").replace('"Done": see', '"Done": sea'))
+    result = innerchild("chat", tmp_path=tmp_path, INNERCHILD_DIALOGUES_DIR=str(folder))
+    assert result.returncode == 2
+    assert "grounding.yaml:" in result.stderr and "'sea' does not exist" in result.stderr
+
+
+def test_safety_scan_reads_and_writes_json_lines(tmp_path: Path) -> None:
+    lines = [{"text": "I'm going to kill myself tonight", "id": 1}, {"text": "this homework is killing me", "id": 2}]
+    result = innerchild("safety", "scan", tmp_path=tmp_path, stdin="\n".join(json.dumps(l) for l in lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == [1, 2]
+    assert out[0]["level"] == "crisis" and out[1]["level"] == "none"
