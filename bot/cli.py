@@ -182,6 +182,24 @@ def stats(db: Annotated[Optional[str], typer.Option(help="Database URL.")] = Non
         typer.echo(json.dumps(operator_stats(repo, utcnow()), indent=2, sort_keys=True))
 
 
+@app.command()
+def retention(
+    at: Annotated[Optional[str], typer.Option(help="Pretend it is this ISO time (UTC).")] = None,
+    db: Annotated[Optional[str], typer.Option(help="Database URL.")] = None,
+) -> None:
+    """Delete people inactive past INNERCHILD_RETENTION_DAYS (the bot also runs this itself)."""
+    from datetime import UTC, datetime
+
+    from .retention import sweep
+    from .storage.types import utcnow
+
+    settings = settings_or_exit(database_url=db)
+    runtime = runtime_or_exit(settings)
+    now = datetime.fromisoformat(at).replace(tzinfo=UTC) if at else utcnow()
+    result = sweep(runtime.companion, now, notice_days=settings.retention_notice_days)
+    typer.echo(f"noticed {len(result.notices)} (sent by the running bot), deleted {result.deleted}")
+
+
 @keys_app.command("new")
 def keys_new() -> None:
     """Print a new encryption key (for INNERCHILD_ENCRYPTION_KEY)."""

@@ -420,7 +420,15 @@ class Turn:
         active = self.repo.active_session(self.person)
         if active is not None and active.dialogue_id == dialogue_id:
             return self.view(active)
+        compiled = self.library.get(dialogue_id)
+        if compiled is not None and compiled.script.heavy and not self.safety_phase_done():
+            return [Reply(self.say("heavy_note"))] + self.begin(dialogue_id)
         return self.begin(dialogue_id)
+
+    def safety_phase_done(self) -> bool:
+        """Whether the person has done any of the safety-and-noticing conversations."""
+        done = self.repo.finished_dialogues(self.person)
+        return any(s.phase == "safety" and s.id in done for s in self.library.listed())
 
     def begin(self, dialogue_id: str, *, pause_current: bool = True, pause_reason: str = "switched") -> list[Reply]:
         compiled = self.library.get(dialogue_id)

@@ -25,6 +25,7 @@ TEXT_NAMES: Mapping[str, frozenset[str]] = {
     "paused": frozenset({"paused_title"}),
     "mydata": frozenset({"counts", "retention_days"}),
     "stats": frozenset({"stats"}),
+    "retention_notice": frozenset({"days"}),
 }
 
 

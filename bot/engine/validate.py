@@ -119,6 +119,10 @@ class _ScriptChecker:
             self.problem(step.line, f"step '{step.name}' has no way forward: add buttons, 'then', or 'end: true'")
         if step.waits and not step.say:
             self.problem(step.line, f"step '{step.name}' waits for the person but says nothing")
+        if step.waits and not step.pause_button and self.script.phase != "support":
+            leaves = any(b.target.end or b.target.pause or b.target.start for b in step.buttons)
+            if not leaves:
+                self.problem(step.line, f"step '{step.name}' offers no way to pause or stop: keep its Pause button or add a button that leaves")
         if step.ask and step.ask.startswith(PROFILE_PREFIX):
             field = step.ask[len(PROFILE_PREFIX):]
             if field not in self.vocabulary.profile_fields:

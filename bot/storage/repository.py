@@ -44,6 +44,10 @@ class Repository:
         self.session.delete(person)
         self.session.flush()
 
+    def inactive_people(self, seen_before: datetime, *, limit: int = 500) -> list[Person]:
+        query = select(Person).where(Person.last_seen_at < seen_before).order_by(Person.last_seen_at).limit(limit)
+        return list(self.session.scalars(query))
+
     # -- processed updates -----------------------------------------------------------------
     def update_seen(self, key: str) -> bool:
         return self.session.get(ProcessedUpdate, key) is not None

@@ -28,6 +28,8 @@ SETUPS = {
     "fresh": None,
     "onboarded": ["1", "1", "1", "1", "United Kingdom", "London", "Sam", "Little Sam", "2"],
     "nameless": ["1", "1", "1", "1", "1", "1", "1", "1", "2"],
+    # onboarded, and then an operator raised consent_version in onboarding.yaml
+    "consent_changed": ["1", "1", "1", "1", "United Kingdom", "London", "Sam", "Little Sam", "2"],
 }
 
 
@@ -53,6 +55,8 @@ def play(inputs: list[str], setup: str, tmp_path: Path) -> str:
         if steps is not None:
             ConsoleChat(runtime.companion, USER, io.StringIO(), interactive=False, export_dir=tmp_path).run(steps)
             clock.advance(minutes=5)
+        if setup == "consent_changed":
+            runtime.companion.consent_version += 1
         out = io.StringIO()
         ConsoleChat(runtime.companion, USER, out, interactive=False, export_dir=tmp_path / "export").run(inputs)
         return out.getvalue()

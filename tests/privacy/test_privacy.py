@@ -139,3 +139,47 @@ def test_key_rotation_keeps_every_word(runtime) -> None:
     assert rotate_all(runtime.database) > 0
     use_cipher(Cipher([fresh]))  # the old key is gone
     assert SECRET_WORDS[0] in person.say("/journal")
+
+
+def test_retention_notices_first_then_deletes(tmp_path, clock, db_url) -> None:
+    from bot.retention import sweep
+    from tests.conftest import build_runtime
+
+    runtime = build_runtime(db_url, clock, tmp_path, retention_days=30)
+    try:
+        companion = runtime.companion
+        confide(Person(companion, name="sam"))
+        Person(companion, name="alex").onboard()
+        clock.advance(days=20)
+        Person(companion, name="alex").say("/menu")  # alex stays active
+        clock.advance(days=2)  # sam: 22 days away, notice due at 30 - 7 = 23
+        assert sweep(companion, clock.now, notice_days=7).notices == []
+        clock.advance(days=2)  # sam: 24 days away -> notice
+        result = sweep(companion, clock.now, notice_days=7)
+        assert [user for user, _ in result.notices] == ["console:sam"] and result.deleted == 0
+        assert "will be deleted in 7 days" in result.notices[0][1][0].text
+        assert sweep(companion, clock.now, notice_days=7).notices == []  # only once
+        clock.advance(days=7)
+        result = sweep(companion, clock.now, notice_days=7)
+        assert result.deleted == 1
+        with runtime.database.engine.connect() as connection:
+            assert [r[0] for r in connection.execute(text("select external_id from persons"))] == ["console:alex"]
+    finally:
+        runtime.database.dispose()
+
+
+def test_a_message_cancels_the_retention_notice(tmp_path, clock, sqlite_url) -> None:
+    from bot.retention import sweep
+    from tests.conftest import build_runtime
+
+    runtime = build_runtime(sqlite_url, clock, tmp_path, retention_days=30)
+    try:
+        person = Person(runtime.companion, name="sam")
+        confide(person)
+        clock.advance(days=24)
+        assert sweep(runtime.companion, clock.now, notice_days=7).notices
+        person.say("/journal")
+        clock.advance(days=8)
+        assert sweep(runtime.companion, clock.now, notice_days=7).deleted == 0
+    finally:
+        runtime.database.dispose()
