@@ -43,3 +43,12 @@ def sweep(companion: Companion, now: datetime, *, notice_days: int) -> Retention
                     text = companion.library.texts.render("retention_notice", {"days": notice_days, "name": person.name or ""})
                     notices.append((person.external_id, [Reply(text, (Button("I'm still here", f"{COMMAND_BUTTON}:notnow"),))]))
     return RetentionResult(notices, deleted)
+
+
+PROCESSED_UPDATES_KEEP = timedelta(days=7)
+
+
+def prune_processed_updates(companion: Companion, now: datetime) -> int:
+    """Forget processed-update ids after a week: Telegram never redelivers that late."""
+    with companion.db.transaction() as repo:
+        return repo.prune_updates(now - PROCESSED_UPDATES_KEEP)

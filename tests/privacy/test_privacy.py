@@ -183,3 +183,14 @@ def test_a_message_cancels_the_retention_notice(tmp_path, clock, sqlite_url) -> 
         assert sweep(runtime.companion, clock.now, notice_days=7).deleted == 0
     finally:
         runtime.database.dispose()
+
+
+def test_processed_update_ids_are_forgotten_after_a_week(runtime, clock) -> None:
+    from bot.retention import prune_processed_updates
+
+    companion = runtime.companion
+    companion.handle(Event("tg:7", EventKind.COMMAND, text="/start", update_key="tg:1"))
+    clock.advance(days=3)
+    assert prune_processed_updates(companion, clock.now) == 0
+    clock.advance(days=5)
+    assert prune_processed_updates(companion, clock.now) == 1

@@ -1,0 +1,127 @@
+"""Engine features writers rely on, played through the console on a small script of their kind."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from jinja2.sandbox import SecurityError
+
+from bot.engine.templates import make_environment
+from tests.conftest import ROOT, build_runtime
+from tests.console.helpers import Person
+
+FEATURES = """
+id: features
+title: Features
+phase: always
+description: Every engine feature in one small script.
+minutes: 2
+vars:
+  mood: ""
+start: mood
+
+steps:
+  mood:
+    say: How are you{% if name %}, {{ name }}{% endif %}? (visit {{ visits }})
+    buttons:
+      - label: "Low"
+        set: {mood: low}
+        go: route
+      - label: "Fine"
+        set: {mood: fine}
+        go: route
+      - label: "Only with a letter"
+        if: journal.letter
+        go: reflect
+
+  route:
+    say: Noted.
+    then:
+      - if: vars.mood == "low"
+        go: gentle
+      - go: letter
+
+  gentle:
+    say: Let's be gentle. Name one thing you see (I won't keep it).
+    ask: seen
+    keep: false
+    then: letter
+    buttons:
+      - "Skip": letter
+
+  letter:
+    say: Write a line to your younger self.
+    ask: letter
+    then: reflect
+
+  reflect:
+    say:
+      - 'You wrote: "{{ answers.letter or journal.letter }}"'
+      - '{% if visits % 2 == 0 %}Even visit.{% else %}Odd visit.{% endif %}'
+    buttons:
+      - label: "Ground me"
+        start: grounding
+      - "Done": bye
+
+  bye:
+    say: Bye.
+    end: true
+"""
+
+
+@pytest.fixture
+def feature_runtime(tmp_path: Path, clock, sqlite_url):
+    folder = tmp_path / "dialogues"
+    shutil.copytree(ROOT / "dialogues", folder)
+    (folder / "features.yaml").write_text(FEATURES)
+    runtime = build_runtime(sqlite_url, clock, tmp_path, dialogues_dir=folder)
+    yield runtime
+    runtime.database.dispose()
+
+
+def test_vars_conditions_keep_false_and_reflection(feature_runtime) -> None:
+    person = Person(feature_runtime.companion)
+    person.onboard()
+    out = person.say("/start features")
+    assert "How are you, Sam? (visit 0)" in out
+    assert person.buttons == ["Low", "Fine", "Pause for now"]  # no letter yet: conditional button hidden
+    out = person.say("1")  # Low -> route -> gentle (conditional route on vars.mood)
+    assert "Noted." in out and "Let's be gentle" in out
+    person.say("a green chair")  # keep: false
+    out = person.say("Dear little me, <you> & I are okay")
+    assert 'You wrote: "Dear little me, <you> & I are okay"' in out and "Even visit." in out
+    person.say("2")  # Done
+    journal = person.say("/journal")
+    assert "a green chair" not in journal and "Dear little me" in journal
+    out = person.say("/start features")
+    assert "(visit 1)" in out and "Only with a letter" in person.buttons
+    out = person.say("3")  # straight to the reflection of the earlier letter
+    assert 'You wrote: "Dear little me, <you> & I are okay"' in out and "Odd visit." in out
+    out = person.say("1")  # a jump to another dialogue
+    assert "Let's slow down together" in out
+
+
+def test_fine_skips_the_gentle_step(feature_runtime) -> None:
+    person = Person(feature_runtime.companion)
+    person.onboard()
+    person.say("/start features")
+    out = person.say("2")
+    assert "Let's be gentle" not in out and "Write a line to your younger self" in out
+
+
+def test_the_sandbox_refuses_what_could_exhaust_the_machine() -> None:
+    env = make_environment(None)
+    for source in ("{{ 'x' * 100000000 }}", "{{ 10 ** 1000000 }}", "{{ ().__class__ }}"):
+        template = env.from_string(source)
+        with pytest.raises(SecurityError):
+            template.render()
+
+
+def test_person_text_is_a_value_never_template_code(feature_runtime) -> None:
+    person = Person(feature_runtime.companion)
+    person.onboard()
+    person.say("/start features", "2")
+    out = person.say("{{ 7 * 7 }} {% for x in range(3) %}loop{% endfor %}")
+    assert 'You wrote: "{{ 7 * 7 }} {% for x in range(3) %}loop{% endfor %}"' in out
