@@ -6,7 +6,11 @@ Data sets (tests/data/safety/):
   must_catch.csv        hand-written, every row must reach its min_level (concern or crisis)
   held_out.csv          hand-written after freezing the rules; its misses were then fixed,
                         so it is now a regression set (frozen result in tests/data/safety/README.md)
-  held_out_2.csv        hand-written after that, never tuned on: the honest generalisation number
+  held_out_2.csv        hand-written after that, never tuned on (its misses were named in a later
+                        brief, so a few of them informed the generalisation work)
+  held_out_3.csv        93 varied messages written before the generalisation work, run once
+                        before and once after it, never tuned on: the honest number
+  dev_generalise.csv    135 varied messages the generalisation work was developed against
   distress.csv          hand-written distress / past rows, min_level distress
   must_stay_quiet.csv   hand-written ordinary and figurative messages, must stay none
   negation_contrast_set.csv  construct-tracker minimal pairs (Apache-2.0); label 1 = suicidal
@@ -71,12 +75,20 @@ def evaluate() -> list[dict[str, object]]:
         levels = [assess(r["text"]).level for r in rows]
         pos = [(r, lv) for r, lv in zip(rows, levels) if r["label"] == "1"]
         neg = [(r, lv) for r, lv in zip(rows, levels) if r["label"] == "0"]
+        split_note = ""
+        if rows and "split" in rows[0]:
+            test = [(r, lv) for r, lv in zip(rows, levels) if r["split"] == "test"]
+            tp = [lv for r, lv in test if r["label"] == "1"]
+            tn = [lv for r, lv in test if r["label"] == "0"]
+            if tp and tn:
+                split_note = (f"; test split: recall {sum(lv >= Level.CONCERN for lv in tp)}/{len(tp)}, "
+                              f"false alarms {sum(lv >= Level.CONCERN for lv in tn)}/{len(tn)}")
         if pos:
             out.append({
                 "set": label, "n": len(pos), "metric": "recall, label 1 at >= concern",
                 "value": sum(lv >= Level.CONCERN for _, lv in pos) / len(pos),
                 "misses": [r["text"] for r, lv in pos if lv < Level.CONCERN],
-                "extra": f"any level {sum(lv > Level.NONE for _, lv in pos)}/{len(pos)}",
+                "extra": f"any level {sum(lv > Level.NONE for _, lv in pos)}/{len(pos)}{split_note}",
             })
         out.append({
             "set": label, "n": len(neg), "metric": "false alarms, label 0 at >= concern",
@@ -87,8 +99,25 @@ def evaluate() -> list[dict[str, object]]:
 
     graded("must_catch.csv", "must-catch (hand-written)")
     graded("held_out.csv", "held-out 1 (rules were then fixed on its misses)")
-    graded("held_out_2.csv", "held-out 2 (frozen: never tuned on)")
+    graded("held_out_2.csv", "held-out 2 (frozen)")
+    graded("held_out_3.csv", "held-out 3 (frozen: never tuned on)")
+    graded("dev_generalise.csv", "dev set for generalisation (tuned on)")
     graded("distress.csv", "distress and past (hand-written)")
+
+    def quiet_rows(name: str, label: str) -> None:
+        rows = [r for r in _rows(name) if r.get("max_level") == "none"]
+        if not rows:
+            return
+        levels = [assess(r["text"]).level for r in rows]
+        out.append({
+            "set": label, "n": len(rows), "metric": "false alarms at >= concern",
+            "value": sum(lv >= Level.CONCERN for lv in levels) / len(rows),
+            "misses": [] if "never" in label else [r["text"] for r, lv in zip(rows, levels) if lv > Level.NONE],
+            "extra": f"any level {sum(lv > Level.NONE for lv in levels)}/{len(rows)}",
+        })
+
+    quiet_rows("held_out_3.csv", "held-out 3 quiet rows (never tuned on)")
+    quiet_rows("dev_generalise.csv", "dev set quiet rows")
     quiet = _rows("must_stay_quiet.csv")
     if quiet:
         levels = [assess(r["text"]).level for r in quiet]
@@ -111,6 +140,8 @@ def main(argv: list[str]) -> int:
         print(f"| {r['set']} | {r['n']} | {r['metric']} | {r['value']:.1%} | {r['extra']} |")
     if "--misses" in argv:
         for r in results:
+            if "never tuned" in str(r["set"]):
+                continue  # held-out 3: totals only, so it stays held out
             if r["misses"]:
                 print(f"\n## {r['set']} / {r['metric']}")
                 for t in r["misses"]:

@@ -25,14 +25,70 @@ class _Hit:
     end: int
     level: int
     category: str
+    hedged: bool = False  # a hedged negation kept it ("not right now"): never boosted to crisis
 
 
-def _find(lex: Lexicon, text: str) -> list[_Hit]:
+def _cancelled_after(rule: Rule, text: str, e: int) -> bool:
+    """not_before: tried right after the match, and again after one comma ("goodbye forever, twitter")."""
+    nb = rule.not_before
+    if nb is None:
+        return False
+    return bool(nb.match(text, e) or (text.startswith(" .", e) and nb.match(text, e + 2)))
+
+
+def _find_together(rule: Rule, text: str) -> list[_Hit]:
+    """All parts, in any order, inside a window of `rule.within` words."""
+    spans = []
+    for part in rule.parts:
+        found = [(m.start(), m.end()) for m in part.finditer(text)]
+        if not found:
+            return []
+        spans.append(found)
+    hits: list[_Hit] = []
+    for s0, e0 in spans[0]:
+        best = None
+        window = [(s0, e0)]
+        for found in spans[1:]:
+            near = [(s, e) for s, e in found if text.count(" ", min(s, s0), max(e, e0)) < rule.within]
+            if not near:
+                window = []
+                break
+            window.append(min(near, key=lambda se: abs(se[0] - s0)))
+        if not window:
+            continue
+        s, e = min(w[0] for w in window), max(w[1] for w in window)
+        if rule.unless is not None:
+            lo = s
+            for _ in range(rule.within):
+                lo = text.rfind(" ", 0, lo - 1) if lo > 1 else 0
+            hi = e
+            for _ in range(rule.within):
+                nxt = text.find(" ", hi + 1)
+                hi = nxt if nxt != -1 else len(text)
+            if rule.unless.search(text, max(lo, 0), hi + 1):
+                continue
+        if rule.not_after is not None and rule.not_after.search(text, 0, s):
+            continue
+        if _cancelled_after(rule, text, e):
+            continue
+        best = _Hit(rule, s, e, rule.level, rule.category)
+        hits.append(best)
+        break  # one hit per together rule is enough
+    return hits
+
+
+def _find(lex: Lexicon, text: str, tokens: frozenset[str] = frozenset()) -> list[_Hit]:
     hits: list[_Hit] = []
     for rule in lex.rules:
+        # Skip a rule when no word its matches can start with is in the message.
+        if tokens and any(f is not None and f.isdisjoint(tokens) for f in rule.first):
+            continue
+        if rule.regex is None:
+            hits += _find_together(rule, text)
+            continue
         for m in rule.regex.finditer(text):
             s, e = m.start(), m.end()
-            if rule.not_before is not None and rule.not_before.match(text, e):
+            if _cancelled_after(rule, text, e):
                 continue
             if rule.not_after is not None and rule.not_after.search(text, 0, s):
                 continue
@@ -44,6 +100,8 @@ def _apply_scopes(lex: Lexicon, norm, hits: list[_Hit]) -> list[_Hit]:
     scopes = lex.scopes
     text = norm.text
     idioms = [(m.start(), m.end()) for m in lex.idioms.finditer(text)]
+    # "goodbye everyone, see you monday": a plain farewell, not a last one.
+    continuing = scopes.continuity.search(text) is not None
     cls = sc.clauses(norm, scopes)
     kept: list[_Hit] = []
     live: list[_Hit] = []
@@ -51,9 +109,15 @@ def _apply_scopes(lex: Lexicon, norm, hits: list[_Hit]) -> list[_Hit]:
     for h in hits:
         if any(s < h.end and h.start < e for s, e in idioms):
             continue
-        if sc.negated(norm, sc.clause_of(cls, h.start), h.start, scopes):
+        if continuing and h.category == "farewell":
+            continue
+        neg = sc.negation(norm, sc.clause_of(cls, h.start), h.start, h.end, scopes, governs=h.rule.role == "signal")
+        if neg == "cancel":
             negated_spans.append((h.start, h.end))
         else:
+            if neg == "hedge":  # "I might not kill myself": still talk of it, asked about
+                h.level = min(h.level, Level.CONCERN)
+                h.hedged = True
             live.append(h)
     for h in live:
         # A phrase inside a longer negated phrase is negated too:
@@ -81,8 +145,14 @@ def _combine(lex: Lexicon, norm, hits: list[_Hit]) -> tuple[Level, list[str], li
     amps = [h for h in hits if h.rule.role in AMPLIFIER_ROLES]
     weak_farewells = [h for h in hits if h.rule.role == "farewell_weak"]
     level = Level(max((h.level for h in signals), default=0))
-    contributing = [h for h in signals if h.level > Level.NONE]
-    self_risk = Level(max((h.level for h in signals if h.category in SELF_RISK), default=0))
+    # One phrase, one reading: a weaker signal lying inside a stronger one
+    # ("i want to die" is intent, not also passive ideation) is not reported.
+    contributing = [
+        h for h in signals
+        if h.level > Level.NONE
+        and not any(o.level > h.level and o.start < h.end and h.start < o.end for o in signals)
+    ]
+    self_risk = Level(max((h.level for h in signals if h.category in SELF_RISK and not h.hedged), default=0))
     abuse = Level(max((h.level for h in signals if h.category == "abuse_danger"), default=0))
     time_or_plan = [h for h in amps if h.rule.role in ("time", "plan")]
     means = [h for h in amps if h.rule.role == "means"]
@@ -94,10 +164,12 @@ def _combine(lex: Lexicon, norm, hits: list[_Hit]) -> tuple[Level, list[str], li
         if means:
             level, boosted = max(level, Level.CONCERN), True
             contributing += means
-    if weak_farewells and (len({h.start for h in weak_farewells}) >= 2 or self_risk >= Level.CONCERN):
+    plans = [h for h in amps if h.rule.role == "plan"]
+    if weak_farewells and (len({h.start for h in weak_farewells}) >= 2 or self_risk >= Level.CONCERN or plans):
+        # "everything's ready for tonight. thank you for trying": a plan next to a farewell.
+        contributing += plans
         level, boosted = Level.CRISIS, True
         contributing += weak_farewells
-    plans = [h for h in amps if h.rule.role == "plan"]
     if level < Level.CONCERN and means and plans:
         # "I have the pills here, I'm ready": a plan and a means, no words of intent.
         level, boosted = Level.CONCERN, True
@@ -123,7 +195,7 @@ def assess(text: str, *, recent: Sequence[Assessment] = (), language: str = "en"
         half = MAX_CHARS // 2
         text = text[:half] + "\n" + text[-half:]
     norm = lex.normaliser(text)
-    hits = _apply_scopes(lex, norm, _find(lex, norm.text))
+    hits = _apply_scopes(lex, norm, _find(lex, norm.text, frozenset(norm.tokens)))
     level, categories, contributing, has_amp = _combine(lex, norm, hits)
     level = escalate(level, categories, has_amp, recent)
     matches = []

@@ -14,6 +14,11 @@ Pattern syntax (written against the normalised text, see normalise.py):
     word*          any word starting with "word"
     <end>          the end of the clause (".", "," ... or the message end)
 
+A rule may instead list `together:` parts (each a pattern or a list of
+patterns) that must all be found, in any order, within `within` words; an
+`unless:` pattern found in or near that window cancels it. Used for cues that
+are ordinary alone and risky together ("pills" + "how many ... to die").
+
 Each pattern compiles to one regular expression anchored on whole words. All of
 a rule's patterns are joined into one alternation so a message costs one regex
 search per rule.
@@ -54,9 +59,15 @@ class Rule:
     role: str  # "signal", or an amplifier role: time / plan / means / farewell_weak
     person: str  # self / other / any
     hyperbole: bool
-    regex: re.Pattern[str]
+    regex: re.Pattern[str] | None  # None for a `together` rule
     not_before: re.Pattern[str] | None
     not_after: re.Pattern[str] | None
+    parts: tuple[re.Pattern[str], ...] = ()  # a `together` rule: every part, any order
+    within: int = 0  # ... inside a window of this many words
+    unless: re.Pattern[str] | None = None  # ... and none of these in or near the window
+    # Quick skip: a match must start with one of these words (None: always try).
+    # For a together rule, one set per part.
+    first: tuple[frozenset[str] | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,9 +77,14 @@ class Scopes:
     negation_window: int
     negation_non_cancel_after: frozenset[str]
     negation_non_cancel_before: frozenset[str]
+    negation_governs: frozenset[str]
+    negation_hedge_before: frozenset[str]
+    negation_hedge_after: frozenset[str]
+    negation_hedge_following: re.Pattern[str]
     subject_words: frozenset[str]
     past: re.Pattern[str]
     recent: re.Pattern[str]
+    continuity: re.Pattern[str]
     first_person: frozenset[str]
     third_person: frozenset[str]
     fiction: re.Pattern[str]
@@ -84,10 +100,138 @@ class Lexicon:
     scopes: Scopes
 
 
+def _split_top(p: str, sep: str = "|") -> list[str]:
+    """Split a pattern at `sep` outside brackets."""
+    out, depth, cur = [], 0, []
+    for ch in p:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        if ch == sep and depth == 0:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    out.append("".join(cur))
+    return out
+
+
+def _elements(p: str) -> list[str]:
+    """Top-level elements of a pattern: words, (..), [..], {..}, ~N, <end>."""
+    out, i, n = [], 0, len(p)
+    while i < n:
+        ch = p[i]
+        if ch == " ":
+            i += 1
+            continue
+        if ch in "([{":
+            close = {"(": ")", "[": "]", "{": "}"}[ch]
+            depth, j = 0, i
+            while j < n:
+                if p[j] == ch:
+                    depth += 1
+                elif p[j] == close:
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            if j + 1 < n and p[j + 1] == "?":  # "(i )?": an optional group
+                j += 1
+            out.append(p[i : j + 1])
+            i = j + 1
+        else:
+            j = i
+            while j < n and p[j] != " " and p[j] not in "([{":
+                j += 1
+            out.append(p[i:j])
+            i = j
+    return out
+
+
+# Words in almost every message: a requirement made of them skips nothing.
+_COMMON = frozenset("i me my you to the a an and is am are not do it of in on that this so just".split())
+
+
+def _selectivity(words: frozenset[str]) -> tuple[int, int]:
+    return (len(words & _COMMON), len(words))
+
+
 class _Compiler:
     def __init__(self, groups: dict[str, list[str]]):
         self._groups = groups
         self._cache: dict[str, str] = {}
+        self._first_cache: dict[str, frozenset[str] | None] = {}
+
+    def first_words(self, pattern: str, depth: int = 0) -> tuple[frozenset[str], bool] | None:
+        """The words a match of `pattern` can start with, and whether it can be empty.
+
+        Used only to skip a rule quickly when none of those words is in the
+        message; None means "cannot tell" (the rule is always tried).
+        """
+        if depth > 8:
+            return None
+        p = " ".join(str(pattern).lower().split())
+        words: set[str] = set()
+        for el in _elements(p):
+            if el.startswith("~") or el == "<end>" or el == "":
+                continue  # may be empty
+            optional = el.startswith("[") or el.endswith("?")
+            el = el.rstrip("?")
+            if not el:
+                return None
+            if el[0] in "([":
+                inner = [self.first_words(a, depth + 1) for a in _split_top(el[1:-1])]
+            elif el[0] == "{":
+                name = el[1:-1]
+                if name not in self._first_cache:
+                    self._first_cache[name] = None  # guards recursion
+                    alts = [self.first_words(a, depth + 1) for a in self._groups.get(name, [])]
+                    if any(a is None for a in alts) or not alts:
+                        self._first_cache[name] = None
+                    else:
+                        self._first_cache[name] = (frozenset().union(*(a[0] for a in alts)), any(a[1] for a in alts))  # type: ignore[assignment]
+                cached = self._first_cache[name]
+                inner = [cached]  # type: ignore[list-item]
+            else:
+                if not re.fullmatch(r"[a-z0-9_]+", el):
+                    return None  # wildcards, regex escapes: cannot tell
+                inner = [(frozenset([el]), False)]
+            if any(a is None for a in inner):
+                return None
+            words.update(*(a[0] for a in inner))  # type: ignore[index]
+            if not (optional or any(a[1] for a in inner)):  # type: ignore[index]
+                return frozenset(words), False
+        return frozenset(words), True
+
+    def required_words(self, pattern: str) -> frozenset[str] | None:
+        """One set of words of which a match of `pattern` must contain at least one.
+
+        Every non-optional element gives such a set (the words its
+        alternatives start with); the most selective one is kept: no common
+        word, fewest words. None: cannot tell.
+        """
+        p = " ".join(str(pattern).lower().split())
+        best: frozenset[str] | None = None
+        for el in _elements(p):
+            if el.startswith(("~", "[", "<")) or el.endswith("?") or not el:
+                continue
+            fw = self.first_words(el)
+            if fw is None or fw[1] or not fw[0]:
+                continue
+            if best is None or _selectivity(fw[0]) < _selectivity(best):
+                best = fw[0]
+        return best
+
+    def rule_first_words(self, patterns: list[str]) -> frozenset[str] | None:
+        out: set[str] = set()
+        for pat in patterns:
+            req = self.required_words(pat)
+            if req is None:
+                return None
+            out |= req
+        return frozenset(out)
+
 
     def group(self, name: str, depth: int) -> str:
         if name not in self._groups:
@@ -137,9 +281,12 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 def _compile_rule(raw: dict[str, Any], compiler: _Compiler, source: str) -> Rule:
     try:
         rid = str(raw["id"])
-        patterns = list(raw["patterns"])
+        together = raw.get("together")
+        patterns = list(raw["patterns"]) if not together else []
     except (KeyError, TypeError) as exc:
-        raise LexiconError(f"{source}: rule needs id and patterns: {raw!r}") from exc
+        raise LexiconError(f"{source}: rule needs id and patterns (or together): {raw!r}") from exc
+    if together is not None and (not isinstance(together, list) or len(together) < 2):
+        raise LexiconError(f"{source}:{rid}: together needs at least two parts")
     role = str(raw.get("role", "signal"))
     level_name = str(raw.get("level", "none" if role != "signal" else "")).lower()
     if level_name not in _LEVEL_NAMES:
@@ -157,7 +304,14 @@ def _compile_rule(raw: dict[str, Any], compiler: _Compiler, source: str) -> Rule
         return re.compile(" (?:" + body + ")(?= |$)" if suffix else "(?:^| )(?:" + body + ") $")
 
     try:
-        regex = re.compile(compiler.anchored(patterns))
+        regex = re.compile(compiler.anchored(patterns)) if patterns else None
+        parts = tuple(
+            re.compile(compiler.anchored([str(x) for x in (part if isinstance(part, list) else [part])]))
+            for part in (together or ())
+        )
+        unless = raw.get("unless")
+        if together and not raw.get("within"):
+            raise LexiconError(f"{source}:{rid}: a together rule needs within (words)")
         return Rule(
             id=rid,
             category=str(raw.get("category", "")),
@@ -168,6 +322,13 @@ def _compile_rule(raw: dict[str, Any], compiler: _Compiler, source: str) -> Rule
             regex=regex,
             not_before=side("not_before", True),
             not_after=side("not_after", False),
+            parts=parts,
+            first=tuple(
+                compiler.rule_first_words([str(x) for x in (part if isinstance(part, list) else [part])])
+                for part in together
+            ) if together else (compiler.rule_first_words([str(x) for x in patterns]),),
+            within=int(raw.get("within", 0)),
+            unless=re.compile(compiler.anchored([str(x) for x in unless])) if unless else None,
         )
     except re.error as exc:
         raise LexiconError(f"{source}:{rid}: {exc}") from exc
@@ -206,9 +367,16 @@ def load(language: str = "en") -> Lexicon:
         negation_window=int(sc.get("negation_window", 3)),
         negation_non_cancel_after=_words(sc.get("negation_non_cancel_after")),
         negation_non_cancel_before=_words(sc.get("negation_non_cancel_before")),
+        negation_governs=_words(sc.get("negation_governs")),
+        negation_hedge_before=_words(sc.get("negation_hedge_before")),
+        negation_hedge_after=_words(sc.get("negation_hedge_after")),
+        negation_hedge_following=re.compile(
+            "(?: \\.)? (?:" + "|".join(compiler.body(str(x)) for x in sc.get("negation_hedge_following") or ["(?!)"]) + ")(?= |$)"
+        ),
         subject_words=_words(sc.get("subject_words")),
         past=_regex_list(sc.get("past_markers"), compiler),
         recent=_regex_list(sc.get("recent_markers"), compiler),
+        continuity=_regex_list(sc.get("continuity_markers"), compiler),
         first_person=_words(sc.get("first_person")),
         third_person=_words(sc.get("third_person")),
         fiction=_regex_list(sc.get("fiction_markers"), compiler),

@@ -93,6 +93,8 @@ class Normaliser:
         Done per character (not on the whole string) so that each output
         character keeps the index of the character it came from.
         """
+        if text.isascii():  # most messages: nothing to fold but the case
+            return text.lower(), list(range(len(text)))
         out: list[str] = []
         origin: list[int] = []
         for i, ch in enumerate(text):

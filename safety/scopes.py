@@ -48,26 +48,53 @@ def _words_before(norm: Normalised, clause: Clause, pos: int) -> list[str]:
     return norm.text[clause.start : pos].split()
 
 
-def negated(norm: Normalised, clause: Clause, start: int, scopes: Scopes) -> bool:
-    """A negation cue shortly before the match, in the same clause, cancels it.
+def negation(
+    norm: Normalised, clause: Clause, start: int, end: int, scopes: Scopes, governs: bool = True
+) -> str | None:
+    """How a negation before the match, in the same clause, reads: "cancel", "hedge" or None.
 
-    It does not when the cue is followed by a word that turns it around ("can
-    not STOP thinking about ..."), preceded by "why" ("why not just ..."), or
-    when a new subject comes between the cue and the match ("not okay I want
-    to ...").
+    - cancel: a cue shortly before the match ("I don't want to die", "I'm not
+      going to kill myself"), or a cue on the desire that governs the whole
+      wish, however far back in the clause ("I never want to go jump off a
+      bridge and kill myself").
+    - hedge: the negation leaves the door open ("I might not kill myself",
+      "I'm not ready to", "I don't want to end it right now", "I don't really
+      want to die"): the match stays, capped at concern by the caller.
+    - None: no cue; or the cue is turned around ("can not STOP thinking
+      about ...", "why not just ..."); or a new subject comes between the cue
+      and the match ("not okay I want to ..."), or the match names its own
+      subject.
     """
     words = _words_before(norm, clause, start)
     following = norm.text[start:].split()
+    if following and following[0] in scopes.subject_words:
+        # The match names its own subject ("not okay, I want to die"): a cue
+        # before that subject belongs to another clause.
+        return None
     n = len(words)
-    for i in range(n - 1, max(n - 1 - scopes.negation_window, -1), -1):
+    for i in range(n - 1, -1, -1):
         w = words[i]
-        if w in scopes.negation_cues:
+        if w in scopes.subject_words:
+            return None
+        near = i >= n - scopes.negation_window
+        gov = governs and i + 1 < n and words[i + 1] in scopes.negation_governs
+        if w in scopes.negation_cues and (near or gov):
             after = words[i + 1] if i + 1 < n else (following[0] if following else "")
             before = set(words[max(i - 2, 0) : i])
-            return not (after in scopes.negation_non_cancel_after or before & scopes.negation_non_cancel_before)
-        if w in scopes.subject_words:
-            return False
-    return False
+            if after in scopes.negation_non_cancel_after or before & scopes.negation_non_cancel_before:
+                return None
+            if (i > 0 and words[i - 1] in scopes.negation_hedge_before) or after in scopes.negation_hedge_after:
+                return "hedge"
+            tail = " " + norm.text[end:clause.end].strip() + " "
+            if scopes.negation_hedge_following.match(tail):
+                return "hedge"
+            return "cancel"
+    return None
+
+
+def negated(norm: Normalised, clause: Clause, start: int, scopes: Scopes, end: int | None = None) -> bool:
+    """True when a negation cancels the match (see negation())."""
+    return negation(norm, clause, start, start if end is None else end, scopes) == "cancel"
 
 
 def about_past(norm: Normalised, clause: Clause, scopes: Scopes) -> bool:

@@ -71,6 +71,24 @@ def test_quiet_rates():
         ("kms lol", Level.CONCERN, "suicidal_intent"),
         ("everything is too much 💊", Level.CONCERN, None),
         ("in my novel the villain wants to kill himself", Level.NONE, None),
+        # composed slots, negation governing the desire, hedged negation
+        ("i just really want to not be here", Level.CONCERN, "passive_ideation"),
+        ("I never want to go jump off a bridge and kill myself", Level.NONE, None),
+        ("I might not kill myself", Level.CONCERN, None),
+        ("I don't want to end it right now", Level.CONCERN, None),
+        ("I'm not ready to die, I have so much to live for", Level.NONE, None),
+        ("Killing myself wouldn't be good for anybody", Level.CONCERN, "passive_ideation"),
+        ("why should i keep trying to fix this printer", Level.NONE, None),
+        # means together with amount or lethality; ordinary dosing stays quiet
+        ("how many sleeping pills is too many", Level.CRISIS, "method_seeking"),
+        ("how many ibuprofen can i safely take in a day", Level.NONE, None),
+        # plan next to a farewell; continuity quietens a goodbye
+        ("I've got everything ready for tonight. thank you for trying", Level.CRISIS, "farewell"),
+        ("i've got everything ready for the party tonight", Level.NONE, None),
+        ("goodbye forever. see you monday", Level.NONE, None),
+        # threats from another person, now or soon
+        ("my ex just said he's coming over to hurt me", Level.CRISIS, "abuse_danger"),
+        ("she is going to beat me at chess again", Level.NONE, None),
     ],
 )
 def test_scopes(text, level, category):

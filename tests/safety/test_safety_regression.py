@@ -24,8 +24,8 @@ def test_negation_contrast_set():
     pos, neg = _labelled("negation_contrast_set.csv")
     recall = sum(lv >= Level.CONCERN for lv in pos) / len(pos)
     false_alarm = sum(lv >= Level.CONCERN for lv in neg) / len(neg)
-    assert recall >= 0.62  # measured 0.635
-    assert false_alarm <= 0.045  # measured 0.036
+    assert recall >= 0.70  # measured 0.720 (0.635 before the generalisation work)
+    assert false_alarm <= 0.04  # measured 0.032 (0.036 before)
 
 
 def test_xstest_false_alarm_probe():
@@ -44,8 +44,28 @@ def test_held_out_1():
     assert sum(map(_in_band, data)) / len(data) >= 0.95  # measured 0.95 (after fixes; frozen run 0.65)
 
 
-def test_held_out_2_never_tuned():
+def test_held_out_2():
     data = rows("held_out_2.csv")
     # Quiet rows must stay quiet; the rest is a floor, not a target to tune to.
     assert all(assess(r["text"]).level == Level.NONE for r in data if r["max_level"] == "none")
-    assert sum(map(_in_band, data)) / len(data) >= 0.6  # measured 0.60
+    assert sum(map(_in_band, data)) / len(data) >= 0.8  # measured 0.85 (0.60 frozen run)
+
+
+def test_held_out_3_never_tuned():
+    # Written before the generalisation work, run once before and once after
+    # (tests/data/safety/README.md). A floor, not a target: never tune on it.
+    data = rows("held_out_3.csv")
+    levels = [assess(r["text"]).level for r in data]
+    risky = [lv for r, lv in zip(data, levels) if r["min_level"] in ("concern", "crisis")]
+    quiet = [lv for r, lv in zip(data, levels) if r["max_level"] == "none"]
+    assert sum(lv >= Level.CONCERN for lv in risky) / len(risky) >= 0.6  # measured 35/57 = 0.61 (before 20/57)
+    assert sum(lv >= Level.CONCERN for lv in quiet) <= 1  # measured 1/31 (before 1/31)
+    assert sum(map(_in_band, data)) / len(data) >= 0.7  # measured 66/93 = 0.71 (before 52/93)
+
+
+def test_dev_generalise():
+    data = rows("dev_generalise.csv")
+    levels = [assess(r["text"]).level for r in data]
+    quiet = [lv for r, lv in zip(data, levels) if r["max_level"] == "none"]
+    assert sum(map(_in_band, data)) / len(data) >= 0.97  # measured 134/135 (tuned on; 92/135 before)
+    assert sum(lv > Level.NONE for lv in quiet) == 0  # measured 0/39 (4/39 before)
