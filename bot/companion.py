@@ -39,6 +39,7 @@ FLOW_LEVEL = {name: level for level, name in SAFETY_FLOWS.items()}
 SUPPORT_DIALOGUES = frozenset(SAFETY_FLOWS.values()) | {SOS}
 OPEN_WITHOUT_CONSENT = frozenset({ONBOARDING, RECONSENT, YOUTH, SOS, GROUNDING, "safety_plan"} | set(SAFETY_FLOWS.values()))
 MAX_TEXT = 16_000
+RETURN_AFTER = frozenset({"safety", "detour"})  # paused for these reasons, we offer the way back
 RECENT_WINDOW = timedelta(minutes=30)
 RECENT_KEEP = 6
 JOURNAL_PAGE_CHARS = 3000
@@ -295,7 +296,9 @@ class Turn:
             if paused.dialogue_id in self.library:
                 paused.status = ACTIVE
                 paused.updated_at = self.now
-                return [Reply(self.say("resumed", paused_title=self.title_of(paused)))] + self.view(paused)
+                compiled = self.library.get(paused.dialogue_id)
+                key = "resumed_heavy" if compiled and compiled.script.heavy else "resumed"
+                return [Reply(self.say(key, paused_title=self.title_of(paused)))] + self.view(paused)
         return [Reply(self.say("nothing_to_resume"), self.menu_button())]
 
     def cmd_sos(self, _args: str) -> list[Reply]:
@@ -466,6 +469,9 @@ class Turn:
             title = self.title_of(session)
             self.pause(session, reason="user")
             return replies + [Reply(self.say("paused", paused_title=title), (Button("Resume", f"{COMMAND_BUTTON}:resume"),))]
+        if result.visit:
+            self.pause(session, reason="detour")
+            return replies + self.start_dialogue(result.visit)
         if result.start:
             self.finish(session, completed=True)
             return replies + self.start_dialogue(result.start)
@@ -500,7 +506,7 @@ class Turn:
         """A dialogue ended: offer to return to one that safety paused, or somewhere to go."""
         if self.person.adult is False or self.deleted:
             return replies
-        waiting = [p for p in self.repo.paused_sessions(self.person) if p.reason == "safety" and p.dialogue_id in self.library]
+        waiting = [p for p in self.repo.paused_sessions(self.person) if p.reason in RETURN_AFTER and p.dialogue_id in self.library]
         if waiting:
             title = self.title_of(waiting[0])
             offer = Reply(self.say("resume_offer", paused_title=title), (

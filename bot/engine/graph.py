@@ -10,6 +10,8 @@ def _dest(target: Target) -> str:
         return target.go
     if target.start:
         return f"start_{target.start}"
+    if target.visit:
+        return f"visit_{target.visit}"
     return "[*]"
 
 

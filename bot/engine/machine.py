@@ -62,6 +62,7 @@ class StepResult:
     effects: list[object]
     finished: bool = False
     start: str | None = None  # another dialogue to start next
+    visit: str | None = None  # another dialogue to visit, this one waiting paused
     pause: bool = False
 
 
@@ -75,6 +76,7 @@ class Conversation:
         self.outbox: list[str] = []
         self.effects: list[object] = []
         self.start: str | None = None
+        self.visit: str | None = None
         self.pause = False
 
 
@@ -118,9 +120,11 @@ class CompiledScript:
         befores = [before] if before else []
         if target.start:
             befores.append(self._jump(target.start))
+        if target.visit:
+            befores.append(self._visit(target.visit))
         if target.pause:
             befores.append(self._pause)
-        dest = target.go if target.go else (None if target.pause else FINISHED)
+        dest = target.go if target.go else (None if (target.pause or target.visit) else FINISHED)
         conditions = [self._condition(target.condition)] if target.condition else []
         machine.add_transition(trigger, source, dest, before=befores, conditions=conditions)
 
@@ -149,6 +153,13 @@ class CompiledScript:
         return jump
 
     @staticmethod
+    def _visit(dialogue: str) -> Callable:
+        def visit(event) -> None:  # noqa: ANN001
+            event.model.visit = dialogue
+
+        return visit
+
+    @staticmethod
     def _pause(event) -> None:  # noqa: ANN001
         event.model.pause = True
 
@@ -161,7 +172,7 @@ class CompiledScript:
 
     @staticmethod
     def _auto_pause(step: StepSpec) -> bool:
-        leaves = any(b.target.end or b.target.pause or b.target.start for b in step.buttons)
+        leaves = any(b.target.end or b.target.pause or b.target.start or b.target.visit for b in step.buttons)
         return step.pause_button and not leaves
 
     # -- rendering --------------------------------------------------------------------
@@ -259,12 +270,12 @@ class CompiledScript:
         if trigger is not None and not model.pause:
             session.step += 1
         replies: list[Reply]
-        if finished or model.start:
+        if finished or model.start or model.visit or model.pause:
             replies = [Reply(text) for text in model.outbox]
         else:
             step = self.script.steps[model.state]
             replies = self._replies(model.outbox, step, model)
-        return StepResult(session, replies, model.effects, finished, model.start, model.pause)
+        return StepResult(session, replies, model.effects, finished, model.start, model.visit, model.pause)
 
     def _replies(self, texts: list[str], step: StepSpec, model: Conversation) -> list[Reply]:
         replies = [Reply(text) for text in texts]

@@ -45,6 +45,7 @@ class Target:
 
     go: str | None = None
     start: str | None = None
+    visit: str | None = None  # another dialogue, then back here (this one waits, paused)
     end: bool = False
     pause: bool = False
     condition: str | None = None  # a Jinja expression; the route applies when it is true
@@ -117,8 +118,8 @@ _SCRIPT_KEYS = {
     "order", "menu", "consent_version",
 }
 _STEP_KEYS = {"say", "buttons", "ask", "then", "end", "do", "checkin", "present", "pause_button", "keep"}
-_BUTTON_KEYS = {"label", "go", "start", "end", "pause", "set", "do", "if"}
-_ROUTE_KEYS = {"go", "start", "end", "pause", "if"}
+_BUTTON_KEYS = {"label", "go", "start", "visit", "end", "pause", "set", "do", "if"}
+_ROUTE_KEYS = {"go", "start", "visit", "end", "pause", "if"}
 
 
 class _Reader:
@@ -307,13 +308,14 @@ def _read_say(reader: _Reader, data: LineDict) -> tuple[Bubble, ...]:
 def _read_target(reader: _Reader, data: LineDict, line: int, what: str) -> Target:
     go = data.get("go")
     start = data.get("start")
+    visit = data.get("visit")
     end = data.get("end", False)
     pause = data.get("pause", False)
     condition = data.get("if")
-    chosen = [k for k, v in (("go", go), ("start", start), ("end", end), ("pause", pause)) if v]
+    chosen = [k for k, v in (("go", go), ("start", start), ("visit", visit), ("end", end), ("pause", pause)) if v]
     if len(chosen) != 1:
-        reader.problem(line, f"a {what} needs exactly one of go, start, end or pause")
-    for key, value in (("go", go), ("start", start)):
+        reader.problem(line, f"a {what} needs exactly one of go, start, visit, end or pause")
+    for key, value in (("go", go), ("start", start), ("visit", visit)):
         if value is not None and not isinstance(value, str):
             reader.problem(data.line_of(key), f"'{key}' must name a step or dialogue")
     if condition is not None and not isinstance(condition, str):
@@ -324,6 +326,7 @@ def _read_target(reader: _Reader, data: LineDict, line: int, what: str) -> Targe
     return Target(
         go=go if isinstance(go, str) else None,
         start=start if isinstance(start, str) else None,
+        visit=visit if isinstance(visit, str) else None,
         end=end is True,
         pause=pause is True,
         condition=condition,

@@ -22,6 +22,7 @@ TEXT_NAMES: Mapping[str, frozenset[str]] = {
     "journal_page": frozenset({"entries", "page", "pages"}),
     "resume_offer": frozenset({"paused_title"}),
     "resumed": frozenset({"paused_title"}),
+    "resumed_heavy": frozenset({"paused_title"}),
     "paused": frozenset({"paused_title"}),
     "mydata": frozenset({"counts", "retention_days"}),
     "stats": frozenset({"stats"}),

@@ -120,7 +120,7 @@ class _ScriptChecker:
         if step.waits and not step.say:
             self.problem(step.line, f"step '{step.name}' waits for the person but says nothing")
         if step.waits and not step.pause_button and self.script.phase != "support":
-            leaves = any(b.target.end or b.target.pause or b.target.start for b in step.buttons)
+            leaves = any(b.target.end or b.target.pause or b.target.start or b.target.visit for b in step.buttons)
             if not leaves:
                 self.problem(step.line, f"step '{step.name}' offers no way to pause or stop: keep its Pause button or add a button that leaves")
         if step.ask and step.ask.startswith(PROFILE_PREFIX):
@@ -150,8 +150,9 @@ class _ScriptChecker:
     def check_target(self, target: Target, step: StepSpec) -> None:
         if target.go and target.go not in self.script.steps:
             self.problem(target.line, f"step '{target.go}' does not exist in {self.script.id}")
-        if target.start and target.start not in self.scripts:
-            self.problem(target.line, f"dialogue '{target.start}' does not exist")
+        for other in (target.start, target.visit):
+            if other and other not in self.scripts:
+                self.problem(target.line, f"dialogue '{other}' does not exist")
         if target.condition:
             self.check_expression(target.condition, target.line)
 

@@ -63,6 +63,8 @@ steps:
     buttons:
       - label: "Ground me"
         start: grounding
+      - label: "Ground, then back"
+        visit: grounding
       - "Done": bye
 
   bye:
@@ -92,7 +94,7 @@ def test_vars_conditions_keep_false_and_reflection(feature_runtime) -> None:
     person.say("a green chair")  # keep: false
     out = person.say("Dear little me, <you> & I are okay")
     assert 'You wrote: "Dear little me, <you> & I are okay"' in out and "Even visit." in out
-    person.say("2")  # Done
+    person.say("3")  # Done
     journal = person.say("/journal")
     assert "a green chair" not in journal and "Dear little me" in journal
     out = person.say("/start features")
@@ -101,6 +103,26 @@ def test_vars_conditions_keep_false_and_reflection(feature_runtime) -> None:
     assert 'You wrote: "Dear little me, <you> & I are okay"' in out and "Odd visit." in out
     out = person.say("1")  # a jump to another dialogue
     assert "Let's slow down together" in out
+
+
+def test_visit_another_dialogue_and_come_back(feature_runtime) -> None:
+    person = Person(feature_runtime.companion)
+    person.onboard()
+    person.say("/start features", "2", "A line")
+    out = person.say("2")  # Ground, then back
+    assert "Let's slow down together" in out
+    out = person.say("2")  # Not now: grounding ends
+    assert 'we can go back to "Features"' in out
+    out = person.say("1")
+    assert 'You wrote: "A line"' in out  # the same step, answers intact
+
+
+def test_the_pause_button_pauses_without_a_blank_bubble(feature_runtime) -> None:
+    result_lines = Person(feature_runtime.companion)
+    result_lines.onboard()
+    out = result_lines.say("/start features", "3")  # Pause for now
+    assert out.split("> 3\n", 1)[1].startswith('Paused "Features"')
+    assert "How are you, Sam?" in result_lines.say("/resume")
 
 
 def test_fine_skips_the_gentle_step(feature_runtime) -> None:

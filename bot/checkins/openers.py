@@ -1,0 +1,93 @@
+"""The first words of a check-in: operator-editable templates, never the same twice in a row.
+
+Each file ``dialogues/templates/checkin_open_*.j2`` is one way of saying hello; the
+``checkin_soft_*.j2`` files are the gentler ones used after a hard moment. Adding a
+file adds a variant. They are checked at start-up like scripts are: only the names every
+template has, rendered for a sample person, short enough for one bubble.
+
+The chosen file's *name* is stored (never the text) so the next check-in can pick a
+different one.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Template, TemplateError
+
+from ..engine.templates import BASE_NAMES, make_environment, tidy, undeclared_names, visible_length
+from ..engine.validate import BUBBLE_LIMIT, sample_context
+
+NORMAL, SOFT, RHYTHM = "normal", "soft", "rhythm"
+PREFIXES = {NORMAL: "checkin_open_", SOFT: "checkin_soft_", RHYTHM: "checkin_open_"}
+STATUS = "checkin_status.j2"
+# Extra names the status template may use (besides every template's names).
+STATUS_NAMES = frozenset({"checkins"})
+
+
+@dataclass
+class Openers:
+    by_mode: dict[str, dict[str, Template]]
+    status: Template | None
+
+    def pick(self, mode: str, last: str | None, rng: random.Random) -> tuple[str, Template] | None:
+        """A variant for ``mode``, never ``last`` when there is any other."""
+        variants = self.by_mode.get(mode) or self.by_mode.get(NORMAL) or {}
+        if not variants:
+            return None
+        names = sorted(variants)
+        fresh = [n for n in names if n != last] or names
+        name = rng.choice(fresh)
+        return name, variants[name]
+
+    @staticmethod
+    def render(template: Template, context: dict) -> str:
+        return tidy(template.render(context | {"answers": {}, "vars": {}, "title": "Check-in"}))
+
+
+def load_openers(dialogues_dir: Path) -> tuple[Openers, list[str]]:
+    """Compile and check the check-in templates; returns them and every problem found."""
+    folder = Path(dialogues_dir) / "templates"
+    problems: list[str] = []
+    env = make_environment(folder if folder.is_dir() else None)
+    by_mode: dict[str, dict[str, Template]] = {NORMAL: {}, SOFT: {}}
+    files = sorted(folder.glob("checkin_*.j2")) if folder.is_dir() else []
+    status = None
+    for path in files:
+        try:
+            source = path.read_text(encoding="utf-8")
+            template = env.from_string(source)
+        except (OSError, UnicodeDecodeError, TemplateError) as exc:
+            problems.append(f"{path}: {exc}")
+            continue
+        allowed = BASE_NAMES | (STATUS_NAMES if path.name == STATUS else frozenset())
+        for name in sorted(undeclared_names(env, source) - allowed):
+            problems.append(f"{path}: unknown name '{name}'")
+        sample = sample_context() | {"answers": {}, "vars": {}, "title": "Check-in", "checkins": SAMPLE_STATUS}
+        try:
+            text = tidy(template.render(sample))
+        except Exception as exc:  # noqa: BLE001 - any failure is the writer's to see
+            problems.append(f"{path}: does not render for a sample person: {exc}")
+            continue
+        if path.name == STATUS:
+            status = template
+            continue
+        if visible_length(text) > BUBBLE_LIMIT:
+            problems.append(f"{path}: {visible_length(text)} characters; keep it to about {BUBBLE_LIMIT}")
+        for mode in (NORMAL, SOFT):
+            if path.name.startswith(PREFIXES[mode]):
+                by_mode[mode][path.stem] = template
+    if not by_mode[NORMAL]:
+        problems.append(f"{folder}: no check-in openings (templates/checkin_open_*.j2)")
+    if not by_mode[SOFT]:
+        problems.append(f"{folder}: no gentle check-in openings (templates/checkin_soft_*.j2)")
+    by_mode[RHYTHM] = by_mode[NORMAL]
+    return Openers(by_mode, status), problems
+
+
+SAMPLE_STATUS = {
+    "enabled": True, "rhythm": "daily", "days": "mon wed fri", "time": "20:30",
+    "quiet": "22:00-08:00", "zone": "Europe/London", "next": "Thu 15 Jan, 20:30",
+}

@@ -1,0 +1,207 @@
+"""One sweep: claim a due check-in, compose it as a companion turn, record it; repeat.
+
+Each nudge is its own transaction, like a message from the person would be:
+
+1. claim one due row (``FOR UPDATE SKIP LOCKED`` on PostgreSQL: another scheduler, or the
+   person's own turn in progress, holds it, so we take the next one);
+2. decide (``policy.decide``): send, wait a little, or let it go;
+3. to send, play a ``Turn`` of the companion that begins the ``checkin`` dialogue, so its
+   state is saved like any dialogue's and the buttons work on the person's next event;
+4. advance ``next_due_at`` and commit: from here on it counts as sent.
+
+Replies are delivered only after the commit, by the caller (the scheduler), so a crash
+can lose a nudge but never send one twice. A sweep never loops: every branch moves the
+row's due time past ``now``.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from ..companion import SUPPORT_DIALOGUES, Companion, Turn
+from ..domain import Reply
+from ..engine import SessionState
+from ..storage import ACTIVE, DialogueSession, Person, Repository
+from ..storage import checkins as store
+from .actions import rhythm_of
+from .openers import NORMAL, RHYTHM, SOFT, Openers, load_openers
+from .policy import NUDGE_DIALOGUE, SEND, Decision, Snapshot, decide
+
+log = logging.getLogger(__name__)
+
+# Where each kind of check-in enters the ``checkin`` dialogue.
+ENTRY = {NORMAL: None, SOFT: "support_first", RHYTHM: "rhythm"}
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """A composed check-in, committed and ready to deliver."""
+
+    user: str  # the person's adapter id ("tg:123")
+    replies: list[Reply]
+    mode: str
+
+
+@dataclass(frozen=True)
+class DueLine:
+    """One line of the operator's ``checkins due`` view: ids and reasons, never content."""
+
+    person_id: int
+    user: str
+    due_at: datetime
+    decision: Decision
+
+
+class CheckinService:
+    def __init__(self, companion: Companion, openers: Openers, *, grace: timedelta):
+        self.companion = companion
+        self.openers = openers
+        self.grace = grace
+
+    @classmethod
+    def from_settings(cls, companion: Companion, dialogues_dir: Path, grace_minutes: int) -> "CheckinService":
+        openers, problems = load_openers(dialogues_dir)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return cls(companion, openers, grace=timedelta(minutes=grace_minutes))
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        return self.companion.clock
+
+    # -- the sweep ---------------------------------------------------------------------------
+    def sweep(self, now: datetime | None = None, *, limit: int = 1000) -> list[Nudge]:
+        """Handle up to ``limit`` due rows; returns the nudges to deliver, oldest first."""
+        now = now or self.clock()
+        nudges: list[Nudge] = []
+        for _ in range(limit):
+            outcome = self.claim_one(now)
+            if outcome is None:
+                break
+            if isinstance(outcome, Nudge):
+                nudges.append(outcome)
+        return nudges
+
+    def claim_one(self, now: datetime) -> Nudge | Decision | None:
+        """One due row in one transaction: the nudge to deliver, what was decided, or None."""
+        with self.companion.db.transaction() as repo:
+            claimed = store.claim_due(repo, now, 1)
+            if not claimed:
+                return None
+            row, person = claimed[0]
+            decision = decide(self.snapshot(repo, row, person), now, self.grace)
+            nudge = None
+            if decision.action == SEND:
+                try:
+                    with store.savepoint(repo):
+                        nudge = self.compose(repo, row, person, decision.mode, now)
+                except Exception:  # noqa: BLE001 - one person's failure must not stop the rest
+                    log.exception("composing the check-in for person %s failed; moving on", person.id)
+            self.record(repo, row, decision, now, sent=nudge is not None)
+        return nudge or decision
+
+    def snapshot(self, repo: Repository, row: store.CheckinSettings, person: Person) -> Snapshot:
+        active = repo.active_session(person)
+        return Snapshot(
+            rhythm=rhythm_of(row, person.timezone),
+            due=row.next_due_at,  # type: ignore[arg-type]
+            slot=row.slot_at,
+            last_sent_at=row.last_sent_at,
+            missed=row.missed or 0,
+            rhythm_asked_at=row.rhythm_asked_at,
+            active=bool(person.active),
+            adult=person.adult,
+            consented=(person.consent_version or 0) >= self.companion.consent_version,
+            last_seen_at=person.last_seen_at,
+            last_safety_level=person.last_safety_level,
+            last_safety_at=person.last_safety_at,
+            open_dialogue=active.dialogue_id if active is not None else None,
+            open_dialogue_at=active.updated_at if active is not None else None,
+        )
+
+    def record(self, repo: Repository, row: store.CheckinSettings, decision: Decision, now: datetime, *, sent: bool) -> None:
+        """Advance the row: the "mark sent" that makes a second claim impossible."""
+        row.next_due_at = max(decision.next_due, now + timedelta(minutes=1))
+        row.slot_at = decision.slot
+        row.updated_at = now
+        if sent:
+            row.last_sent_at = now
+            row.missed = decision.missed
+            if decision.mode == RHYTHM:
+                row.rhythm_asked_at = now
+            repo.count("checkin_sent", now)
+            if decision.mode == SOFT:
+                repo.count("checkin_sent_soft", now)
+        else:
+            repo.count("checkin_failed" if decision.action == SEND else f"checkin_{decision.action}", now)
+
+    # -- composing ---------------------------------------------------------------------------
+    def compose(self, repo: Repository, row: store.CheckinSettings, person: Person, mode: str, now: datetime) -> Nudge:
+        """Play the nudge as a companion turn: the ``checkin`` dialogue begins for this person."""
+        turn = Turn(self.companion, repo, person, now)
+        active = repo.active_session(person)
+        if active is not None and active.dialogue_id == NUDGE_DIALOGUE:
+            turn.finish(active, completed=False)  # the last check-in went unanswered: let it go
+        entry = ENTRY.get(mode)
+        replies = turn.begin(NUDGE_DIALOGUE) if entry is None else enter_at(turn, NUDGE_DIALOGUE, entry)
+        rng = random.Random(f"{person.id}:{now.isoformat()}")
+        picked = self.openers.pick(mode, row.last_opening, rng)
+        if picked is not None:
+            name, template = picked
+            opening = Openers.render(template, turn.context())
+            replies = with_opening(opening, replies)
+            row.last_opening = name
+        return Nudge(person.external_id, replies, mode)
+
+    # -- the operator's view -----------------------------------------------------------------
+    def due_report(self, now: datetime, limit: int | None = None) -> list[DueLine]:
+        """Who would be nudged at ``now`` and why; reads only, changes nothing."""
+        lines = []
+        with self.companion.db.transaction() as repo:
+            for row, person in store.peek_due(repo, now, limit):
+                decision = decide(self.snapshot(repo, row, person), now, self.grace)
+                lines.append(DueLine(person.id, person.external_id, row.next_due_at, decision))  # type: ignore[arg-type]
+        return lines
+
+
+def enter_at(turn: Turn, dialogue_id: str, step: str) -> list[Reply]:
+    """Begin a dialogue at one of its waiting steps (the soft and the rhythm check-ins).
+
+    Mirrors ``Turn.begin``: whatever was open is paused (support flows are finished), a
+    session is saved at ``step``, and the step is shown as it would be on arrival.
+    """
+    compiled = turn.library.get(dialogue_id)
+    if compiled is None or step not in compiled.script.steps:
+        return turn.begin(dialogue_id)
+    active = turn.repo.active_session(turn.person)
+    if active is not None:
+        if active.dialogue_id in SUPPORT_DIALOGUES:
+            turn.finish(active, completed=False)
+        else:
+            turn.pause(active, reason="switched")
+    state = SessionState(dialogue=dialogue_id, state=step)
+    replies = compiled.view(state, turn.context(compiled))
+    turn.repo.add_session(
+        DialogueSession(
+            person_id=turn.person.id, dialogue_id=dialogue_id, state=step, step=0, status=ACTIVE,
+            context={"vars": {}, "answers": {}}, started_at=turn.now, updated_at=turn.now,
+        )
+    )
+    turn.repo.count("dialogue_started", turn.now)
+    return replies
+
+
+def with_opening(opening: str, replies: list[Reply]) -> list[Reply]:
+    """The opening line joins the first bubble: one message per nudge, not two."""
+    if not opening:
+        return replies
+    if not replies:
+        return [Reply(opening)]
+    first = replies[0]
+    text = f"{opening}\n\n{first.text}" if first.text else opening
+    return [Reply(text, first.buttons, first.document, first.expects_text)] + replies[1:]

@@ -1,0 +1,14 @@
+"""The Telegram adapter: the companion as a python-telegram-bot application.
+
+Thin on purpose: an update becomes an ``Event`` (``updates``), the companion plays the turn
+in a worker thread (``handlers``), and its replies become paced Telegram calls (``sender``).
+Around that: one person's updates in order (``processor``), updates confirmed to Telegram
+only once handled (``polling``), the wiring (``application``) and ``innerchild run``
+(``run``). Only this package imports ``telegram``.
+"""
+
+from .application import COMMANDS, build_application
+from .handlers import TelegramAdapter
+from .run import run_bot
+
+__all__ = ["COMMANDS", "TelegramAdapter", "build_application", "run_bot"]

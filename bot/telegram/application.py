@@ -1,0 +1,120 @@
+"""The python-telegram-bot ``Application``, wired: read top to bottom to see the whole bot.
+
+- The bot: ``settings.telegram_base_url`` (a self-hosted Bot API server, or a fake in
+  tests) and ``AIORateLimiter(max_retries=3)`` so ``RetryAfter`` is waited out, not fatal.
+- Updates: ``ConfirmingUpdater`` + ``AckQueue`` confirm an update to Telegram only once it
+  has been handled; ``PerPersonProcessor`` runs one person's updates in order, different
+  people in parallel.
+- Start-up (``post_init``): the command menu, then the check-in scheduler if that feature
+  is installed. Its ``shutdown()`` runs in ``post_stop`` (while the bot can still send, so a
+  nudge in flight can finish) or at the latest in ``post_shutdown``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from typing import TYPE_CHECKING
+
+from telegram import BotCommand
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.request import BaseRequest
+
+from .handlers import TelegramAdapter
+from .polling import AckQueue, ConfirmingUpdater, Ledger
+from .processor import PerPersonProcessor, PersonLocks
+from .sender import Sender
+
+if TYPE_CHECKING:
+    from ..app import Runtime
+
+log = logging.getLogger(__name__)
+
+COMMANDS = (
+    ("start", "Begin, or pick up where you left off"),
+    ("menu", "Choose a conversation"),
+    ("pause", "Pause this conversation"),
+    ("resume", "Go back to a paused conversation"),
+    ("sos", "Support right now"),
+    ("ground", "A short grounding exercise"),
+    ("journal", "Read what you have written"),
+    ("checkins", "Gentle check-ins: when, or whether"),
+    ("mydata", "What is stored about you"),
+    ("export", "Download everything you have written"),
+    ("delete", "Delete everything about you"),
+    ("help", "How this works"),
+)
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
+
+
+def build_application(
+    runtime: Runtime,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    pause: float | None = None,
+) -> Application:
+    """The Application for ``runtime``; ``request``s replace HTTP (tests), ``pause`` the pacing."""
+    settings = runtime.settings
+    builder: ApplicationBuilder = Application.builder().token(settings.telegram_token)
+    if settings.telegram_base_url:
+        base = settings.telegram_base_url.rstrip("/")
+        builder = builder.base_url(base).base_file_url(_file_url(base))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    ledger, locks = Ledger(), PersonLocks()
+    processor = PerPersonProcessor(locks, on_done=ledger.done)
+    application = (
+        builder.rate_limiter(AIORateLimiter(max_retries=3))
+        .job_queue(None)  # check-ins have their own scheduler; PTB's would be a second one
+        .update_queue(AckQueue(ledger))
+        .concurrent_updates(processor)
+        .post_init(_post_init)
+        .post_stop(_stop_scheduler)
+        .post_shutdown(_stop_scheduler)
+        .build()
+    )
+    # The builder has no hook for an Updater subclass that shares its own bot (passing one
+    # excludes base_url/request), so the confirming updater replaces the default one here.
+    application.updater = ConfirmingUpdater(application.bot, application.update_queue, ledger)
+    sender = Sender(application.bot, pause=settings.message_pause if pause is None else pause)
+    adapter = TelegramAdapter(runtime.companion, sender, locks)
+    adapter.register(application)
+    processor.acknowledge = adapter.acknowledge
+    application.bot_data.update(runtime=runtime, adapter=adapter, scheduler=None)
+    return application
+
+
+def _file_url(base_url: str) -> str:
+    """``https://host/bot`` -> ``https://host/file/bot``, as the Bot API lays them out."""
+    head, _, tail = base_url.rpartition("/")
+    return f"{head}/file/{tail}" if head else f"{base_url}/file"
+
+
+async def set_commands(application: Application) -> None:
+    await application.bot.set_my_commands([BotCommand(name, description) for name, description in COMMANDS])
+
+
+async def _post_init(application: Application) -> None:
+    try:
+        await set_commands(application)
+    except Exception as exc:  # noqa: BLE001 - the menu is a convenience; typing commands works
+        log.warning("could not set the command menu: %s", type(exc).__name__)
+    try:
+        from bot.checkins.scheduler import start_scheduler
+    except ImportError:
+        start_scheduler = None
+    if start_scheduler is not None:
+        adapter: TelegramAdapter = application.bot_data["adapter"]
+        application.bot_data["scheduler"] = start_scheduler(application.bot_data["runtime"], adapter.deliver)
+        log.info("check-in scheduler started")
+
+
+async def _stop_scheduler(application: Application) -> None:
+    scheduler = application.bot_data.get("scheduler")
+    if scheduler is None:
+        return
+    application.bot_data["scheduler"] = None
+    result = scheduler.shutdown()
+    if inspect.isawaitable(result):
+        await result

@@ -1,0 +1,122 @@
+"""The adapter: update -> Event -> companion -> replies -> Telegram. No dialogue logic here.
+
+``companion.handle`` is synchronous database work, so it runs in a worker thread
+(``asyncio.to_thread``) and the event loop keeps serving other people meanwhile. The
+person's lock (held by the update processor) spans the turn *and* the sending of its
+replies, so bubbles of two turns never interleave.
+
+A pressed button is answered at once (the spinner stops) and, once the turn has committed,
+its keyboard is taken off the message so the old buttons cannot be pressed twice. A button
+that is stale anyway goes to the companion like any other; it answers with a gentle note and
+the current step.
+
+Nothing here logs what a person wrote: errors are logged by class, update id and code
+location only, and the person sees a short apology, never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus
+from telegram.error import Forbidden
+from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, ContextTypes, MessageHandler, filters
+
+from ..companion import Companion
+from ..domain import Reply
+from .processor import PersonLocks
+from .sender import Sender, Unreachable
+from .updates import chat_id_of, event_for, is_private, person_id
+
+log = logging.getLogger(__name__)
+
+SORRY = "Something went wrong on my side. Let's try that again."
+
+
+class TelegramAdapter:
+    """Handlers for the Application, and ``deliver`` for the check-in scheduler."""
+
+    def __init__(self, companion: Companion, sender: Sender, locks: PersonLocks):
+        self.companion = companion
+        self.sender = sender
+        self.locks = locks
+        self.application: Application | None = None
+
+    def register(self, application: Application) -> None:
+        self.application = application
+        private = filters.ChatType.PRIVATE
+        application.add_handler(CallbackQueryHandler(self.on_update))
+        application.add_handler(MessageHandler(private & (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE), self.on_update))
+        application.add_handler(ChatMemberHandler(self.on_member, ChatMemberHandler.MY_CHAT_MEMBER))
+        application.add_error_handler(self.on_error)
+
+    # -- updates ------------------------------------------------------------------------------
+    def acknowledge(self, update: object) -> None:
+        """Stop a pressed button's spinner now, before the person's queue is reached (the
+        processor calls this; the answer runs as an Application task, awaited at stop)."""
+        if isinstance(update, Update) and update.callback_query is not None:
+            self.application.create_task(self._quietly(update.callback_query.answer()))
+
+    async def on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A message, an edit or a button press: one turn, then its replies."""
+        query = update.callback_query
+        event = event_for(update)
+        if event is None:
+            return
+        result = await asyncio.to_thread(self.companion.handle, event)
+        if query is not None and query.message is not None and query.message.reply_markup:
+            await self.sender.remove_keyboard(query.message.chat.id, query.message.message_id)
+        if not result.duplicate:
+            await self._send(event.user, update.effective_chat.id, result.replies)
+
+    async def on_member(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The person blocked the bot (Telegram calls it "kicked"): stop reaching out."""
+        change = update.my_chat_member
+        if change is None or not is_private(update):
+            return
+        if change.new_chat_member.status == ChatMemberStatus.BANNED:
+            await asyncio.to_thread(self.companion.mark_unreachable, person_id(change.from_user))
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the error class and where it happened (never content); apologise if we can."""
+        error = context.error
+        where = "".join(traceback.format_tb(error.__traceback__)[-3:]).rstrip() if error is not None else ""
+        if isinstance(update, Update):
+            log.error("update %s failed: %s\n%s", update.update_id, type(error).__name__, where)
+        else:
+            log.error("%s outside an update (e.g. while polling)\n%s", type(error).__name__, where)
+        if not isinstance(update, Update) or not is_private(update) or isinstance(error, (Forbidden, Unreachable)):
+            return
+        try:
+            await self.sender.call(update.effective_chat.send_message, text=SORRY)
+        except Exception as exc:  # noqa: BLE001 - nothing more we can do for this person
+            log.warning("could not apologise: %s", type(exc).__name__)
+
+    # -- sending ------------------------------------------------------------------------------
+    async def deliver(self, user: str, replies: list[Reply]) -> bool:
+        """Send replies made outside an update (a check-in), under the person's lock and with
+        the same pacing. False when the person blocked the bot (they are marked unreachable).
+        Must be awaited on the Application's event loop."""
+        async with self.locks.hold(user):
+            return await self._send(user, chat_id_of(user), replies)
+
+    async def _send(self, user: str, chat_id: int, replies: list[Reply]) -> bool:
+        try:
+            await self.sender.send(chat_id, replies)
+        except Unreachable:
+            log.info("a person blocked the bot; marking them unreachable")
+            await asyncio.to_thread(self.companion.mark_unreachable, user)
+            return False
+        return True
+
+    @staticmethod
+    async def _quietly(awaitable) -> None:  # noqa: ANN001
+        """Answering a callback query is a courtesy: an old query may fail, the turn goes on
+        (and the person must not get an apology for it)."""
+        try:
+            await awaitable
+        except Exception as exc:  # noqa: BLE001
+            log.debug("callback answer failed: %s", type(exc).__name__)

@@ -1,0 +1,101 @@
+"""``innerchild run``: long polling by default, a webhook when ``INNERCHILD_WEBHOOK_URL`` is set.
+
+``app.build`` has already validated the dialogues and the database. PTB's ``run_polling`` /
+``run_webhook`` handle SIGTERM and SIGINT: fetching stops, every update in hand finishes
+(its turn commits and its replies go out), then the process exits with status 0.
+
+- Polling never drops pending updates: what people wrote while the bot was down is answered.
+- Webhook: the listener checks Telegram's secret header on every request (403 otherwise).
+  Without ``INNERCHILD_WEBHOOK_SECRET`` a random secret is made for this run (``setWebhook``
+  registers it on each start). The listener serves the path of the webhook URL.
+- Logging: PTB logs whole updates (with what people wrote) at DEBUG and httpx logs URLs
+  (with the bot token) at INFO, so those loggers stay above that whatever the log level.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import sys
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from telegram.error import InvalidToken, TelegramError
+
+from .application import ALLOWED_UPDATES, build_application
+
+if TYPE_CHECKING:
+    from ..app import Runtime
+
+log = logging.getLogger(__name__)
+SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+class Redact(logging.Filter):
+    """On the log handlers: the bot token never appears, and PTB's tracebacks shrink to the
+    error class (they carry the token in URLs and messages; ours name the code location)."""
+
+    def __init__(self, *secrets: str):
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("telegram") and record.exc_info:
+            error = record.exc_info[1]
+            record.msg, record.args = f"{record.getMessage()} ({type(error).__name__})", None
+            record.exc_info = record.exc_text = None
+        message = record.getMessage()
+        if any(s in message for s in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "<secret>")
+            record.msg, record.args = message, None
+        return True
+
+
+def quiet_libraries(*secrets: str) -> None:
+    for name, floor in (("telegram", logging.INFO), ("httpx", logging.WARNING), ("httpcore", logging.WARNING), ("tornado", logging.WARNING)):
+        logger = logging.getLogger(name)
+        logger.setLevel(max(floor, logger.getEffectiveLevel()))
+    redact = Redact(*secrets)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+
+
+def run_bot(runtime: Runtime) -> None:
+    """Run until SIGTERM/SIGINT. A start-up problem is one line on stderr and exit status 2."""
+    settings = runtime.settings
+    quiet_libraries(settings.telegram_token, settings.webhook_secret)
+    try:
+        application = build_application(runtime)
+        if settings.webhook_url:
+            secret = settings.webhook_secret or secrets.token_urlsafe(32)
+            if not SECRET.fullmatch(secret):
+                _fail("INNERCHILD_WEBHOOK_SECRET: use 1-256 characters from A-Z, a-z, 0-9, _ and -")
+            log.info("receiving updates by webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
+            application.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=urlsplit(settings.webhook_url).path,
+                webhook_url=settings.webhook_url,
+                secret_token=secret,
+                allowed_updates=list(ALLOWED_UPDATES),
+                drop_pending_updates=False,
+            )
+        else:
+            log.info("receiving updates by long polling")
+            application.run_polling(allowed_updates=list(ALLOWED_UPDATES), drop_pending_updates=False)
+    except InvalidToken:
+        _fail("Telegram refused INNERCHILD_TELEGRAM_TOKEN: check the token @BotFather gave you")
+    except TelegramError as exc:
+        _fail(f"could not start talking to Telegram ({type(exc).__name__}): check the network and INNERCHILD_TELEGRAM_BASE_URL")
+    except OSError as exc:
+        _fail(f"could not listen for the webhook on {settings.webhook_listen}:{settings.webhook_port} ({exc.strerror or type(exc).__name__})")
+    finally:
+        runtime.database.dispose()
+    log.info("stopped")
+
+
+def _fail(message: str) -> None:
+    print(f"innerchild: {message}", file=sys.stderr)
+    raise SystemExit(2)

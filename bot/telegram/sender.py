@@ -1,0 +1,181 @@
+"""Replies to Telegram calls: pacing, splitting, keyboards, documents, and gentle failure.
+
+- Pacing: before each bubble "typing..." and a pause so one chat gets at most one message
+  every ``pause`` seconds (Telegram allows about one a second per chat; ``AIORateLimiter``
+  only limits private chats overall). Tests use ``pause=0``: no typing, no waiting.
+- Splitting: a reply over 4096 characters is cut at paragraph, then line, then word
+  boundaries; the keyboard goes on the last part. Lengths are counted in UTF-16 units on the
+  raw HTML, which is never shorter than what Telegram counts.
+- HTML: replies are sent with parse_mode HTML (the engine already escaped user text). If
+  Telegram still answers "can't parse entities" (a tag cut by a split, an operator's typo),
+  the bubble goes out again as plain text rather than not at all.
+- Failures: ``RetryAfter`` is honoured by ``AIORateLimiter``; a transient ``NetworkError`` /
+  ``TimedOut`` is retried a couple of times with backoff (a timed-out send may rarely arrive
+  twice, which is kinder than a missing answer); ``Forbidden`` means the person blocked the
+  bot and becomes ``Unreachable`` for the caller to record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram.constants import ChatAction, MessageLimit, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError
+
+from ..domain import Button, Reply
+
+log = logging.getLogger(__name__)
+
+LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096
+NETWORK_RETRIES = 2
+BACKOFF = 0.5  # seconds, doubled each retry
+T = TypeVar("T")
+_TAG = re.compile(r"<[^>]*>")
+
+
+class Unreachable(Exception):
+    """Telegram refused to deliver to this chat (the person blocked the bot)."""
+
+
+def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
+    """One button per row, in order; ``Button.data`` is the callback data (<= 64 bytes)."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data)] for b in buttons])
+
+
+def html_to_plain(text: str) -> str:
+    """Telegram HTML as plain text: tags dropped, entities unescaped."""
+    return html.unescape(_TAG.sub("", text))
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int = LIMIT) -> list[str]:
+    """Parts of at most ``limit`` UTF-16 units, cut where a reader would pause."""
+    parts: list[str] = []
+    rest = text.strip()
+    while utf16_len(rest) > limit:
+        fits = _fitting_prefix(rest, limit)
+        window = rest[:fits]
+        cut = -1
+        for separator in ("\n\n", "\n", " "):
+            cut = window.rfind(separator)
+            if cut > 0:
+                break
+        if cut <= 0:
+            cut = _safe_hard_cut(window)
+        part, rest = rest[:cut].rstrip(), rest[cut:].lstrip()
+        if part:
+            parts.append(part)
+    if rest:
+        parts.append(rest)
+    return parts
+
+
+def _fitting_prefix(text: str, limit: int) -> int:
+    """How many characters of ``text`` fit in ``limit`` UTF-16 units."""
+    units = 0
+    for index, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return index
+    return len(text)
+
+
+def _safe_hard_cut(window: str) -> int:
+    """A cut in a word with no spaces: at least do not cut a tag or an ``&entity;`` in half."""
+    cut = len(window)
+    for opener, closer in (("<", ">"), ("&", ";")):
+        start = window.rfind(opener)
+        if start > 0 and window.find(closer, start) == -1:
+            cut = min(cut, start)
+    return cut
+
+
+class Sender:
+    """Sends a turn's replies to one chat. Callers hold the person's lock around ``send``."""
+
+    def __init__(self, bot: Bot, *, pause: float, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+        self.bot = bot
+        self.pause = max(0.0, pause)
+        self._sleep = sleep
+        self._last_sent: dict[int, float] = {}  # chat id -> monotonic time of our last message
+
+    async def send(self, chat_id: int, replies: Sequence[Reply]) -> None:
+        """Every bubble of every reply, in order. Raises ``Unreachable`` on ``Forbidden``."""
+        for reply in replies:
+            markup = keyboard(reply.buttons)
+            parts = split_text(reply.text) if reply.text else []
+            for index, part in enumerate(parts):
+                last = index == len(parts) - 1 and reply.document is None
+                await self._pace(chat_id, ChatAction.TYPING)
+                await self._send_text(chat_id, part, markup if last else None)
+            if reply.document is not None:
+                await self._pace(chat_id, ChatAction.UPLOAD_DOCUMENT)
+                document = InputFile(reply.document.content, filename=reply.document.filename)
+                await self.call(self.bot.send_document, chat_id=chat_id, document=document, reply_markup=markup)
+                self._sent(chat_id)
+
+    async def remove_keyboard(self, chat_id: int, message_id: int) -> None:
+        """Take the buttons off a message so they cannot be pressed twice. Best effort: the
+        message may be too old to edit, or already without buttons."""
+        try:
+            await self.call(self.bot.edit_message_reply_markup, chat_id=chat_id, message_id=message_id, reply_markup=None)
+        except (BadRequest, Unreachable) as exc:  # a blocked bot shows when the replies go out
+            log.debug("keyboard not removed: %s", type(exc).__name__)
+
+    async def _send_text(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
+        try:
+            await self.call(self.bot.send_message, chat_id=chat_id, text=text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        except BadRequest as exc:
+            if "parse entities" not in str(exc).lower():
+                raise
+            log.warning("a reply was not valid Telegram HTML; sent as plain text")
+            plain = html_to_plain(text).strip() or "…"
+            await self.call(self.bot.send_message, chat_id=chat_id, text=plain, reply_markup=markup)
+        self._sent(chat_id)
+
+    async def _pace(self, chat_id: int, action: str) -> None:
+        if not self.pause:
+            return
+        try:
+            await self.call(self.bot.send_chat_action, chat_id=chat_id, action=action)
+        except Unreachable:
+            raise
+        except Exception as exc:  # noqa: BLE001 - "typing..." is a courtesy, never a failure
+            log.debug("chat action failed: %s", type(exc).__name__)
+        wait = self._last_sent.get(chat_id, float("-inf")) + self.pause - time.monotonic()
+        if wait > 0:
+            await self._sleep(wait)
+
+    def _sent(self, chat_id: int) -> None:
+        now = time.monotonic()
+        self._last_sent[chat_id] = now
+        if len(self._last_sent) > 10_000:  # forget chats that have been quiet for a while
+            self._last_sent = {c: t for c, t in self._last_sent.items() if now - t < self.pause}
+
+    async def call(self, method: Callable[..., Awaitable[T]], /, **kwargs: object) -> T:
+        """One Bot API call with transient network errors retried and Forbidden translated."""
+        for attempt in range(NETWORK_RETRIES + 1):
+            try:
+                return await method(**kwargs)
+            except Forbidden as exc:
+                raise Unreachable(str(exc)) from exc
+            except BadRequest:
+                raise  # our request is wrong; sending it again will not help
+            except NetworkError as exc:  # includes TimedOut
+                if attempt == NETWORK_RETRIES:
+                    raise
+                log.info("Telegram call failed (%s), retrying", type(exc).__name__)
+                await asyncio.sleep(BACKOFF * 2**attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
