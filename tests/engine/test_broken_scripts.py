@@ -31,14 +31,34 @@ def test_shipped_scripts_pass_the_check() -> None:
     assert result.stdout.startswith("ok: ")
 
 
+def folder_with(broken: Path, tmp_path: Path) -> Path:
+    """The companion's texts and templates, and one broken script."""
+    folder = tmp_path / "dialogues"
+    folder.mkdir()
+    shutil.copy(ROOT / "dialogues" / "texts.yaml", folder)
+    shutil.copytree(ROOT / "dialogues" / "templates", folder / "templates")
+    shutil.copy(broken, folder / broken.name)
+    return folder
+
+
+def expectation(broken: Path) -> str:
+    return broken.read_text(encoding="utf-8").splitlines()[0].removeprefix("# expect: ")
+
+
 @pytest.mark.parametrize("broken", BROKEN, ids=[p.stem for p in BROKEN])
 def test_broken_script_is_reported_with_path_and_line(broken: Path, tmp_path: Path) -> None:
-    expected = broken.read_text(encoding="utf-8").splitlines()[0].removeprefix("# expect: ")
-    folder = tmp_path / "dialogues"
-    shutil.copytree(ROOT / "dialogues", folder)
-    shutil.copy(broken, folder / broken.name)
+    from bot.app import check_dialogues
+
+    folder = folder_with(broken, tmp_path)
+    _, problems = check_dialogues(folder)
+    printed = [str(p).removeprefix(str(folder) + "/") for p in problems]
+    assert any(line.startswith(expectation(broken)) for line in printed), f"expected '{expectation(broken)}' in:\n" + "\n".join(printed)
+
+
+def test_the_check_command_prints_path_line_and_fails(tmp_path: Path) -> None:
+    broken = BROKEN[0]
+    folder = folder_with(broken, tmp_path)
     result = run_check(folder)
     assert result.returncode == 1, result.stdout
-    printed = [line.removeprefix(str(folder) + "/") for line in result.stdout.splitlines()]
-    assert any(line.startswith(expected) for line in printed), f"expected '{expected}' in:\n" + "\n".join(printed)
+    assert f"{folder}/{expectation(broken)}" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
