@@ -398,15 +398,14 @@ class Turn:
         return [Reply(self.say("welcome_back"), self.menu_button())]
 
     def on_unsupported(self, event: Event) -> list[Reply]:
-        if event.what == "edited" and event.text:
+        """Stickers, photos, files, edits: nothing changes, but any words on them are read for safety."""
+        if event.text:
             assessment = safety.assess(event.text, recent=self.recent_assessments())
-            self.remember_assessment(assessment, "edited")
+            self.remember_assessment(assessment, "edited" if event.what == "edited" else "caption")
             active = self.repo.active_session(self.person)
             if assessment.level > safety.Level.NONE and self.should_step_in(assessment.level, active):
                 return self.step_in(assessment.level, active, "")
-            key = "edited"
-        else:
-            key = "unsupported"
+        key = "edited" if event.what == "edited" else "unsupported"
         active = self.repo.active_session(self.person)
         if active is None:
             return [Reply(self.say(key), self.menu_button())]
@@ -615,7 +614,11 @@ class Turn:
         country = person.country or self.companion.default_country
         support = support_context(country)
         reads = compiled.journal_reads if compiled is not None else frozenset()
-        visits = self.repo.finished_count(person, compiled.script.id) if compiled is not None else 0
+        visits = 0
+        if compiled is not None:
+            active = self.repo.active_session(person)
+            current = active.id if active is not None and active.dialogue_id == compiled.script.id else None
+            visits = self.repo.visits_before(person, compiled.script.id, current)
         return {
             "visits": visits,
             "name": person.name or "",

@@ -67,7 +67,7 @@ class TelegramAdapter:
         if event is None:
             return
         result = await asyncio.to_thread(self.companion.handle, event)
-        if query is not None and query.message is not None and query.message.reply_markup:
+        if query is not None and getattr(query.message, "reply_markup", None):  # not on inaccessible ones
             await self.sender.remove_keyboard(query.message.chat.id, query.message.message_id)
         if not result.duplicate:
             await self._send(event.user, update.effective_chat.id, result.replies)

@@ -145,7 +145,8 @@ class ConfirmingUpdater(Updater):
         except TimeoutError:
             log.warning("%d update(s) still in hand at shutdown; Telegram will deliver them again", len(self.ledger))
         try:
-            await self.bot.get_updates(offset=self._next or None, timeout=0, limit=1)
+            confirm = self.ledger.lowest() or self._next  # never past an update still in hand
+            await self.bot.get_updates(offset=confirm or None, timeout=0, limit=1)
         except TelegramError as exc:
             log.warning("could not confirm the last updates (%s); they will be seen again and skipped", type(exc).__name__)
 

@@ -47,10 +47,15 @@ class Redact(logging.Filter):
             record.exc_info = record.exc_text = None
         message = record.getMessage()
         if any(s in message for s in self.secrets):
-            for secret in self.secrets:
-                message = message.replace(secret, "<secret>")
-            record.msg, record.args = message, None
+            record.msg, record.args = self._hide(message), None
+        if record.exc_info and not record.exc_text:  # e.g. InvalidToken names the token
+            record.exc_text = self._hide(logging.Formatter().formatException(record.exc_info))
         return True
+
+    def _hide(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "<secret>")
+        return text
 
 
 def quiet_libraries(*secrets: str) -> None:

@@ -106,3 +106,15 @@ def test_safety_events_carry_no_text_and_no_person(runtime) -> None:
         columns = [row for row in connection.execute(text("select * from safety_events"))]
     assert len(columns) == 1
     assert "kill" not in repr(columns[0]).lower()
+
+
+def test_words_on_a_photo_or_an_edit_are_read_for_safety(companion) -> None:
+    from bot.domain import Event, EventKind
+
+    person = Person(companion)
+    person.onboard()
+    person.say("/start safety_plan", "1")
+    caption = companion.handle(Event("console:sam", EventKind.UNSUPPORTED, what="photo", text="goodbye, tonight I end it all"))
+    assert any("Are you safe right now?" in r.text for r in caption.replies)
+    edited = companion.handle(Event("console:sam", EventKind.UNSUPPORTED, what="edited", text="just a picture of my cat"))
+    assert edited.replies[0].text.startswith("I saw you edited a message")
