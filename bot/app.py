@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .config import Settings
 from .engine import DialogueLibrary, Problem, Vocabulary, load_library
-from .vocabulary import ACTIONS, EXTRA_ACTIONS, EXTRA_TEXTS, REQUIRED_TEXTS
+from .vocabulary import ACTIONS, EXTRA_ACTIONS, EXTRA_PROFILE_FIELDS, EXTRA_TEXTS, REQUIRED_TEXTS
 
 if TYPE_CHECKING:
     from .companion import Companion
@@ -39,6 +39,7 @@ def vocabulary() -> Vocabulary:
     return Vocabulary(
         actions=frozenset(ACTIONS | EXTRA_ACTIONS),
         texts=frozenset(REQUIRED_TEXTS | EXTRA_TEXTS),
+        profile_fields=Vocabulary().profile_fields | frozenset(EXTRA_PROFILE_FIELDS),
     )
 
 

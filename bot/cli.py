@@ -26,6 +26,15 @@ app.add_typer(safety_app, name="safety")
 app.add_typer(keys_app, name="keys")
 
 
+def _add_checkins() -> None:
+    from .checkins.cli import checkins_app
+
+    app.add_typer(checkins_app, name="checkins")
+
+
+_add_checkins()
+
+
 def fail(message: str) -> None:
     typer.echo(f"innerchild: {message}", err=True)
     raise typer.Exit(2)

@@ -80,6 +80,8 @@ class Companion:
         self.consent_version = onboarding.script.consent_version if onboarding else 0
         self.extra_commands: dict[str, Callable[[Turn, str], list[Reply]]] = {}
         self.extra_actions: dict[str, Callable[[Turn], None]] = {}
+        # Profile answers a feature keeps itself (check-ins keep "checkin_time" in their table).
+        self.profile_setters: dict[str, Callable[[Turn, object], None]] = {}
 
     def handle(self, event: Event) -> TurnResult:
         """Play one event as one transaction; returns what to send once it has committed."""
@@ -155,7 +157,7 @@ class Turn:
 
     def refresh_for(self, compiled):  # noqa: ANN001, ANN201
         def refresh(field: str, value: object) -> dict:
-            setattr(self.person, field, value)
+            self.set_profile(field, value)
             return self.context(compiled)
 
         return refresh
@@ -484,9 +486,16 @@ class Turn:
             if isinstance(effect, SaveAnswer):
                 self.repo.add_journal(self.person, session.dialogue_id, effect.key, effect.text, self.now)
             elif isinstance(effect, SetProfile):
-                setattr(self.person, effect.field, effect.value)
+                self.set_profile(effect.field, effect.value)
             elif isinstance(effect, RunAction):
                 self.run_action(effect.name)
+
+    def set_profile(self, field: str, value: object) -> None:
+        setter = self.companion.profile_setters.get(field)
+        if setter is not None:
+            setter(self, value)
+        else:
+            setattr(self.person, field, value)
 
     def run_action(self, name: str) -> None:
         if name == "give_consent":

@@ -19,3 +19,4 @@ ACTIONS = frozenset({"give_consent", "confirm_adult", "under_18"})
 # Features that extend the vocabulary register here at import (check-ins do).
 EXTRA_ACTIONS: set[str] = set()
 EXTRA_TEXTS: set[str] = set()
+EXTRA_PROFILE_FIELDS: set[str] = set()  # "ask: profile.<field>" a feature parses and keeps

@@ -30,7 +30,8 @@ from ..storage import ACTIVE, DialogueSession, Person, Repository
 from ..storage import checkins as store
 from .actions import rhythm_of
 from .openers import NORMAL, RHYTHM, SOFT, Openers, load_openers
-from .policy import NUDGE_DIALOGUE, SEND, Decision, Snapshot, decide
+from .policy import NUDGE_DIALOGUE, SEND, SKIP, Decision, Snapshot, decide
+from .schedule import next_slot
 
 log = logging.getLogger(__name__)
 
@@ -89,21 +90,34 @@ class CheckinService:
 
     def claim_one(self, now: datetime) -> Nudge | Decision | None:
         """One due row in one transaction: the nudge to deliver, what was decided, or None."""
+        person_id: int | None = None
+        try:
+            with self.companion.db.transaction() as repo:
+                claimed = store.claim_due(repo, now, 1)
+                if not claimed:
+                    return None
+                row, person = claimed[0]
+                person_id = person.id
+                decision = decide(self.snapshot(repo, row, person), now, self.grace)
+                nudge = self.compose(repo, row, person, decision.mode, now) if decision.action == SEND else None
+                self.record(repo, row, decision, now, sent=nudge is not None)
+                return nudge or decision
+        except Exception:  # noqa: BLE001 - one person's failure must not stop everyone else's
+            if person_id is None:
+                raise
+            log.exception("composing the check-in for person %s failed; skipping this slot", person_id)
+            return self.give_up(person_id, now)
+
+    def give_up(self, person_id: int, now: datetime) -> Decision | None:
+        """After a failed turn (rolled back): move that person's slot on, so no sweep loops."""
         with self.companion.db.transaction() as repo:
-            claimed = store.claim_due(repo, now, 1)
-            if not claimed:
-                return None
-            row, person = claimed[0]
-            decision = decide(self.snapshot(repo, row, person), now, self.grace)
-            nudge = None
-            if decision.action == SEND:
-                try:
-                    with store.savepoint(repo):
-                        nudge = self.compose(repo, row, person, decision.mode, now)
-                except Exception:  # noqa: BLE001 - one person's failure must not stop the rest
-                    log.exception("composing the check-in for person %s failed; moving on", person.id)
-            self.record(repo, row, decision, now, sent=nudge is not None)
-        return nudge or decision
+            for row, person in store.claim_due(repo, now, None, person_id=person_id):
+                following = next_slot(rhythm_of(row, person.timezone), now)
+                decision = Decision(SKIP, "composing failed", following, following)
+                self.record(repo, row, decision, now, sent=False)
+                repo.count("checkin_failed", now)
+                return decision
+        return None
 
     def snapshot(self, repo: Repository, row: store.CheckinSettings, person: Person) -> Snapshot:
         active = repo.active_session(person)
@@ -138,7 +152,7 @@ class CheckinService:
             if decision.mode == SOFT:
                 repo.count("checkin_sent_soft", now)
         else:
-            repo.count("checkin_failed" if decision.action == SEND else f"checkin_{decision.action}", now)
+            repo.count(f"checkin_{decision.action}", now)
 
     # -- composing ---------------------------------------------------------------------------
     def compose(self, repo: Repository, row: store.CheckinSettings, person: Person, mode: str, now: datetime) -> Nudge:

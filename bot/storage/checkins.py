@@ -10,8 +10,6 @@ SQLite has no row locks; there the single writer lock serialises sweeps instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -22,15 +20,8 @@ from .repository import Repository
 
 __all__ = [
     "CheckinMood", "CheckinSettings", "add_mood", "claim_due", "count_enabled", "ensure_settings",
-    "moods", "peek_due", "savepoint", "settings_for",
+    "moods", "peek_due", "settings_for",
 ]
-
-
-@contextmanager
-def savepoint(repo: Repository) -> Iterator[None]:
-    """Undo only what happens inside when it raises; the surrounding transaction goes on."""
-    with repo.session.begin_nested():
-        yield
 
 
 def settings_for(repo: Repository, person: Person) -> CheckinSettings | None:
@@ -60,9 +51,14 @@ def _due_query(now: datetime, limit: int | None):  # noqa: ANN202
     return query.limit(limit) if limit is not None else query
 
 
-def claim_due(repo: Repository, now: datetime, limit: int) -> list[tuple[CheckinSettings, Person]]:
-    """Lock up to ``limit`` due rows no one else holds, oldest first."""
-    query = _due_query(now, limit).with_for_update(skip_locked=True, of=[CheckinSettings, Person])
+def claim_due(
+    repo: Repository, now: datetime, limit: int | None, *, person_id: int | None = None
+) -> list[tuple[CheckinSettings, Person]]:
+    """Lock up to ``limit`` due rows no one else holds, oldest first (or one person's)."""
+    query = _due_query(now, limit)
+    if person_id is not None:
+        query = query.where(CheckinSettings.person_id == person_id)
+    query = query.with_for_update(skip_locked=True, of=[CheckinSettings, Person])
     return [(row, person) for row, person in repo.session.execute(query)]
 
 
