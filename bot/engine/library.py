@@ -96,6 +96,8 @@ def _journal_reads(env: CompanionEnvironment, script: Script) -> frozenset[str]:
     keys: set[str] = set()
     for bubble in _bubbles(script):
         keys |= attribute_uses(env, template_source(env, bubble), "journal")
+    for condition in _conditions(script):
+        keys |= attribute_uses(env, "{{ " + condition + " }}", "journal")
     return frozenset(keys)
 
 

@@ -170,10 +170,8 @@ class CompiledScript:
         model.outbox.extend(self.render_say(step, model))
         model.effects.extend(RunAction(name) for name in step.actions)
 
-    @staticmethod
-    def _auto_pause(step: StepSpec) -> bool:
-        leaves = any(b.target.end or b.target.pause or b.target.start or b.target.visit for b in step.buttons)
-        return step.pause_button and not leaves
+    def _auto_pause(self, step: StepSpec) -> bool:
+        return step.pause_button and not any(leads_out(self.script, b.target) for b in step.buttons)
 
     # -- rendering --------------------------------------------------------------------
     def context_for(self, model: Conversation) -> dict:
@@ -287,6 +285,14 @@ class CompiledScript:
             else:
                 replies.append(Reply("", buttons, expects_text=bool(step.ask)))
         return replies
+
+
+def leads_out(script: Script, target: Target) -> bool:
+    """A way to stop: end, pause, another dialogue, or (heavy scripts) a closing present step."""
+    if target.end or target.pause or target.start or target.visit:
+        return True
+    step = script.steps.get(target.go or "")
+    return bool(script.heavy and step is not None and step.present)
 
 
 class _Answers(dict):

@@ -31,7 +31,7 @@ BASE_NAMES = frozenset(
         "title",  # this dialogue's title
         "support",  # crisis resources for the person's country (see companion)
         "part_of_day",  # "morning", "afternoon", "evening" or "night"
-        "visits",  # how many times the person has finished this dialogue before
+        "visits",  # how many times the person started this dialogue before
     }
 )
 

@@ -120,8 +120,9 @@ class _ScriptChecker:
         if step.waits and not step.say:
             self.problem(step.line, f"step '{step.name}' waits for the person but says nothing")
         if step.waits and not step.pause_button and self.script.phase != "support":
-            leaves = any(b.target.end or b.target.pause or b.target.start or b.target.visit for b in step.buttons)
-            if not leaves:
+            from .machine import leads_out
+
+            if not any(leads_out(self.script, b.target) for b in step.buttons):
                 self.problem(step.line, f"step '{step.name}' offers no way to pause or stop: keep its Pause button or add a button that leaves")
         if step.ask and step.ask.startswith(PROFILE_PREFIX):
             field = step.ask[len(PROFILE_PREFIX):]
@@ -135,6 +136,8 @@ class _ScriptChecker:
         for button in step.buttons:
             self.check_target(button.target, step)
             self.check_label(button.label, button.line)
+            if button.target.end and self.script.phase != "support":
+                self.problem(button.line, "this button ends the dialogue without a word: lead it to a closing step (go: a step with end: true)")
             for action in button.actions:
                 self.check_action(action, button.line)
             if button.condition:

@@ -85,12 +85,13 @@ class Repository:
         )
         return {dialogue: when for dialogue, when in self.session.execute(query)}
 
-    def finished_count(self, person: Person, dialogue_id: str) -> int:
+    def visits_before(self, person: Person, dialogue_id: str, before_session: int | None) -> int:
+        """How many times the person started this dialogue before the given session."""
         query = select(func.count()).select_from(DialogueSession).where(
-            DialogueSession.person_id == person.id,
-            DialogueSession.dialogue_id == dialogue_id,
-            DialogueSession.status == FINISHED,
+            DialogueSession.person_id == person.id, DialogueSession.dialogue_id == dialogue_id
         )
+        if before_session is not None:
+            query = query.where(DialogueSession.id < before_session)
         return self.session.scalar(query) or 0
 
     # -- journal ---------------------------------------------------------------------------
