@@ -108,6 +108,46 @@ async def sweep_job(key: str) -> None:
 
 
 @dataclass
+class Housekeeping:
+    """Hourly: retention notices and deletions, and forgetting old processed-update ids."""
+
+    companion: object
+    deliver: Deliver
+    notice_days: int
+    pacer: Pacer
+
+    async def run(self) -> None:
+        from ..retention import prune_processed_updates, sweep
+
+        now = self.companion.clock()
+        result = await asyncio.to_thread(sweep, self.companion, now, notice_days=self.notice_days)
+        for user, replies in result.notices:
+            await self.pacer.wait(len(replies))
+            try:
+                if await self.deliver(user, replies) is False:
+                    await asyncio.to_thread(self.companion.mark_unreachable, user)
+            except Exception:  # noqa: BLE001 - the notice is marked sent; deletion still waits its period
+                log.exception("delivering a retention notice failed")
+        pruned = await asyncio.to_thread(prune_processed_updates, self.companion, now)
+        if result.deleted or pruned:
+            log.info("housekeeping: %d expired, %d old update ids forgotten", result.deleted, pruned)
+
+
+_HOUSEKEEPING: dict[str, Housekeeping] = {}
+HOUSEKEEPING_SECONDS = 3600
+
+
+async def housekeeping_job(key: str) -> None:
+    """The hourly job: module-level, with a plain id."""
+    job = _HOUSEKEEPING.get(key)
+    if job is not None:
+        try:
+            await job.run()
+        except Exception:  # noqa: BLE001 - the next hour tries again
+            log.exception("housekeeping failed")
+
+
+@dataclass
 class SchedulerHandle:
     scheduler: AsyncIOScheduler
     key: str
@@ -123,6 +163,7 @@ class SchedulerHandle:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         _SWEEPERS.pop(self.key, None)
+        _HOUSEKEEPING.pop(self.key, None)
 
 
 def start_scheduler(runtime, deliver: Deliver, *, service: CheckinService | None = None) -> SchedulerHandle:  # noqa: ANN001
@@ -144,6 +185,16 @@ def start_scheduler(runtime, deliver: Deliver, *, service: CheckinService | None
         max_instances=1,
         coalesce=True,
         misfire_grace_time=seconds,
+    )
+    _HOUSEKEEPING[key] = Housekeeping(runtime.companion, deliver, settings.retention_notice_days, _SWEEPERS[key].pacer)
+    scheduler.add_job(
+        housekeeping_job,
+        IntervalTrigger(seconds=HOUSEKEEPING_SECONDS, timezone=UTC),
+        args=[key],
+        id=f"housekeeping-{key}",
+        next_run_time=datetime.now(UTC),
+        max_instances=1,
+        coalesce=True,
     )
     scheduler.start()
     return SchedulerHandle(scheduler, key)

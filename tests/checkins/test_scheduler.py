@@ -51,3 +51,33 @@ def test_the_pacer_spreads_a_large_batch() -> None:
         return time.monotonic() - started
 
     assert 0.18 <= asyncio.run(main()) < 1.0
+
+
+def test_housekeeping_sends_retention_notices_from_the_running_bot(clock, tmp_path) -> None:
+    from bot.domain import Event, EventKind
+    from tests.conftest import build_runtime
+
+    runtime = build_runtime(f"sqlite:///{tmp_path / 'h.db'}", clock, tmp_path, retention_days=30)
+    delivered: list[str] = []
+
+    async def deliver(user: str, replies) -> bool:  # noqa: ANN001
+        delivered.extend(r.text for r in replies)
+        return True
+
+    async def main() -> None:
+        handle = start_scheduler(runtime, deliver)
+        try:
+            for _ in range(100):
+                await asyncio.sleep(0.05)
+                if delivered:
+                    break
+        finally:
+            handle.shutdown()
+
+    try:
+        runtime.companion.handle(Event("tg:9", EventKind.COMMAND, text="/start"))
+        clock.advance(days=24)
+        asyncio.run(main())
+        assert len(delivered) == 1 and "will be deleted in 7 days" in delivered[0]
+    finally:
+        runtime.database.dispose()
