@@ -44,8 +44,14 @@ def vocabulary() -> Vocabulary:
 
 
 def check_dialogues(folder: Path) -> tuple[DialogueLibrary, list[Problem]]:
+    """Every operator file: the scripts, texts.yaml, and the check-in openings."""
     _load_features()
-    return load_library(folder, vocabulary())
+    library, problems = load_library(folder, vocabulary())
+    if Path(folder).is_dir() and library.scripts:
+        from .checkins.openers import load_openers
+
+        problems = problems + load_openers(folder)[1]
+    return library, problems
 
 
 def configure_encryption(settings: Settings) -> str | None:

@@ -64,7 +64,7 @@ def install(companion: Companion, settings: Settings) -> None:
     if problems:
         from ..app import StartupError
 
-        raise StartupError("\n".join(problems[:20]))
+        raise StartupError("\n".join(str(p) for p in problems[:20]))
     companion.extra_actions.update(ACTIONS)
     companion.extra_commands["checkins"] = CheckinsCommand(openers)
     setters = getattr(companion, "profile_setters", None)

@@ -15,9 +15,10 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Template, TemplateError
+from jinja2 import Template, TemplateError, TemplateSyntaxError
 
 from ..engine.templates import BASE_NAMES, make_environment, tidy, undeclared_names, visible_length
+from ..engine.script import Problem
 from ..engine.validate import BUBBLE_LIMIT, sample_context
 
 NORMAL, SOFT, RHYTHM = "normal", "soft", "rhythm"
@@ -47,10 +48,10 @@ class Openers:
         return tidy(template.render(context | {"answers": {}, "vars": {}, "title": "Check-in"}))
 
 
-def load_openers(dialogues_dir: Path) -> tuple[Openers, list[str]]:
+def load_openers(dialogues_dir: Path) -> tuple[Openers, list[Problem]]:
     """Compile and check the check-in templates; returns them and every problem found."""
     folder = Path(dialogues_dir) / "templates"
-    problems: list[str] = []
+    problems: list[Problem] = []
     env = make_environment(folder if folder.is_dir() else None)
     by_mode: dict[str, dict[str, Template]] = {NORMAL: {}, SOFT: {}}
     files = sorted(folder.glob("checkin_*.j2")) if folder.is_dir() else []
@@ -59,30 +60,33 @@ def load_openers(dialogues_dir: Path) -> tuple[Openers, list[str]]:
         try:
             source = path.read_text(encoding="utf-8")
             template = env.from_string(source)
+        except TemplateSyntaxError as exc:
+            problems.append(Problem(path, exc.lineno or 1, f"template syntax: {exc.message}"))
+            continue
         except (OSError, UnicodeDecodeError, TemplateError) as exc:
-            problems.append(f"{path}: {exc}")
+            problems.append(Problem(path, 1, str(exc)))
             continue
         allowed = BASE_NAMES | (STATUS_NAMES if path.name == STATUS else frozenset())
         for name in sorted(undeclared_names(env, source) - allowed):
-            problems.append(f"{path}: unknown name '{name}'")
+            problems.append(Problem(path, 1, f"unknown name '{name}'"))
         sample = sample_context() | {"answers": {}, "vars": {}, "title": "Check-in", "checkins": SAMPLE_STATUS}
         try:
             text = tidy(template.render(sample))
         except Exception as exc:  # noqa: BLE001 - any failure is the writer's to see
-            problems.append(f"{path}: does not render for a sample person: {exc}")
+            problems.append(Problem(path, 1, f"does not render for a sample person: {exc}"))
             continue
         if path.name == STATUS:
             status = template
             continue
         if visible_length(text) > BUBBLE_LIMIT:
-            problems.append(f"{path}: {visible_length(text)} characters; keep it to about {BUBBLE_LIMIT}")
+            problems.append(Problem(path, 1, f"{visible_length(text)} characters; keep it to about {BUBBLE_LIMIT}"))
         for mode in (NORMAL, SOFT):
             if path.name.startswith(PREFIXES[mode]):
                 by_mode[mode][path.stem] = template
     if not by_mode[NORMAL]:
-        problems.append(f"{folder}: no check-in openings (templates/checkin_open_*.j2)")
+        problems.append(Problem(folder, 0, "no check-in openings (templates/checkin_open_*.j2)"))
     if not by_mode[SOFT]:
-        problems.append(f"{folder}: no gentle check-in openings (templates/checkin_soft_*.j2)")
+        problems.append(Problem(folder, 0, "no gentle check-in openings (templates/checkin_soft_*.j2)"))
     by_mode[RHYTHM] = by_mode[NORMAL]
     return Openers(by_mode, status), problems
 

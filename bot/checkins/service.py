@@ -68,7 +68,7 @@ class CheckinService:
     def from_settings(cls, companion: Companion, dialogues_dir: Path, grace_minutes: int) -> "CheckinService":
         openers, problems = load_openers(dialogues_dir)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("; ".join(str(p) for p in problems))
         return cls(companion, openers, grace=timedelta(minutes=grace_minutes))
 
     @property

@@ -62,3 +62,13 @@ def test_the_check_command_prints_path_line_and_fails(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stdout
     assert f"{folder}/{expectation(broken)}" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_broken_checkin_opening_is_reported_by_the_check(tmp_path: Path) -> None:
+    from bot.app import check_dialogues
+
+    folder = tmp_path / "dialogues"
+    shutil.copytree(ROOT / "dialogues", folder)
+    (folder / "templates" / "checkin_open_zz.j2").write_text("Hello {{ nickname }}")
+    _, problems = check_dialogues(folder)
+    assert f"{folder}/templates/checkin_open_zz.j2:1: unknown name 'nickname'" in [str(p) for p in problems]
