@@ -9,7 +9,7 @@ REQUIRED_TEXTS = frozenset(
     {
         "help", "menu", "menu_phase", "stale_button", "buttons_please", "unsupported", "edited",
         "too_long", "paused", "nothing_to_pause", "resumed", "nothing_to_resume", "resume_offer",
-        "welcome_back", "idle", "unknown_command", "finish_onboarding_first", "youth_stop",
+        "welcome_back", "idle", "unknown_command", "youth_stop",
         "journal_empty", "journal_page", "mydata", "delete_confirm", "deleted", "delete_cancelled",
         "stats", "not_now", "retention_notice", "heavy_note", "resumed_heavy",
     }
