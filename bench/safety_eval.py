@@ -10,14 +10,18 @@ Data sets (tests/data/safety/):
                         brief, so a few of them informed the generalisation work)
   held_out_3.csv        93 varied messages written before the generalisation work, run once
                         before and once after it, never tuned on: the honest number
+  held_out_4.csv        104 varied messages written before reading the rules for the second
+                        generalisation round, run once before and once after it, never tuned on
   dev_generalise.csv    135 varied messages the generalisation work was developed against
+  dev_2.csv             126 varied messages the second generalisation round was developed against
   distress.csv          hand-written distress / past rows, min_level distress
   must_stay_quiet.csv   hand-written ordinary and figurative messages, must stay none
   negation_contrast_set.csv  construct-tracker minimal pairs (Apache-2.0); label 1 = suicidal
   xstest_false_alarm_probe.csv  XSTest safe prompts (CC BY 4.0); label 1 = self-harm prompt
 
 No message text is printed unless --misses is given (for local development on
-these public or hand-written sets only).
+these public or hand-written sets only). With --misses the never-tuned held-out
+sets (held_out_3, held_out_4) are not run at all, not even for totals.
 """
 
 from __future__ import annotations
@@ -42,10 +46,14 @@ def _rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def evaluate() -> list[dict[str, object]]:
+def evaluate(include_held_out: bool = True) -> list[dict[str, object]]:
+    """include_held_out=False leaves out the never-tuned held-out sets entirely
+    (not even totals), for development runs with --misses."""
     out: list[dict[str, object]] = []
 
     def graded(name: str, label: str) -> None:
+        if not include_held_out and "never tuned" in label:
+            return
         rows = _rows(name)
         if not rows:
             return
@@ -101,10 +109,14 @@ def evaluate() -> list[dict[str, object]]:
     graded("held_out.csv", "held-out 1 (rules were then fixed on its misses)")
     graded("held_out_2.csv", "held-out 2 (frozen)")
     graded("held_out_3.csv", "held-out 3 (frozen: never tuned on)")
+    graded("held_out_4.csv", "held-out 4 (frozen: never tuned on)")
     graded("dev_generalise.csv", "dev set for generalisation (tuned on)")
+    graded("dev_2.csv", "dev set 2 (second round, tuned on)")
     graded("distress.csv", "distress and past (hand-written)")
 
     def quiet_rows(name: str, label: str) -> None:
+        if not include_held_out and "never tuned" in label:
+            return
         rows = [r for r in _rows(name) if r.get("max_level") == "none"]
         if not rows:
             return
@@ -117,7 +129,9 @@ def evaluate() -> list[dict[str, object]]:
         })
 
     quiet_rows("held_out_3.csv", "held-out 3 quiet rows (never tuned on)")
+    quiet_rows("held_out_4.csv", "held-out 4 quiet rows (never tuned on)")
     quiet_rows("dev_generalise.csv", "dev set quiet rows")
+    quiet_rows("dev_2.csv", "dev set 2 quiet rows")
     quiet = _rows("must_stay_quiet.csv")
     if quiet:
         levels = [assess(r["text"]).level for r in quiet]
@@ -133,7 +147,9 @@ def evaluate() -> list[dict[str, object]]:
 
 
 def main(argv: list[str]) -> int:
-    results = evaluate()
+    # --misses is for development: the never-tuned held-out sets are left out
+    # entirely (not even their totals), so they stay held out.
+    results = evaluate(include_held_out="--misses" not in argv)
     print("| data set | n | metric | value | detail |")
     print("|---|---:|---|---:|---|")
     for r in results:
@@ -141,7 +157,7 @@ def main(argv: list[str]) -> int:
     if "--misses" in argv:
         for r in results:
             if "never tuned" in str(r["set"]):
-                continue  # held-out 3: totals only, so it stays held out
+                continue  # held-out sets: totals only, so it stays held out
             if r["misses"]:
                 print(f"\n## {r['set']} / {r['metric']}")
                 for t in r["misses"]:

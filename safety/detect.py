@@ -36,6 +36,20 @@ def _cancelled_after(rule: Rule, text: str, e: int) -> bool:
     return bool(nb.match(text, e) or (text.startswith(" .", e) and nb.match(text, e + 2)))
 
 
+def _unless_near(rule: Rule, text: str, s: int, e: int) -> bool:
+    """An `unless` phrase in or within `rule.within` words of [s, e)."""
+    if rule.unless is None:
+        return False
+    lo = s
+    for _ in range(rule.within):
+        lo = text.rfind(" ", 0, lo - 1) if lo > 1 else 0
+    hi = e
+    for _ in range(rule.within):
+        nxt = text.find(" ", hi + 1)
+        hi = nxt if nxt != -1 else len(text)
+    return rule.unless.search(text, max(lo, 0), hi + 1) is not None
+
+
 def _find_together(rule: Rule, text: str) -> list[_Hit]:
     """All parts, in any order, inside a window of `rule.within` words."""
     spans = []
@@ -57,16 +71,8 @@ def _find_together(rule: Rule, text: str) -> list[_Hit]:
         if not window:
             continue
         s, e = min(w[0] for w in window), max(w[1] for w in window)
-        if rule.unless is not None:
-            lo = s
-            for _ in range(rule.within):
-                lo = text.rfind(" ", 0, lo - 1) if lo > 1 else 0
-            hi = e
-            for _ in range(rule.within):
-                nxt = text.find(" ", hi + 1)
-                hi = nxt if nxt != -1 else len(text)
-            if rule.unless.search(text, max(lo, 0), hi + 1):
-                continue
+        if _unless_near(rule, text, s, e):
+            continue
         if rule.not_after is not None and rule.not_after.search(text, 0, s):
             continue
         if _cancelled_after(rule, text, e):
@@ -92,6 +98,8 @@ def _find(lex: Lexicon, text: str, tokens: frozenset[str] = frozenset()) -> list
                 continue
             if rule.not_after is not None and rule.not_after.search(text, 0, s):
                 continue
+            if _unless_near(rule, text, s, e):
+                continue
             hits.append(_Hit(rule, s, e, rule.level, rule.category))
     return hits
 
@@ -107,7 +115,11 @@ def _apply_scopes(lex: Lexicon, norm, hits: list[_Hit]) -> list[_Hit]:
     live: list[_Hit] = []
     negated_spans: list[tuple[int, int]] = []
     for h in hits:
-        if any(s < h.end and h.start < e for s, e in idioms):
+        # An idiom overlapping the match cancels it ("this homework is killing
+        # me"), unless the rule deliberately builds on the figure: the idiom lies
+        # inside a longer match ("i'm just DEAD WEIGHT to everybody").
+        if any(s < h.end and h.start < e and not (h.start <= s and e <= h.end and h.end - h.start > e - s)
+               for s, e in idioms):
             continue
         if continuing and h.category == "farewell":
             continue
@@ -140,10 +152,26 @@ def _apply_scopes(lex: Lexicon, norm, hits: list[_Hit]) -> list[_Hit]:
     return kept
 
 
+def _retracted(lex: Lexicon, text: str) -> bool:
+    """A retraction marker not itself negated ("not kidding", "no jk")."""
+    for m in lex.scopes.retraction.finditer(text):
+        before = text[: m.start()].split()[-1:]
+        if not before or before[0] not in lex.scopes.negation_cues:
+            return True
+    return False
+
+
 def _combine(lex: Lexicon, norm, hits: list[_Hit]) -> tuple[Level, list[str], list[_Hit], bool]:
     signals = [h for h in hits if h.rule.role == "signal"]
     amps = [h for h in hits if h.rule.role in AMPLIFIER_ROLES]
     weak_farewells = [h for h in hits if h.rule.role == "farewell_weak"]
+    if not amps and not weak_farewells and any(h.rule.hyperbole for h in signals) \
+            and _retracted(lex, norm.text):
+        # "kill me now, the wifi died lol jk": a phrase often used as hyperbole,
+        # taken back in the same message, with no time, plan, means or farewell.
+        # Only hyperbole-prone phrases are dropped; any other signal stays.
+        taken_back = [h for h in signals if h.rule.hyperbole]
+        signals = [h for h in signals if not any(o.start < h.end and h.start < o.end for o in taken_back)]
     level = Level(max((h.level for h in signals), default=0))
     # One phrase, one reading: a weaker signal lying inside a stronger one
     # ("i want to die" is intent, not also passive ideation) is not reported.
@@ -155,7 +183,11 @@ def _combine(lex: Lexicon, norm, hits: list[_Hit]) -> tuple[Level, list[str], li
     self_risk = Level(max((h.level for h in signals if h.category in SELF_RISK and not h.hedged), default=0))
     abuse = Level(max((h.level for h in signals if h.category == "abuse_danger"), default=0))
     time_or_plan = [h for h in amps if h.rule.role in ("time", "plan")]
-    means = [h for h in amps if h.rule.role == "means"]
+    # A means named inside a past event ("years ago i swallowed a bottle of
+    # pills") is part of that memory, not a means at hand now.
+    past = [h for h in signals if h.category == "past_event"]
+    means = [h for h in amps if h.rule.role == "means"
+             and not any(p.start <= h.start and h.end <= p.end for p in past)]
     boosted = False
     if self_risk >= Level.CONCERN and (time_or_plan or means):
         level, boosted = Level.CRISIS, True
@@ -177,7 +209,10 @@ def _combine(lex: Lexicon, norm, hits: list[_Hit]) -> tuple[Level, list[str], li
     if abuse >= Level.CONCERN and time_or_plan:
         level, boosted = Level.CRISIS, True
         contributing += time_or_plan
-    if level == Level.CRISIS and not boosted and any(t in lex.scopes.laughter for t in norm.tokens):
+    if level == Level.CRISIS and not boosted and any(
+        t in lex.scopes.laughter and (i == 0 or norm.tokens[i - 1] not in lex.scopes.negation_cues)
+        for i, t in enumerate(norm.tokens)
+    ):
         crisis = [h for h in signals if h.level == Level.CRISIS]
         if crisis and all(h.rule.hyperbole for h in crisis):
             level = Level.CONCERN

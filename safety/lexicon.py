@@ -13,11 +13,15 @@ Pattern syntax (written against the normalised text, see normalise.py):
     ~N             up to N other words (never across a clause boundary)
     word*          any word starting with "word"
     <end>          the end of the clause (".", "," ... or the message end)
+    <break>        an optional clause break ("switch off. permanently")
 
 A rule may instead list `together:` parts (each a pattern or a list of
 patterns) that must all be found, in any order, within `within` words; an
 `unless:` pattern found in or near that window cancels it. Used for cues that
 are ordinary alone and risky together ("pills" + "how many ... to die").
+An ordinary rule may also have `unless:` (with `within`, default 12 words):
+a phrase near the match that says what the words are about ("i don't want to
+end it right now, this BOOK is so good").
 
 Each pattern compiles to one regular expression anchored on whole words. All of
 a rule's patterns are joined into one alternation so a message costs one regex
@@ -43,6 +47,7 @@ _GAP = re.compile(r" ?~(\d+) ?")
 _OPTIONAL = re.compile(r"\[([^\[\]]+)\] ?")
 _WORD_WILDCARD = re.compile(r"(?<=\w)\*")
 _END = re.compile(r" ?<end>")
+_BREAK = re.compile(r"<break> ?")
 # A gap word is any token except a clause break.
 _GAP_WORD = r"[^ .]+ "
 
@@ -89,6 +94,7 @@ class Scopes:
     third_person: frozenset[str]
     fiction: re.Pattern[str]
     laughter: frozenset[str]
+    retraction: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -174,7 +180,7 @@ class _Compiler:
         p = " ".join(str(pattern).lower().split())
         words: set[str] = set()
         for el in _elements(p):
-            if el.startswith("~") or el == "<end>" or el == "":
+            if el.startswith("~") or el in ("<end>", "<break>") or el == "":
                 continue  # may be empty
             optional = el.startswith("[") or el.endswith("?")
             el = el.rstrip("?")
@@ -249,6 +255,7 @@ class _Compiler:
         if re.search(r"[^\w \(\)\[\]\|\{\}~*<>\\+?]", p.replace("\\d", "")):
             raise LexiconError(f"unexpected character in pattern {pattern!r}")
         p = _END.sub("<end>", p)
+        p = _BREAK.sub("\x02", p)
         # "[a|b]" at the very end: optional words after a space.
         p = re.sub(r" \[([^\[\]]+)\](?=$|<end>)", lambda m: "(?: (?:" + m.group(1) + "))?", p)
         # "[a|b] " elsewhere: optional words followed by their space.
@@ -258,6 +265,7 @@ class _Compiler:
         p = _WORD_WILDCARD.sub(r"[^ .]*", p)
         p = _GAP.sub(lambda m: " (?:" + _GAP_WORD + "){0," + m.group(1) + "}", p)
         p = p.replace("<end>", r"(?= \.| $)")
+        p = p.replace("\x02", r"(?:\. )?")
         p = re.sub("\x00(\\w+)\x01", lambda m: self.group(m.group(1), depth), p)
         return p
 
@@ -312,6 +320,7 @@ def _compile_rule(raw: dict[str, Any], compiler: _Compiler, source: str) -> Rule
         unless = raw.get("unless")
         if together and not raw.get("within"):
             raise LexiconError(f"{source}:{rid}: a together rule needs within (words)")
+        within = int(raw.get("within", 0 if together else (12 if unless else 0)))
         return Rule(
             id=rid,
             category=str(raw.get("category", "")),
@@ -327,7 +336,7 @@ def _compile_rule(raw: dict[str, Any], compiler: _Compiler, source: str) -> Rule
                 compiler.rule_first_words([str(x) for x in (part if isinstance(part, list) else [part])])
                 for part in together
             ) if together else (compiler.rule_first_words([str(x) for x in patterns]),),
-            within=int(raw.get("within", 0)),
+            within=within,
             unless=re.compile(compiler.anchored([str(x) for x in unless])) if unless else None,
         )
     except re.error as exc:
@@ -381,6 +390,7 @@ def load(language: str = "en") -> Lexicon:
         third_person=_words(sc.get("third_person")),
         fiction=_regex_list(sc.get("fiction_markers"), compiler),
         laughter=_words(norm.get("laughter")),
+        retraction=_regex_list(sc.get("retraction_markers"), compiler),
     )
     emoji = (files.get("emoji.yaml", {}) or {}).get("emoji") or {}
     normaliser = Normaliser(

@@ -89,6 +89,24 @@ def test_quiet_rates():
         # threats from another person, now or soon
         ("my ex just said he's coming over to hurt me", Level.CRISIS, "abuse_danger"),
         ("she is going to beat me at chess again", Level.NONE, None),
+        # second round: comparisons, retractions, a named referent for "it"
+        ("i would rather die than wear that jumper lol", Level.NONE, None),
+        ("i'd rather die than keep living like this", Level.CONCERN, "passive_ideation"),
+        ("i'd rather kill myself than do this essay", Level.CONCERN, "passive_ideation"),
+        ("kill me now, the bus is late again jk", Level.NONE, None),
+        ("i want to die. i am not kidding", Level.CRISIS, "suicidal_intent"),
+        ("i'm going to kill myself tonight jk", Level.CRISIS, None),  # a time: never retracted
+        ("i don't want to end it right now, this series is so good", Level.NONE, None),
+        # fading or sleeping with permanence; a burden built on an idiom
+        ("i'd like to just switch off. permanently.", Level.CONCERN, "passive_ideation"),
+        ("i could sleep forever after this week", Level.NONE, None),
+        ("i'm just dead weight to everybody", Level.CONCERN, "passive_ideation"),
+        ("i'm dead tired", Level.NONE, None),
+        # acts under way or just done; ordinary doses and drinks stay quiet
+        ("took a whole packet of paracetamol ten minutes ago", Level.CRISIS, "suicidal_intent"),
+        ("i took a whole bottle of water to the gym", Level.NONE, None),
+        ("i'm sitting on the railing of the bridge", Level.CRISIS, "suicidal_intent"),
+        ("years ago i swallowed a whole bottle of pills", Level.DISTRESS, "past_event"),
     ],
 )
 def test_scopes(text, level, category):

@@ -58,9 +58,9 @@ def test_held_out_3_never_tuned():
     levels = [assess(r["text"]).level for r in data]
     risky = [lv for r, lv in zip(data, levels) if r["min_level"] in ("concern", "crisis")]
     quiet = [lv for r, lv in zip(data, levels) if r["max_level"] == "none"]
-    assert sum(lv >= Level.CONCERN for lv in risky) / len(risky) >= 0.6  # measured 35/57 = 0.61 (before 20/57)
+    assert sum(lv >= Level.CONCERN for lv in risky) / len(risky) >= 0.63  # measured 37/57 = 0.65 after round 2 (35/57 after round 1, 20/57 before)
     assert sum(lv >= Level.CONCERN for lv in quiet) <= 1  # measured 1/31 (before 1/31)
-    assert sum(map(_in_band, data)) / len(data) >= 0.7  # measured 66/93 = 0.71 (before 52/93)
+    assert sum(map(_in_band, data)) / len(data) >= 0.72  # measured 68/93 = 0.73 (66/93 after round 1, 52/93 before)
 
 
 def test_dev_generalise():
@@ -69,3 +69,27 @@ def test_dev_generalise():
     quiet = [lv for r, lv in zip(data, levels) if r["max_level"] == "none"]
     assert sum(map(_in_band, data)) / len(data) >= 0.97  # measured 134/135 (tuned on; 92/135 before)
     assert sum(lv > Level.NONE for lv in quiet) == 0  # measured 0/39 (4/39 before)
+
+
+def test_dev_2():
+    # The second generalisation round was developed against this set (tuned on).
+    data = rows("dev_2.csv")
+    levels = [assess(r["text"]).level for r in data]
+    quiet = [lv for r, lv in zip(data, levels) if r["max_level"] == "none"]
+    risky = [lv for r, lv in zip(data, levels) if r["min_level"] in ("concern", "crisis")]
+    assert sum(map(_in_band, data)) / len(data) >= 0.97  # measured 124/126 (64/126 before)
+    assert sum(lv >= Level.CONCERN for lv in risky) >= 69  # measured 70/72 (18/72 before)
+    assert sum(lv > Level.NONE for lv in quiet) == 0  # measured 0/42 (4/42 before)
+
+
+def test_held_out_4_never_tuned():
+    # Written before its author read the rules for the second round; run once
+    # before and once after it (tests/data/safety/README.md). A floor, not a
+    # target: never tune on it.
+    data = rows("held_out_4.csv")
+    levels = [assess(r["text"]).level for r in data]
+    risky = [lv for r, lv in zip(data, levels) if r["min_level"] in ("concern", "crisis")]
+    quiet = [lv for r, lv in zip(data, levels) if r["max_level"] == "none"]
+    assert sum(lv >= Level.CONCERN for lv in risky) / len(risky) >= 0.66  # measured 38/56 = 0.68 (before 34/56)
+    assert sum(lv > Level.NONE for lv in quiet) <= 1  # measured 1/37 (before 4/37)
+    assert sum(map(_in_band, data)) / len(data) >= 0.77  # measured 82/104 = 0.79 (before 75/104)
