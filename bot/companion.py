@@ -135,13 +135,14 @@ class Turn:
 
     # -- text: safety first -----------------------------------------------------------------
     def on_text(self, text: str, source: str = "message") -> list[Reply]:
-        if len(text) > MAX_TEXT:
-            return [Reply(self.say("too_long"))]
-        assessment = safety.assess(text, recent=self.recent_assessments())
+        assessment = safety.assess(text, recent=self.recent_assessments())  # every text, first
         self.remember_assessment(assessment, source)
         active = self.repo.active_session(self.person)
+        too_long = len(text) > MAX_TEXT
         if assessment.level > safety.Level.NONE and self.should_step_in(assessment.level, active):
-            return self.step_in(assessment.level, active, text)
+            return self.step_in(assessment.level, active, "" if too_long else text)
+        if too_long:
+            return [Reply(self.say("too_long"))]
         if active is None:
             return [Reply(self.say("idle"), self.menu_button())]
         compiled = self.library.get(active.dialogue_id)
@@ -181,7 +182,7 @@ class Turn:
     def keep_answer(self, active: DialogueSession, text: str) -> None:
         """A free-text answer that raised a safety flag is still the person's answer: keep it."""
         compiled = self.library.get(active.dialogue_id)
-        if compiled is None:
+        if compiled is None or not text:
             return
         try:
             result = compiled.answer(self.state_of(active), text, self.context(compiled), PARSERS)

@@ -118,3 +118,10 @@ def test_words_on_a_photo_or_an_edit_are_read_for_safety(companion) -> None:
     assert any("Are you safe right now?" in r.text for r in caption.replies)
     edited = companion.handle(Event("console:sam", EventKind.UNSUPPORTED, what="edited", text="just a picture of my cat"))
     assert edited.replies[0].text.startswith("I saw you edited a message")
+
+
+def test_a_very_long_message_is_still_read_for_safety(companion) -> None:
+    person = Person(companion)
+    person.onboard()
+    out = person.say("it has been a long year. " * 800 + "i am going to kill myself tonight")
+    assert "Are you safe right now?" in out
