@@ -41,7 +41,8 @@ def test_interactive_chat_in_a_terminal(tmp_path: Path) -> None:
         os.write(primary, b"1\n")
         out = read_until(primary, "If things ever feel like too much")
         assert "A few honest words first" in out
-        read_until(primary, "> ")
+        if not out.rstrip().endswith(">"):  # the prompt may have come in the same read
+            read_until(primary, "> ")
         os.write(primary, b"\x04")  # Ctrl-D ends the chat
         assert process.wait(timeout=20) == 0
     finally:
