@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SETUP_DIALOGUE = "checkins"
-FIRST_SLOT_AFTER = timedelta(hours=1)  # right after setting up, the first nudge is not within the hour
+FIRST_SLOT_AFTER = timedelta(seconds=30)  # the first nudge may be the very next slot ("in a minute")
 SNOOZE_HOUR = timedelta(hours=1)
 EVENING = 19 * 60
 MOODS = range(1, 6)
@@ -75,6 +75,7 @@ def turn_on(turn: Turn, row: store.CheckinSettings) -> None:
     row.missed = 0
     row.rhythm_asked_at = None
     row.updated_at = turn.now
+    row.configured_at = turn.now
     reschedule(row, turn.person.timezone, turn.now + FIRST_SLOT_AFTER)
     turn.repo.count("checkins_enabled", turn.now)
 
@@ -111,6 +112,7 @@ def set_time(turn: Turn, minute: object) -> None:
     row = store.ensure_settings(turn.repo, turn.person, turn.now)
     row.minute = int(minute)  # type: ignore[call-overload]
     row.updated_at = turn.now
+    row.configured_at = turn.now
     if row.enabled:
         reschedule(row, turn.person.timezone, turn.now + FIRST_SLOT_AFTER)
 

@@ -13,7 +13,9 @@ The rules, in order:
    time, otherwise skipped to the next slot: never a burst of stale nudges;
 3. quiet hours are never broken (a snooze or a changed setting could otherwise land there);
 4. someone who wrote in the last hour, or is in the middle of a dialogue, is not
-   interrupted: the nudge waits (up to a few hours past its slot), then is let go;
+   interrupted: the nudge waits (up to a few hours past its slot), then is let go
+   (choosing the check-in settings is not such writing: someone who asks for a nudge in a
+   minute and then goes quiet gets it);
 5. after a crisis or concern the next check-in is the soft one, offering support first;
 6. after a few unanswered check-ins they hear less often, and are asked once about the rhythm.
 """
@@ -56,6 +58,7 @@ class Snapshot:
     consented: bool = True  # agreed to the current consent text
     open_dialogue: str | None = None  # the person's active dialogue, if any
     open_dialogue_at: datetime | None = None
+    configured_at: datetime | None = None  # when they last chose these settings
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,8 @@ def decide(s: Snapshot, now: datetime, grace: timedelta) -> Decision:
         return skip(f"fell due {_minutes(late)} ago, past the grace time")
     if in_quiet_hours(now, s.rhythm):
         return skip("quiet hours")
-    if s.last_seen_at > now - RECENT_WRITING:
+    just_set_up = s.configured_at is not None and s.last_seen_at <= s.configured_at
+    if s.last_seen_at > now - RECENT_WRITING and not just_set_up:
         return wait(max(s.last_seen_at + RECENT_WRITING, now + timedelta(minutes=5)), "wrote in the last hour")
     if (
         s.open_dialogue

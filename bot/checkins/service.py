@@ -136,6 +136,7 @@ class CheckinService:
             last_safety_at=person.last_safety_at,
             open_dialogue=active.dialogue_id if active is not None else None,
             open_dialogue_at=active.updated_at if active is not None else None,
+            configured_at=row.configured_at,
         )
 
     def record(self, repo: Repository, row: store.CheckinSettings, decision: Decision, now: datetime, *, sent: bool) -> None:

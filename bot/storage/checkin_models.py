@@ -38,6 +38,9 @@ class CheckinSettings(Base):
     missed: Mapped[int] = mapped_column(Integer, default=0)  # nudges in a row without a reply
     rhythm_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_opening: Mapped[str | None] = mapped_column(String(64), nullable=True)  # template name, never text
+    # When the person last chose their check-in settings: setting them up is not "writing"
+    # that should hold back the very nudge they just asked for.
+    configured_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
