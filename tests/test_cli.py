@@ -113,3 +113,10 @@ def test_safety_scan_reads_and_writes_json_lines(tmp_path: Path) -> None:
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["id"] for o in out] == [1, 2]
     assert out[0]["level"] == "crisis" and out[1]["level"] == "none"
+
+
+def test_a_dot_env_file_in_the_working_directory_is_honoured(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("INNERCHILD_DEFAULT_COUNTRY=AU\n")
+    result = innerchild("chat", "--user", "sam", tmp_path=tmp_path, stdin="1\n1\n1\n1\n1\n1\n1\n1\n2\n/sos\n")
+    assert result.returncode == 0, result.stderr
+    assert "13 11 14" in result.stdout  # Australia's Lifeline: the default country from .env
