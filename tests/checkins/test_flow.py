@@ -219,7 +219,7 @@ def test_the_checkins_command(runtime, clock) -> None:
     assert "Tell me more" in labels(replies)  # consent first: onboarding
     add_person(runtime, user, clock())
     replies = command(companion, user, "checkins", "7.15am")
-    assert "every day at 07:15" in text(replies) and "quiet hours 22:00-08:00" in text(replies)
+    assert "every day at 07:15" in text(replies) and "quiet hours 22:00 to 08:00" in text(replies)
     # 07:15 is inside their quiet hours (22:00-08:00): quiet hours win, and the status says so
     assert settings(runtime, user).next_due_at == datetime(2026, 1, 16, 8, 0, tzinfo=UTC)
     assert "The next one: Fri 16 Jan, 08:00" in text(replies)
