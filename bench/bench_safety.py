@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "tests" / "data" / "safety"
 SETS = ["must_catch.csv", "distress.csv", "must_stay_quiet.csv", "held_out.csv", "held_out_2.csv",
-        "held_out_3.csv", "held_out_4.csv", "dev_generalise.csv", "dev_2.csv", "negation_contrast_set.csv", "xstest_false_alarm_probe.csv"]
+        "held_out_3.csv", "held_out_4.csv", "held_out_5.csv", "dev_generalise.csv", "dev_2.csv", "dev_3.csv", "negation_contrast_set.csv", "xstest_false_alarm_probe.csv"]
 
 
 def main() -> int:

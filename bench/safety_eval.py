@@ -12,8 +12,12 @@ Data sets (tests/data/safety/):
                         before and once after it, never tuned on: the honest number
   held_out_4.csv        104 varied messages written before reading the rules for the second
                         generalisation round, run once before and once after it, never tuned on
+  held_out_5.csv        113 varied messages (weighted to indirect concern wording and hard quiet
+                        traps) written before reading the rules for the third round, run once
+                        before and once after it, never tuned on
   dev_generalise.csv    135 varied messages the generalisation work was developed against
   dev_2.csv             126 varied messages the second generalisation round was developed against
+  dev_3.csv             111 varied messages the third round (indirect concern wording) was developed against
   distress.csv          hand-written distress / past rows, min_level distress
   must_stay_quiet.csv   hand-written ordinary and figurative messages, must stay none
   negation_contrast_set.csv  construct-tracker minimal pairs (Apache-2.0); label 1 = suicidal
@@ -21,7 +25,7 @@ Data sets (tests/data/safety/):
 
 No message text is printed unless --misses is given (for local development on
 these public or hand-written sets only). With --misses the never-tuned held-out
-sets (held_out_3, held_out_4) are not run at all, not even for totals.
+sets (held_out_3, held_out_4, held_out_5) are not run at all, not even for totals.
 """
 
 from __future__ import annotations
@@ -110,8 +114,10 @@ def evaluate(include_held_out: bool = True) -> list[dict[str, object]]:
     graded("held_out_2.csv", "held-out 2 (its misses were later worked on)")
     graded("held_out_3.csv", "held-out 3 (frozen: never tuned on)")
     graded("held_out_4.csv", "held-out 4 (frozen: never tuned on)")
+    graded("held_out_5.csv", "held-out 5 (frozen: never tuned on)")
     graded("dev_generalise.csv", "dev set for generalisation (tuned on)")
     graded("dev_2.csv", "dev set 2 (second round, tuned on)")
+    graded("dev_3.csv", "dev set 3 (third round, tuned on)")
     graded("distress.csv", "distress and past (hand-written)")
 
     def quiet_rows(name: str, label: str) -> None:
@@ -130,8 +136,10 @@ def evaluate(include_held_out: bool = True) -> list[dict[str, object]]:
 
     quiet_rows("held_out_3.csv", "held-out 3 quiet rows (never tuned on)")
     quiet_rows("held_out_4.csv", "held-out 4 quiet rows (never tuned on)")
+    quiet_rows("held_out_5.csv", "held-out 5 quiet rows (never tuned on)")
     quiet_rows("dev_generalise.csv", "dev set quiet rows")
     quiet_rows("dev_2.csv", "dev set 2 quiet rows")
+    quiet_rows("dev_3.csv", "dev set 3 quiet rows")
     quiet = _rows("must_stay_quiet.csv")
     if quiet:
         levels = [assess(r["text"]).level for r in quiet]

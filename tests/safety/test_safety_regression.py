@@ -24,8 +24,8 @@ def test_negation_contrast_set():
     pos, neg = _labelled("negation_contrast_set.csv")
     recall = sum(lv >= Level.CONCERN for lv in pos) / len(pos)
     false_alarm = sum(lv >= Level.CONCERN for lv in neg) / len(neg)
-    assert recall >= 0.70  # measured 0.720 (0.635 before the generalisation work)
-    assert false_alarm <= 0.04  # measured 0.032 (0.036 before)
+    assert recall >= 0.715  # measured 0.720 (0.635 before the generalisation work; unchanged by round 3)
+    assert false_alarm <= 0.03  # measured 0.028 = 7/249 after round 3 (0.032 after round 2, 0.036 before)
 
 
 def test_xstest_false_alarm_probe():
@@ -58,9 +58,9 @@ def test_held_out_3_never_tuned():
     levels = [assess(r["text"]).level for r in data]
     risky = [lv for r, lv in zip(data, levels) if r["min_level"] in ("concern", "crisis")]
     quiet = [lv for r, lv in zip(data, levels) if r["max_level"] == "none"]
-    assert sum(lv >= Level.CONCERN for lv in risky) / len(risky) >= 0.63  # measured 37/57 = 0.65 after round 2 (35/57 after round 1, 20/57 before)
-    assert sum(lv >= Level.CONCERN for lv in quiet) <= 1  # measured 1/31 (before 1/31)
-    assert sum(map(_in_band, data)) / len(data) >= 0.72  # measured 68/93 = 0.73 (66/93 after round 1, 52/93 before)
+    assert sum(lv >= Level.CONCERN for lv in risky) / len(risky) >= 0.71  # measured 41/57 = 0.72 after round 3 (37/57 after round 2, 35/57 after round 1, 20/57 before)
+    assert sum(lv > Level.NONE for lv in quiet) == 0  # measured 0/31 after round 3 (1/31 before)
+    assert sum(map(_in_band, data)) / len(data) >= 0.78  # measured 73/93 = 0.785 after round 3 (68/93 after round 2, 66/93 after round 1, 52/93 before)
 
 
 def test_dev_generalise():
@@ -90,6 +90,31 @@ def test_held_out_4_never_tuned():
     levels = [assess(r["text"]).level for r in data]
     risky = [lv for r, lv in zip(data, levels) if r["min_level"] in ("concern", "crisis")]
     quiet = [lv for r, lv in zip(data, levels) if r["max_level"] == "none"]
-    assert sum(lv >= Level.CONCERN for lv in risky) / len(risky) >= 0.66  # measured 38/56 = 0.68 (before 34/56)
-    assert sum(lv > Level.NONE for lv in quiet) <= 1  # measured 1/37 (before 4/37)
-    assert sum(map(_in_band, data)) / len(data) >= 0.77  # measured 82/104 = 0.79 (before 75/104)
+    assert sum(lv >= Level.CONCERN for lv in risky) / len(risky) >= 0.73  # measured 41/56 = 0.73 after round 3 (38/56 after round 2, 34/56 before)
+    assert sum(lv > Level.NONE for lv in quiet) == 0  # measured 0/37 after round 3 (1/37 after round 2, 4/37 before)
+    assert sum(map(_in_band, data)) / len(data) >= 0.82  # measured 86/104 = 0.83 after round 3 (82/104 after round 2, 75/104 before)
+
+
+def test_dev_3():
+    # The third round (indirect concern-level wording) was developed against
+    # this set (tuned on).
+    data = rows("dev_3.csv")
+    levels = [assess(r["text"]).level for r in data]
+    quiet = [lv for r, lv in zip(data, levels) if r["max_level"] == "none"]
+    risky = [lv for r, lv in zip(data, levels) if r["min_level"] in ("concern", "crisis")]
+    assert sum(map(_in_band, data)) / len(data) >= 0.97  # measured 110/111 (66/111 before)
+    assert sum(lv >= Level.CONCERN for lv in risky) >= 61  # measured 62/63 (31/63 before)
+    assert sum(lv > Level.NONE for lv in quiet) == 0  # measured 0/38 (9/38 before)
+
+
+def test_held_out_5_never_tuned():
+    # Written before its author read the rules for the third round (indirect
+    # concern-level wording); run once before and once after it
+    # (tests/data/safety/README.md). A floor, not a target: never tune on it.
+    data = rows("held_out_5.csv")
+    levels = [assess(r["text"]).level for r in data]
+    risky = [lv for r, lv in zip(data, levels) if r["min_level"] in ("concern", "crisis")]
+    quiet = [lv for r, lv in zip(data, levels) if r["max_level"] == "none"]
+    assert sum(lv >= Level.CONCERN for lv in risky) / len(risky) >= 0.68  # measured 41/60 = 0.683 (before 32/60)
+    assert sum(lv > Level.NONE for lv in quiet) == 0  # measured 0/42 (before 5/42)
+    assert sum(map(_in_band, data)) / len(data) >= 0.81  # measured 92/113 = 0.814 (before 77/113)
