@@ -143,6 +143,8 @@ class Turn:
             return self.step_in(assessment.level, active, "" if too_long else text)
         if too_long:
             return [Reply(self.say("too_long"))]
+        if active is None and self.person.adult is False:
+            return self.gate() or []
         if active is None:
             return [Reply(self.say("idle"), self.menu_button())]
         compiled = self.library.get(active.dialogue_id)

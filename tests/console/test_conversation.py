@@ -106,6 +106,8 @@ def test_under_18_gets_youth_support_and_no_program(companion) -> None:
     out = person.say("/menu")
     assert "made for adults" in out
     assert "Your path" not in out
+    out = person.say("hello?")
+    assert "childhelplineinternational.org" in out and "Open the menu" not in out
 
 
 def test_declining_consent_is_respected(companion) -> None:
