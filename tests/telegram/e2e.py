@@ -133,3 +133,17 @@ def mentions(fragment: str) -> Callable[[list[BotMessage]], bool]:
 def stop(bot: BotProcess, timeout: float = 10.0) -> int:
     bot.signal(signal.SIGTERM)
     return bot.wait(timeout)
+
+
+def onboarded(tg: FakeBotAPI, user_id: int, *, city: str = "London") -> Person:
+    """A person who went through onboarding with buttons and typed answers (country GB)."""
+    person = Person(tg, user_id)
+    person.say("/start")
+    for label in ("Tell me more", "Okay", "Yes, I'm 18 or over"):
+        person.tap(label)
+    person.tap("Yes, I agree", until=mentions("Which country"))
+    person.say("United Kingdom", until=mentions("city"))
+    person.say(city, until=mentions("call you"))
+    person.say("Sam", until=mentions("inner child a name"))
+    person.say("Little Sam", until=mentions("A good first step"))
+    return person

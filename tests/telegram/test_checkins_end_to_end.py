@@ -11,7 +11,7 @@ import pytest
 
 from tests.fakes import FakeBotAPI
 
-from .e2e import TOKEN, BotProcess, Person, mentions, texts
+from .e2e import TOKEN, BotProcess, mentions, onboarded, texts
 
 pytestmark = pytest.mark.timeout(240)
 NUDGE = "How are you, right now?"
@@ -21,15 +21,7 @@ def test_a_check_in_set_for_the_coming_minute_arrives_once_across_a_restart(tmp_
     with FakeBotAPI(token=TOKEN) as tg:
         bot = BotProcess(tg, tmp_path, INNERCHILD_CHECKIN_SWEEP_SECONDS="1").start()
         try:
-            sam = Person(tg, 301)
-            sam.say("/start")
-            for label in ("Tell me more", "Okay", "Yes, I'm 18 or over"):
-                sam.tap(label)
-            sam.tap("Yes, I agree", until=mentions("Which country"))
-            sam.say("United Kingdom", until=mentions("city"))
-            sam.say("UTC", until=mentions("call you"))
-            sam.say("Sam", until=mentions("inner child a name"))
-            sam.say("Little Sam", until=mentions("A good first step"))
+            sam = onboarded(tg, 301, city="UTC")
             sam.say("/checkins", until=mentions("check in with you"))
             sam.tap("Set them up")
             sam.tap("Every day", until=mentions("What time of day"))

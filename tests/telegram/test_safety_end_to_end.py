@@ -6,7 +6,7 @@ import pytest
 
 from tests.fakes import FakeBotAPI
 
-from .e2e import TOKEN, BotProcess, Person, mentions, texts
+from .e2e import TOKEN, BotProcess, mentions, onboarded, texts
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -22,19 +22,6 @@ def bot(tg, tmp_path_factory):
     process = BotProcess(tg, tmp_path_factory.mktemp("bot")).start()
     yield process
     process.close()
-
-
-def onboarded(tg: FakeBotAPI, user_id: int) -> Person:
-    person = Person(tg, user_id)
-    person.say("/start")
-    for label in ("Tell me more", "Okay", "Yes, I'm 18 or over"):
-        person.tap(label)
-    person.tap("Yes, I agree", until=mentions("Which country"))
-    person.say("United Kingdom", until=mentions("city"))
-    person.say("London", until=mentions("call you"))
-    person.say("Sam", until=mentions("inner child a name"))
-    person.say("Little Sam", until=mentions("A good first step"))
-    return person
 
 
 def test_crisis_mid_dialogue_gives_lines_first_then_asks_and_offers_the_way_back(tg, bot):
