@@ -97,16 +97,6 @@ class Sweeper:
 _SWEEPERS: dict[str, Sweeper] = {}
 
 
-async def sweep_job(key: str) -> None:
-    """The scheduled job: module-level, with a plain id, as APScheduler 3 requires."""
-    sweeper = _SWEEPERS.get(key)
-    if sweeper is not None:
-        try:
-            await sweeper.run()
-        except Exception:  # noqa: BLE001 - the next tick tries again
-            log.exception("check-in sweep failed")
-
-
 @dataclass
 class Housekeeping:
     """Hourly: retention notices and deletions, and forgetting old processed-update ids."""
@@ -137,14 +127,17 @@ _HOUSEKEEPING: dict[str, Housekeeping] = {}
 HOUSEKEEPING_SECONDS = 3600
 
 
-async def housekeeping_job(key: str) -> None:
-    """The hourly job: module-level, with a plain id."""
-    job = _HOUSEKEEPING.get(key)
+_REGISTRIES = {"sweep": _SWEEPERS, "housekeeping": _HOUSEKEEPING}
+
+
+async def run_job(kind: str, key: str) -> None:
+    """Every scheduled job: module-level, with plain string args, as APScheduler 3 requires."""
+    job = _REGISTRIES[kind].get(key)
     if job is not None:
         try:
             await job.run()
-        except Exception:  # noqa: BLE001 - the next hour tries again
-            log.exception("housekeeping failed")
+        except Exception:  # noqa: BLE001 - the next tick tries again
+            log.exception("%s job failed", kind)
 
 
 @dataclass
@@ -177,9 +170,9 @@ def start_scheduler(runtime, deliver: Deliver, *, service: CheckinService | None
     _SWEEPERS[key] = Sweeper(service or service_for(runtime), deliver, settings.checkins_per_second, budget_seconds=seconds * 0.9)
     scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC)
     scheduler.add_job(
-        sweep_job,
+        run_job,
         IntervalTrigger(seconds=seconds, timezone=UTC),
-        args=[key],
+        args=["sweep", key],
         id=f"checkins-sweep-{key}",
         next_run_time=datetime.now(UTC),  # at once: catch up on what fell due while down
         max_instances=1,
@@ -188,9 +181,9 @@ def start_scheduler(runtime, deliver: Deliver, *, service: CheckinService | None
     )
     _HOUSEKEEPING[key] = Housekeeping(runtime.companion, deliver, settings.retention_notice_days, _SWEEPERS[key].pacer)
     scheduler.add_job(
-        housekeeping_job,
+        run_job,
         IntervalTrigger(seconds=HOUSEKEEPING_SECONDS, timezone=UTC),
-        args=[key],
+        args=["housekeeping", key],
         id=f"housekeeping-{key}",
         next_run_time=datetime.now(UTC),
         max_instances=1,

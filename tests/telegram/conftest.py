@@ -25,3 +25,14 @@ def tg_runtime(tmp_path_factory):
 def me() -> int:
     """A Telegram user id no other test uses (the next one is free for a second person)."""
     return next(_people)
+
+
+@pytest.fixture(scope="module")
+def tg():
+    """A fake Bot API server for one test module's bot process."""
+    from tests.fakes import FakeBotAPI
+
+    from .e2e import TOKEN
+
+    with FakeBotAPI(token=TOKEN) as fake:
+        yield fake

@@ -20,12 +20,6 @@ SECRET_WORDS = ("When I stop answering messages", "A hot shower and my cat", "Un
 
 
 @pytest.fixture(scope="module")
-def tg():
-    with FakeBotAPI(token=TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
 def bot(tg, tmp_path_factory):
     process = BotProcess(tg, tmp_path_factory.mktemp("bot"), INNERCHILD_LOG_LEVEL="DEBUG").start()
     yield process

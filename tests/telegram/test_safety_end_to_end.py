@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakes import FakeBotAPI
-
-from .e2e import TOKEN, BotProcess, mentions, onboarded, texts
+from .e2e import BotProcess, mentions, onboarded, texts
 
 pytestmark = pytest.mark.timeout(120)
-
-
-@pytest.fixture(scope="module")
-def tg():
-    with FakeBotAPI(token=TOKEN) as fake:
-        yield fake
 
 
 @pytest.fixture(scope="module")
