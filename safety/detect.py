@@ -2,8 +2,9 @@
 
 Pipeline: normalise -> find idioms -> run every phrase rule -> apply scopes
 (negation, idiom, other person, fiction, past) -> combine signals (levels.py)
--> escalate with the recent levels. Pure function of its inputs; keeps no
-state and never logs or stores the text.
+-> read together with the previous message when a thought was split over
+two messages (_with_previous) -> escalate with the recent levels. Pure
+function of its inputs; keeps no state and never logs or stores the text.
 """
 
 from __future__ import annotations
@@ -12,10 +13,19 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from . import scopes as sc
-from .levels import AMPLIFIER_ROLES, SELF_RISK, Assessment, Level, Match, escalate, unique
+from .levels import AMPLIFIER_ROLES, HARM_FROM_OTHERS_CATEGORIES, SELF_RISK, Assessment, Level, Match, escalate, unique
 from .lexicon import Lexicon, Rule, load
 
-MAX_CHARS = 4000  # longer messages are assessed on their first and last parts
+# The longest message the companion accepts is 16,000 characters (bot/companion.py
+# MAX_TEXT; Telegram's own limit is 4,096): the whole of such a message is read.
+# Anything longer (never accepted, but still read for safety first) is read on
+# its first and last 8,192 characters.
+MAX_CHARS = 4096 * 4
+# A rule matching again and again in one message (a pasted wall of text) adds
+# nothing after a few matches, and would make the scopes slow.
+MAX_MATCHES_PER_RULE = 8
+# Of the previous message, only its end can continue into this one.
+PREVIOUS_CHARS = 600
 
 
 @dataclass
@@ -83,8 +93,58 @@ def _find_together(rule: Rule, text: str) -> list[_Hit]:
     return hits
 
 
-def _find(lex: Lexicon, text: str, tokens: frozenset[str] = frozenset()) -> list[_Hit]:
+# Above this length (normalised characters) rules run sentence by sentence,
+# each only on the sentences that hold a word it needs; identical sentences
+# repeated in a wall of text are read once.
+LONG_TEXT = 1200
+
+
+# A sentence longer than this many words (a wall of text without full stops)
+# is read in overlapping windows, so a rule only runs where its words are; a
+# match of up to WINDOW_OVERLAP words is always inside one window.
+WINDOW_WORDS = 72
+WINDOW_OVERLAP = 24
+
+
+def _segments(norm) -> tuple[list[tuple[int, int]], dict[str, list[int]]]:
+    """Sentences or windows of long sentences (pos, endpos ranges of
+    norm.text, distinct texts only) and, for each word, those it is in."""
+    ranges: list[tuple[int, int]] = []
+    words: dict[str, list[int]] = {}
+    seen: set[str] = set()
+    text, toks, starts = norm.text, norm.tokens, norm.starts
+    n = len(toks)
+
+    def add(a: int, b: int) -> None:
+        lo, hi = starts[a] - 1, starts[b - 1] + len(toks[b - 1]) + 1
+        seg = text[lo:hi]
+        if seg in seen:
+            return
+        seen.add(seg)
+        idx = len(ranges)
+        ranges.append((lo, hi))
+        for t in set(toks[a:b]):
+            words.setdefault(t, []).append(idx)
+
+    a = 0
+    for b in range(n + 1):
+        if b < n and toks[b] != ".":
+            continue
+        if b - a > WINDOW_WORDS + WINDOW_OVERLAP:
+            step = WINDOW_WORDS
+            for w in range(a, b, step):
+                add(w, min(w + WINDOW_WORDS + WINDOW_OVERLAP, b))
+                if w + WINDOW_WORDS + WINDOW_OVERLAP >= b:
+                    break
+        elif b > a:
+            add(a, b)
+        a = b + 1
+    return ranges, words
+
+
+def _find(lex: Lexicon, text: str, tokens: frozenset[str] = frozenset(), norm=None) -> list[_Hit]:
     hits: list[_Hit] = []
+    segments = _segments(norm) if norm is not None and len(text) > LONG_TEXT else None
     for rule in lex.rules:
         # Skip a rule when no word its matches can start with is in the message.
         if tokens and any(f is not None and f.isdisjoint(tokens) for f in rule.first):
@@ -92,35 +152,72 @@ def _find(lex: Lexicon, text: str, tokens: frozenset[str] = frozenset()) -> list
         if rule.regex is None:
             hits += _find_together(rule, text)
             continue
-        for m in rule.regex.finditer(text):
-            s, e = m.start(), m.end()
-            if _cancelled_after(rule, text, e):
-                continue
-            if rule.not_after is not None and rule.not_after.search(text, 0, s):
-                continue
-            if _unless_near(rule, text, s, e):
-                continue
-            hits.append(_Hit(rule, s, e, rule.level, rule.category))
+        if segments is None or rule.crosses_break:
+            windows = [(0, len(text))]
+        else:
+            ranges, words = segments
+            need = rule.first[0]
+            if need is None:
+                windows = ranges
+            else:
+                idx = sorted({i for w in need if w in words for i in words[w]})
+                windows = [ranges[i] for i in idx]
+        found = 0
+        seen: set[tuple[int, int]] = set()
+        for lo, hi in windows:
+            for m in rule.regex.finditer(text, lo, hi):
+                if found >= MAX_MATCHES_PER_RULE:
+                    break
+                s, e = m.start(), m.end()
+                if len(windows) > 1:
+                    if (s, e) in seen:
+                        continue
+                    seen.add((s, e))
+                if _cancelled_after(rule, text, e):
+                    continue
+                if rule.not_after is not None and rule.not_after.search(text, 0, s):
+                    continue
+                if _unless_near(rule, text, s, e):
+                    continue
+                hits.append(_Hit(rule, s, e, rule.level, rule.category))
+                found += 1
+            if found >= MAX_MATCHES_PER_RULE:
+                break
     return hits
 
 
 def _apply_scopes(lex: Lexicon, norm, hits: list[_Hit]) -> list[_Hit]:
     scopes = lex.scopes
     text = norm.text
-    idioms = [(m.start(), m.end()) for m in lex.idioms.finditer(text)]
+    idioms = [(m.start(), m.end()) for m in lex.idioms.finditer(text)] if hits else []
     # "goodbye everyone, see you monday": a plain farewell, not a last one.
-    continuing = scopes.continuity.search(text) is not None
+    continuing = scopes.continuity.search(text) is not None if hits else False
     cls = sc.clauses(norm, scopes)
     kept: list[_Hit] = []
     live: list[_Hit] = []
     negated_spans: list[tuple[int, int]] = []
+    past_cache: dict[tuple[int, int], bool] = {}
     for h in hits:
         # An idiom overlapping the match cancels it ("this homework is killing
         # me"), unless the rule deliberately builds on the figure: the idiom lies
-        # inside a longer match ("i'm just DEAD WEIGHT to everybody").
-        if any(s < h.end and h.start < e and not (h.start <= s and e <= h.end and h.end - h.start > e - s)
-               for s, e in idioms):
-            continue
+        # inside a longer match ("i'm just DEAD WEIGHT to everybody"), or the
+        # rule is an emotion word the figure does not take back ("my anxiety
+        # is killing me").
+        overlapping = [
+            (s, e) for s, e in idioms
+            if s < h.end and h.start < e and not (h.start <= s and e <= h.end and h.end - h.start > e - s)
+        ]
+        if overlapping and not h.rule.keep_in_idiom:
+            # The joke floor comes before the idiom: a concern or crisis phrase
+            # that is only "an idiom" because a laugh follows it ("i want to be
+            # dead lol") is kept at concern, as "kms lol" is.
+            if h.level >= Level.CONCERN and h.rule.role == "signal" and all(
+                _laugh_only(lex, text, s, e, h) for s, e in overlapping
+            ):
+                h.level = Level.CONCERN
+                h.hedged = True
+            else:
+                continue
         if continuing and h.category == "farewell":
             continue
         neg = sc.negation(norm, sc.clause_of(cls, h.start), h.start, h.end, scopes, governs=h.rule.role == "signal")
@@ -140,16 +237,44 @@ def _apply_scopes(lex: Lexicon, norm, hits: list[_Hit]) -> list[_Hit]:
         if h.rule.role != "signal":
             kept.append(h)
             continue
+        key = (clause.start, clause.end)
+        if key not in past_cache:
+            past_cache[key] = sc.about_past(norm, clause, scopes)
+        past = past_cache[key] and not h.rule.timeless
+        if h.category in HARM_FROM_OTHERS_CATEGORIES:
+            # Danger from someone else: happening now is harm_from_others;
+            # told as the past it is a disclosure ("he abused me when i was a
+            # kid"); a disclosure with a recent marker is happening now ("he
+            # hit me again last night").
+            if h.category == "abuse_disclosure" and sc.recent_in(norm, clause, scopes):
+                h.category, h.level = "harm_from_others", max(h.level, Level.CONCERN)
+            elif past:
+                h.category, h.level = "abuse_disclosure", min(h.level, Level.DISTRESS)
+            kept.append(h)
+            continue
         if h.rule.person == "other" or (h.rule.person == "self" and sc.about_other(norm, clause, h.start, h.end, scopes)):
             if sc.fiction(norm, clause, scopes):
                 continue
+            if past:
+                # "my friend used to self harm but she's doing great": someone
+                # else's past is a memory, not someone at risk now.
+                h.category = "past_event"
+                h.level = min(h.level, Level.DISTRESS)
+                kept.append(h)
+                continue
             h.category = "someone_else_at_risk"
             h.level = min(h.level, Level.CONCERN) if h.rule.person == "self" else h.level
-        if h.category != "someone_else_at_risk" and sc.about_past(norm, clause, scopes):
+        if h.category != "someone_else_at_risk" and past:
             h.category = "past_event"
             h.level = Level.DISTRESS if h.level >= Level.CONCERN else Level.NONE
         kept.append(h)
     return kept
+
+
+def _laugh_only(lex: Lexicon, text: str, s: int, e: int, h: _Hit) -> bool:
+    """The idiom [s, e) adds nothing to the match but a laugh ("dead lol")."""
+    extra = (text[s : h.start] + " " + text[h.end : e]).split()
+    return bool(extra) and all(w in lex.scopes.laughter for w in extra)
 
 
 def _retracted(lex: Lexicon, text: str) -> bool:
@@ -162,9 +287,16 @@ def _retracted(lex: Lexicon, text: str) -> bool:
 
 
 def _combine(lex: Lexicon, norm, hits: list[_Hit]) -> tuple[Level, list[str], list[_Hit], bool]:
+    """The rules' reading of one message: (level, categories, contributing hits, has_amplifier)."""
     signals = [h for h in hits if h.rule.role == "signal"]
     amps = [h for h in hits if h.rule.role in AMPLIFIER_ROLES]
-    weak_farewells = [h for h in hits if h.rule.role == "farewell_weak"]
+    # A weak farewell that is part of a farewell signal already found ("i've
+    # sorted my affairs in order") is the same evidence, not a second farewell.
+    weak_farewells = [
+        h for h in hits if h.rule.role == "farewell_weak"
+        and not any(o.rule.role == "signal" and o.category == "farewell" and o.start < h.end and h.start < o.end
+                    for o in hits)
+    ]
     if not amps and not weak_farewells and any(h.rule.hyperbole for h in signals) \
             and _retracted(lex, norm.text):
         # "kill me now, the wifi died lol jk": a phrase often used as hyperbole,
@@ -180,18 +312,26 @@ def _combine(lex: Lexicon, norm, hits: list[_Hit]) -> tuple[Level, list[str], li
         if h.level > Level.NONE
         and not any(o.level > h.level and o.start < h.end and h.start < o.end for o in signals)
     ]
-    self_risk = Level(max((h.level for h in signals if h.category in SELF_RISK and not h.hedged), default=0))
-    abuse = Level(max((h.level for h in signals if h.category == "abuse_danger"), default=0))
+    self_risk_hits = [h for h in signals if h.category in SELF_RISK and not h.hedged]
+    self_risk = Level(max((h.level for h in self_risk_hits), default=0))
+    harm = Level(max((h.level for h in signals if h.category == "harm_from_others"), default=0))
     time_or_plan = [h for h in amps if h.rule.role in ("time", "plan")]
     # A means named inside a past event ("years ago i swallowed a bottle of
     # pills") is part of that memory, not a means at hand now.
     past = [h for h in signals if h.category == "past_event"]
     means = [h for h in amps if h.rule.role == "means"
              and not any(p.start <= h.start and h.end <= p.end for p in past)]
+    present = {h.rule.role for h in time_or_plan + means}
+    # Which amplifiers raise a concern-level self-risk signal to crisis: time,
+    # plan or means by default; a rule may narrow it (self-harm urges: a plan
+    # or a means, not a time alone: "i want to cut today" stays concern).
+    boosting_roles = set().union(*(
+        h.rule.boost_by & present for h in self_risk_hits if h.level >= Level.CONCERN
+    )) if present else set()
     boosted = False
-    if self_risk >= Level.CONCERN and (time_or_plan or means):
+    if boosting_roles:
         level, boosted = Level.CRISIS, True
-        contributing += time_or_plan + means
+        contributing += [h for h in time_or_plan + means if h.rule.role in boosting_roles]
     elif self_risk == Level.DISTRESS or (level == Level.DISTRESS and means):
         if means:
             level, boosted = max(level, Level.CONCERN), True
@@ -206,7 +346,7 @@ def _combine(lex: Lexicon, norm, hits: list[_Hit]) -> tuple[Level, list[str], li
         # "I have the pills here, I'm ready": a plan and a means, no words of intent.
         level, boosted = Level.CONCERN, True
         contributing += means + plans
-    if abuse >= Level.CONCERN and time_or_plan:
+    if harm >= Level.CONCERN and time_or_plan:
         level, boosted = Level.CRISIS, True
         contributing += time_or_plan
     if level == Level.CRISIS and not boosted and any(
@@ -221,22 +361,68 @@ def _combine(lex: Lexicon, norm, hits: list[_Hit]) -> tuple[Level, list[str], li
     return level, categories, contributing, has_amplifier
 
 
-def assess(text: str, *, recent: Sequence[Assessment] = (), language: str = "en") -> Assessment:
-    """Assess one message. `recent`: the person's previous assessments, newest last."""
+def _read(lex: Lexicon, text: str):
+    """Normalise, find every rule, apply the scopes: (normalised text, hits)."""
+    norm = lex.normaliser(text)
+    return norm, _apply_scopes(lex, norm, _find(lex, norm.text, frozenset(norm.tokens), norm))
+
+
+def _with_previous(lex: Lexicon, text: str, previous: Sequence[str], reading):
+    """A thought split over two messages ("i just want to" + "die").
+
+    The current message is read again after the end of the previous one. The
+    joined reading counts only when a signal crosses from one message into
+    the other, and only the hits that reach into the current message count,
+    so an old risky message never re-alarms an ordinary new one ("i want to
+    die" then "anyway what's for dinner" stays none). The higher reading wins.
+    Returns (reading, normalised text, offset of the current message in it).
+    """
+    prev = str(previous[-1])[-PREVIOUS_CHARS:] if previous else ""
+    if not prev.strip():
+        return None
+    joined = prev + " " + text
+    boundary_orig = len(prev) + 1
+    norm, hits = _read(lex, joined)
+    idx = next((i for i, (s, _) in enumerate(norm.spans) if s >= boundary_orig), len(norm.tokens))
+    boundary = norm.starts[idx] if idx < len(norm.tokens) else len(norm.text)
+    if not any(h.rule.role == "signal" and h.start < boundary < h.end for h in hits):
+        return None
+    reading = _combine(lex, norm, [h for h in hits if h.end > boundary])
+    return reading, norm, boundary_orig
+
+
+def assess(
+    text: str,
+    *,
+    recent: Sequence[Assessment] = (),
+    previous: Sequence[str] = (),
+    language: str = "en",
+) -> Assessment:
+    """Assess one message.
+
+    `recent`: the person's previous assessments, newest last (levels only).
+    `previous`: the texts of the person's previous messages from the last few
+    minutes, newest last, held only in memory by the caller; the last one is
+    read together with this message for a thought split over two messages.
+    """
     if not isinstance(text, str):
         raise TypeError("text must be a str")
     lex = load(language)
     if len(text) > MAX_CHARS:
         half = MAX_CHARS // 2
         text = text[:half] + "\n" + text[-half:]
-    norm = lex.normaliser(text)
-    hits = _apply_scopes(lex, norm, _find(lex, norm.text, frozenset(norm.tokens)))
+    norm, hits = _read(lex, text)
     level, categories, contributing, has_amp = _combine(lex, norm, hits)
+    shift = 0
+    if previous:
+        joined = _with_previous(lex, text, previous, (level, categories, contributing, has_amp))
+        if joined is not None and joined[0][0] > level:
+            (level, categories, contributing, has_amp), norm, shift = joined
     level = escalate(level, categories, has_amp, recent)
     matches = []
     for h in sorted(contributing, key=lambda h: h.start):
         s, e = norm.original_span(h.start, h.end)
-        matches.append(Match(h.category, h.rule.id, s, e))
+        matches.append(Match(h.category, h.rule.id, max(s - shift, 0), max(e - shift, 0)))
     if level == Level.NONE:
         return Assessment(Level.NONE, unique(h.category for h in hits if h.category == "past_event"), ())
     return Assessment(level, unique(categories), tuple(dict.fromkeys(matches)))

@@ -59,12 +59,23 @@ NONE = Assessment(Level.NONE)
 #    or a means (pills, a knife emoji) -> crisis. Distress + a means -> concern.
 # 3. Two weak farewells ("sorry for everything" + "goodbye"), or one next to a
 #    concern-level self-risk -> crisis, category "farewell".
-# 4. Abuse or danger at concern + a time ("tonight", "right now") -> crisis.
+# 2a. A rule may narrow which amplifiers raise it (`boost_by` in its YAML):
+#    self-harm urges are raised by a plan or a means, not by a time alone
+#    ("i want to cut today" stays concern; "i'm cutting right now" is an act
+#    under way and is crisis by its own rule).
+# 4. Danger from someone else (harm_from_others) at concern + a time
+#    ("tonight", "right now") -> crisis.
+#    Categories of danger from others: harm_from_others (happening now or
+#    threatened: crisis, or concern without a time) and abuse_disclosure
+#    (past abuse told: distress). A disclosure with a recent marker ("he hit
+#    me again last night") is harm_from_others; harm told as the past is a
+#    disclosure.
 # 5. A joking marker ("lol", laughing emoji) next to a crisis phrase that is
 #    often used as hyperbole ("kms lol") -> concern, when nothing in 2-4 applies.
 #    Never lower than concern: the companion still asks directly.
 SELF_RISK = frozenset({"suicidal_intent", "passive_ideation", "self_harm", "method_seeking", "farewell"})
 AMPLIFIER_ROLES = frozenset({"time", "plan", "means"})
+HARM_FROM_OTHERS_CATEGORIES = frozenset({"harm_from_others", "abuse_disclosure"})
 
 # ---------------------------------------------------------------------------
 # Escalation across messages (`recent` holds the person's previous

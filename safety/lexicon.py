@@ -73,6 +73,18 @@ class Rule:
     # Quick skip: a match must start with one of these words (None: always try).
     # For a together rule, one set per part.
     first: tuple[frozenset[str] | None, ...] = ()
+    # Which amplifier roles raise this signal to crisis (levels.py); default:
+    # time, plan and means. Self-harm urges: plan and means only ("i want to
+    # cut today" stays concern).
+    boost_by: frozenset[str] = frozenset({"time", "plan", "means"})
+    # An emotion word that an overlapping figure of speech does not cancel
+    # ("my anxiety is killing me" is still anxiety).
+    keep_in_idiom: bool = False
+    # A flashback is the past intruding now: the past scope does not lower it.
+    timeless: bool = False
+    # Its pattern may match across a sentence break (<break>): never run
+    # sentence by sentence.
+    crosses_break: bool = False
 
 
 @dataclass(frozen=True)
@@ -278,11 +290,34 @@ def _words(items: Any) -> frozenset[str]:
     return frozenset(str(x).lower() for x in (items or ()))
 
 
+# Keys whose value is meant to be true/false. Anywhere else a boolean is a
+# word YAML read as one: unquoted no, yes, on, off, true, false.
+_BOOLEAN_KEYS = frozenset({"hyperbole", "keep_in_idiom", "timeless"})
+
+
+def _check_no_booleans(node: Any, where: str) -> None:
+    """Fail on a word that YAML turned into true/false (`no` in a word list)."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if isinstance(k, bool):
+                raise LexiconError(f"{where}: key {k!r} was read as a boolean: quote it (\"no\", \"on\" ...)")
+            if isinstance(v, bool) and k not in _BOOLEAN_KEYS:
+                raise LexiconError(f"{where}.{k}: value {v!r} was read as a boolean: quote it")
+            if not isinstance(v, bool):
+                _check_no_booleans(v, f"{where}.{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            if isinstance(v, bool):
+                raise LexiconError(f"{where}[{i}]: {v!r} was read as a boolean: quote the word (\"no\", \"on\" ...)")
+            _check_no_booleans(v, f"{where}[{i}]")
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     with path.open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh) or {}
     if not isinstance(data, dict):
         raise LexiconError(f"{path.name}: top level must be a mapping")
+    _check_no_booleans(data, path.name)
     return data
 
 
@@ -299,6 +334,9 @@ def _compile_rule(raw: dict[str, Any], compiler: _Compiler, source: str) -> Rule
     level_name = str(raw.get("level", "none" if role != "signal" else "")).lower()
     if level_name not in _LEVEL_NAMES:
         raise LexiconError(f"{source}:{rid}: level must be one of {sorted(_LEVEL_NAMES)}")
+    boost_by = frozenset(str(x) for x in raw.get("boost_by", ("time", "plan", "means")))
+    if not boost_by <= {"time", "plan", "means"}:
+        raise LexiconError(f"{source}:{rid}: boost_by may list time, plan and means only")
     person = str(raw.get("person", "self"))
     if person not in ("self", "other", "any"):
         raise LexiconError(f"{source}:{rid}: person must be self, other or any")
@@ -337,6 +375,10 @@ def _compile_rule(raw: dict[str, Any], compiler: _Compiler, source: str) -> Rule
                 for part in together
             ) if together else (compiler.rule_first_words([str(x) for x in patterns]),),
             within=within,
+            boost_by=boost_by,
+            keep_in_idiom=bool(raw.get("keep_in_idiom", False)),
+            timeless=bool(raw.get("timeless", False)),
+            crosses_break=regex is not None and "(?:\\. )?" in regex.pattern,
             unless=re.compile(compiler.anchored([str(x) for x in unless])) if unless else None,
         )
     except re.error as exc:
@@ -400,6 +442,10 @@ def load(language: str = "en") -> Lexicon:
         homoglyphs=norm.get("homoglyphs") or {},
         leet=norm.get("leet") or {},
         emoji=emoji,
+        masked_targets=norm.get("masked_targets") or (),
+        has_after=norm.get("has_after") or (),
+        line_continues_after=norm.get("line_continues_after") or (),
+        phrases=norm.get("phrases") or {},
     )
     return Lexicon(
         language=language,

@@ -72,6 +72,10 @@ class Normaliser:
         homoglyphs: Mapping[str, str],
         leet: Mapping[str, str],
         emoji: Mapping[str, str],
+        masked_targets: Sequence[str] = (),
+        has_after: Sequence[str] = (),
+        line_continues_after: Sequence[str] = (),
+        phrases: Mapping[str, str] | None = None,
     ) -> None:
         self._contractions = {k.lower(): v.split() for k, v in contractions.items()}
         self._abbrev = {str(k).lower(): str(v).split() for k, v in abbreviations.items()}
@@ -85,6 +89,23 @@ class Normaliser:
             w for words in self._abbrev.values() for w in words
         )
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+        # Masked spellings: "k*ll", "s*icide" (a "*" stands for one or two
+        # letters) and spelled-out letters ("k.i.l.l", "s u i c i d e") are
+        # read as one of these words; anything else is left alone.
+        self._masked = tuple(sorted({str(w).lower() for w in masked_targets}, key=len, reverse=True))
+        self._masked_set = frozenset(self._masked)
+        self._masked_max = max((len(w) for w in self._masked), default=0)
+        self._masked_re = re.compile("|".join(re.escape(w) for w in self._masked if len(w) >= 3) or "(?!)")
+        # "'s" before one of these is "has" ("she's been", "he's got"), else "is".
+        self._has_after = frozenset(str(w).lower() for w in has_after)
+        # A line break after one of these words does not end the sentence
+        # ("i want to\nDie").
+        self._continues = frozenset(str(w).lower() for w in line_continues_after)
+        # Multi-word slang read as one word ("sewer slide" -> "suicide").
+        self._phrases = {tuple(str(k).lower().split()): str(v).split() for k, v in (phrases or {}).items()}
+        self._phrase_first = frozenset(k[0] for k in self._phrases)
+        self._word_cache: dict[str, list[str]] = {}
+        self._char_cache: dict[str, str] = {}
 
     # -- character level -------------------------------------------------
     def _chars(self, text: str) -> tuple[str, list[int]]:
@@ -97,25 +118,32 @@ class Normaliser:
             return text.lower(), list(range(len(text)))
         out: list[str] = []
         origin: list[int] = []
+        cache = self._char_cache
         for i, ch in enumerate(text):
-            if ord(ch) in _INVISIBLE:
-                continue
-            name = self._emoji.get(ch)
-            if name is not None:
-                for c in f" {name} ":
-                    out.append(c)
-                    origin.append(i)
-                continue
-            if ch.isascii():
-                piece = ch.lower()
-            else:
-                piece = unicodedata.normalize("NFKD", ch.translate(_APOSTROPHES)).casefold()
-                piece = "".join(c for c in piece if not unicodedata.combining(c))
-                piece = unicodedata.normalize("NFKC", piece).translate(self._homoglyphs)
-            for c in piece:
-                out.append(c)
+            piece = cache.get(ch)
+            if piece is None:
+                piece = self._fold_char(ch)
+                if len(cache) < 5000:
+                    cache[ch] = piece
+            if len(piece) == 1:
+                out.append(piece)
                 origin.append(i)
+            elif piece:
+                out.append(piece)
+                origin.extend([i] * len(piece))
         return "".join(out), origin
+
+    def _fold_char(self, ch: str) -> str:
+        if ord(ch) in _INVISIBLE:
+            return ""
+        name = self._emoji.get(ch)
+        if name is not None:
+            return f" {name} "
+        if ch.isascii():
+            return ch.lower()
+        piece = unicodedata.normalize("NFKD", ch.translate(_APOSTROPHES)).casefold()
+        piece = "".join(c for c in piece if not unicodedata.combining(c))
+        return unicodedata.normalize("NFKC", piece).translate(self._homoglyphs)
 
     # -- word level -------------------------------------------------------
     @staticmethod
@@ -142,7 +170,31 @@ class Normaliser:
         return word
 
     def _word(self, raw: str) -> list[str]:
+        cached = self._word_cache.get(raw)
+        if cached is not None:
+            return cached
+        out = self._word_uncached(raw)
+        if len(self._word_cache) > 20000:
+            self._word_cache.clear()
+        self._word_cache[raw] = out
+        return out
+
+    def _unmask(self, word: str) -> str | None:
+        """'k*ll' -> 'kill', 's**cide' -> 'suicide': a masked risk word, or None."""
+        letters = word.replace("*", "")
+        if not letters or not any(c.isalpha() for c in letters) or len(word) > self._masked_max + 2:
+            return None
+        pat = re.compile("".join("[a-z]{1,2}" if c == "*" else re.escape(c) for c in word))
+        for target in self._masked:
+            if pat.fullmatch(target):
+                return target
+        return None
+
+    def _word_uncached(self, raw: str) -> list[str]:
         word = raw.strip("'*|")
+        if "*" in word:
+            found = self._unmask(word.translate(self._leet) if any(c in _LEET_SYMBOLS for c in word) else word)
+            word = found if found is not None else word.replace("*", "")
         if not word:
             return []
         if word in self._contractions:
@@ -169,9 +221,53 @@ class Normaliser:
             return self._abbrev[word]
         return [self._correct(word)]
 
+    def _spelled_out(self, raw_tokens: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+        """Join letters spelled out one by one ("k.i.l.l", "s u i c i d e") into the
+        masked risk words they spell; other single letters stay as they are."""
+        if not self._masked:
+            return raw_tokens
+        out: list[tuple[str, int, int]] = []
+        n = len(raw_tokens)
+        i = 0
+        while i < n:
+            tok = raw_tokens[i][0]
+            if not (len(tok) == 1 and tok.isalpha()):
+                out.append(raw_tokens[i])
+                i += 1
+                continue
+            # A run of single letters, optionally separated by single dots.
+            run = [raw_tokens[i]]
+            j = i + 1
+            while j < n:
+                t = raw_tokens[j][0]
+                if len(t) == 1 and t.isalpha():
+                    run.append(raw_tokens[j])
+                    j += 1
+                elif t == "." and j + 1 < n and len(raw_tokens[j + 1][0]) == 1 and raw_tokens[j + 1][0].isalpha():
+                    j += 1
+                else:
+                    break
+            if len(run) < 3:
+                out.extend(raw_tokens[i:j])
+                i = j
+                continue
+            letters = "".join(t for t, _, _ in run)
+            pieces: list[tuple[str, int, int]] = []
+            found = False
+            k = 0
+            for m in self._masked_re.finditer(letters):
+                found = True
+                pieces.extend(run[k : m.start()])
+                pieces.append((m.group(0), run[m.start()][1], run[m.end() - 1][2]))
+                k = m.end()
+            pieces.extend(run[k:])
+            out.extend(pieces if found else raw_tokens[i:j])
+            i = j
+        return out
+
     def __call__(self, text: str) -> Normalised:
         chars, origin = self._chars(text)
-        raw_tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(chars)]
+        raw_tokens = self._spelled_out([(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(chars)])
         tokens: list[str] = []
         spans: list[tuple[int, int]] = []
         n = len(raw_tokens)
@@ -180,6 +276,13 @@ class Normaliser:
             if tok in _BREAK_CHARS:
                 if tokens and tokens[-1] == ".":
                     continue
+                if tok == "\n" and tokens and idx + 1 < n and raw_tokens[idx + 1][0] != "\n":
+                    # A line break inside a sentence ("i want to\ndie"): the next
+                    # line goes on in lower case, or this one ends on a word that
+                    # cannot end a sentence.
+                    nxt = text[origin[raw_tokens[idx + 1][1]]]
+                    if nxt.islower() or nxt.isdigit() or tokens[-1] in self._continues:
+                        continue
                 tokens.append(".")
                 spans.append(span)
                 continue
@@ -195,12 +298,23 @@ class Normaliser:
                     tokens.append("to" if core == "2" else "for")
                     spans.append(span)
                     continue
-            for w in self._word(core):
+            words = self._word(core)
+            if (
+                self._has_after
+                and idx + 1 < n
+                and (core.endswith("'s") or core in ("hes", "shes"))
+                and raw_tokens[idx + 1][0] in self._has_after
+            ):
+                # "she's got", "he's been", "mum's been": has, not is.
+                words = words[:-1] + ["has"] if words[-1:] == ["is"] else words + ["has"]
+            for w in words:
                 tokens.append(w)
                 spans.append(span)
             if trailing_break and (not tokens or tokens[-1] != "."):
                 tokens.append(".")
                 spans.append(span)
+        if self._phrases:
+            tokens, spans = self._join_phrases(tokens, spans)
         starts: list[int] = []
         pos = 1
         for t in tokens:
@@ -212,6 +326,36 @@ class Normaliser:
             starts=tuple(starts),
             spans=tuple(spans),
         )
+
+    def _join_phrases(
+        self, tokens: list[str], spans: list[tuple[int, int]]
+    ) -> tuple[list[str], list[tuple[int, int]]]:
+        """Multi-word slang read as its meaning ("sewer slide" -> "suicide")."""
+        if self._phrase_first.isdisjoint(tokens):
+            return tokens, spans
+        out_t: list[str] = []
+        out_s: list[tuple[int, int]] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            if tokens[i] in self._phrase_first:
+                for size in (3, 2):
+                    key = tuple(tokens[i : i + size])
+                    if len(key) == size and key in self._phrases:
+                        span = (spans[i][0], spans[i + size - 1][1])
+                        for w in self._phrases[key]:
+                            out_t.append(w)
+                            out_s.append(span)
+                        i += size
+                        break
+                else:
+                    out_t.append(tokens[i])
+                    out_s.append(spans[i])
+                    i += 1
+                continue
+            out_t.append(tokens[i])
+            out_s.append(spans[i])
+            i += 1
+        return out_t, out_s
 
 
 def _within_one_edit(a: str, b: str) -> bool:

@@ -10,6 +10,8 @@ the normalised token string and only look inside the match's clause.
 
 from __future__ import annotations
 
+import datetime
+import re
 from dataclasses import dataclass
 
 from .lexicon import Scopes
@@ -44,8 +46,17 @@ def clause_of(cls: list[Clause], pos: int) -> Clause:
     return cls[-1]
 
 
+# How far back in a clause a scope looks (characters): a very long clause
+# without punctuation must not make every match rescan it from the start.
+_LOOK_BACK = 240
+
+
 def _words_before(norm: Normalised, clause: Clause, pos: int) -> list[str]:
-    return norm.text[clause.start : pos].split()
+    lo = max(clause.start, pos - _LOOK_BACK)
+    words = norm.text[lo:pos].split()
+    if lo > clause.start and words:
+        words = words[1:]  # a word cut in half
+    return words
 
 
 def negation(
@@ -66,7 +77,7 @@ def negation(
       subject.
     """
     words = _words_before(norm, clause, start)
-    following = norm.text[start:].split()
+    following = norm.text[start : start + 40].split()[:1]
     if following and following[0] in scopes.subject_words:
         # The match names its own subject ("not okay, I want to die"): a cue
         # before that subject belongs to another clause.
@@ -85,7 +96,7 @@ def negation(
                 return None
             if (i > 0 and words[i - 1] in scopes.negation_hedge_before) or after in scopes.negation_hedge_after:
                 return "hedge"
-            tail = " " + norm.text[end:clause.end].strip() + " "
+            tail = " " + norm.text[end : min(clause.end, end + _LOOK_BACK)].strip() + " "
             if scopes.negation_hedge_following.match(tail):
                 return "hedge"
             return "cancel"
@@ -97,14 +108,32 @@ def negated(norm: Normalised, clause: Clause, start: int, scopes: Scopes, end: i
     return negation(norm, clause, start, start if end is None else end, scopes) == "cancel"
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _past_marker(pattern: re.Pattern[str], text: str) -> bool:
+    """A past marker; a year counts only when it is before the current one."""
+    this_year = datetime.date.today().year
+    for m in pattern.finditer(text):
+        year = _YEAR.search(m.group(0))
+        if year is None or int(year.group(0)) < this_year:
+            return True
+    return False
+
+
 def about_past(norm: Normalised, clause: Clause, scopes: Scopes) -> bool:
     """A distant-past marker and no recent marker in the clause; else the message."""
     seg = " " + norm.text[clause.start : clause.end].strip() + " "
-    past = scopes.past.search(seg)
+    past = _past_marker(scopes.past, seg)
     recent = scopes.recent.search(seg)
     if past or recent:
-        return bool(past) and not recent
-    return bool(scopes.past.search(norm.text)) and not scopes.recent.search(norm.text)
+        return past and not recent
+    return _past_marker(scopes.past, norm.text) and not scopes.recent.search(norm.text)
+
+
+def recent_in(norm: Normalised, clause: Clause, scopes: Scopes) -> bool:
+    """A recent marker ("again", "last night", "still") in the clause."""
+    return bool(scopes.recent.search(" " + norm.text[clause.start : clause.end].strip() + " "))
 
 
 def about_other(norm: Normalised, clause: Clause, start: int, end: int, scopes: Scopes) -> bool:

@@ -31,7 +31,7 @@ def test_distress_and_past(row):
     if row["note"] == "past":
         # The past is lower than the present, and says so.
         assert a.level < Level.CONCERN
-        assert "past_event" in a.categories
+        assert {"past_event", "abuse_disclosure"} & set(a.categories)  # past abuse told: abuse_disclosure
 
 
 # Messages that may legitimately reach distress (never concern).
@@ -63,8 +63,8 @@ def test_quiet_rates():
         ("i'm not okay i want to die", Level.CRISIS, "suicidal_intent"),
         ("my friend says she wants to kill herself", Level.CONCERN, "someone_else_at_risk"),
         ("I used to cut", Level.DISTRESS, "past_event"),
-        ("he's hitting me right now", Level.CRISIS, "abuse_danger"),
-        ("I'm scared he'll hurt me tonight", Level.CRISIS, "abuse_danger"),
+        ("he's hitting me right now", Level.CRISIS, "harm_from_others"),
+        ("I'm scared he'll hurt me tonight", Level.CRISIS, "harm_from_others"),
         ("how many pills would it take", Level.CRISIS, "method_seeking"),
         ("this is my last message, I'm sorry for everything", Level.CRISIS, "farewell"),
         ("I'm going to end this session, goodbye", Level.NONE, None),
@@ -87,7 +87,7 @@ def test_quiet_rates():
         ("i've got everything ready for the party tonight", Level.NONE, None),
         ("goodbye forever. see you monday", Level.NONE, None),
         # threats from another person, now or soon
-        ("my ex just said he's coming over to hurt me", Level.CRISIS, "abuse_danger"),
+        ("my ex just said he's coming over to hurt me", Level.CRISIS, "harm_from_others"),
         ("she is going to beat me at chess again", Level.NONE, None),
         # second round: comparisons, retractions, a named referent for "it"
         ("i would rather die than wear that jumper lol", Level.NONE, None),

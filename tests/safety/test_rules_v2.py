@@ -1,0 +1,397 @@
+"""Regression tests for the rules half of issue #10 (safety detector v2).
+
+One test (or one parametrised group) per known defect named in the issue,
+plus the new categories, the crisis evidence found by composed rules, the
+previous-message reading and the speed of long messages.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from safety import Level, assess
+from safety.lexicon import LEXICON_DIR, LexiconError, _check_no_booleans, load
+
+
+def level(text: str, **kw) -> Level:
+    return assess(text, **kw).level
+
+
+# -- defect: unquoted `no` in scopes.yaml read as false --------------------------------------
+
+def test_no_is_a_negation_cue():
+    assert "no" in load("en").scopes.negation_cues
+    assert False not in load("en").scopes.negation_cues  # noqa: E712 - the old bug
+
+
+@pytest.mark.parametrize("path", sorted((LEXICON_DIR / "en").glob("*.yaml")), ids=lambda p: p.name)
+def test_no_word_in_any_phrase_file_is_read_as_a_boolean(path: Path):
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    _check_no_booleans(data, path.name)  # raises on an unquoted yes/no/on/off/true/false
+
+
+def test_loader_refuses_an_unquoted_boolean_word():
+    with pytest.raises(LexiconError, match="boolean"):
+        _check_no_booleans({"negation_cues": ["not", False]}, "scopes.yaml")
+    with pytest.raises(LexiconError, match="boolean"):
+        _check_no_booleans({"abbreviations": {True: "yes"}}, "normalise.yaml")
+    _check_no_booleans({"rules": [{"id": "x", "hyperbole": True}]}, "ok.yaml")  # a real flag is fine
+
+
+@pytest.mark.parametrize("text", ["no, i do not want to die", "i have no wish to die"])
+def test_no_negates(text):
+    assert level(text) == Level.NONE
+
+
+def test_no_before_a_new_subject_does_not_cancel():
+    assert level("no i want to die") == Level.CRISIS
+
+
+# -- defect: "'s" always read as "is" ---------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("she's got a knife", " she has got a knife "),
+        ("he's been hitting me", " he has been hitting me "),
+        ("my mum's been hitting me", " my mum has been hitting me "),
+        ("she's sad", " she is sad "),
+        ("my sister's house", " my sister house "),
+    ],
+)
+def test_apostrophe_s_is_has_before_a_participle(text, expected):
+    assert load("en").normaliser(text).text == expected
+
+
+def test_has_reading_finds_danger():
+    assert level("she's got a knife") == Level.CRISIS
+    assert "harm_from_others" in assess("he's been hitting me").categories
+
+
+# -- defect: years and other people's past --------------------------------------------------
+
+@pytest.mark.parametrize("text", ["in 2019 i tried to kill myself", "back in '09 i used to cut", "in 2015 i overdosed"])
+def test_a_year_is_the_past(text):
+    a = assess(text)
+    assert a.level == Level.DISTRESS
+    assert "past_event" in a.categories
+
+
+def test_a_future_year_is_not_the_past():
+    assert level(f"in {time.gmtime().tm_year + 1} i want to kill myself") == Level.CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my friend used to self harm but she's doing great",
+        "my brother used to cut himself years ago, he's fine now",
+        "my friend tried to kill herself in 2018, she's a nurse now",
+    ],
+)
+def test_someone_elses_past_does_not_alarm(text):
+    assert level(text) < Level.CONCERN
+
+
+def test_someone_else_now_still_concerns():
+    assert assess("my friend says she wants to kill herself").level == Level.CONCERN
+
+
+# -- defect: idiom before the joke floor; a time word alone -----------------------------------
+
+@pytest.mark.parametrize("text", ["i want to be dead lol", "kms lol", "i want to kill myself lmao"])
+def test_laughter_keeps_concern(text):
+    assert level(text) == Level.CONCERN
+
+
+@pytest.mark.parametrize("text", ["this homework is killing me", "i could die of embarrassment", "i'm dead lol"])
+def test_idioms_still_quiet(text):
+    assert level(text) == Level.NONE
+
+
+@pytest.mark.parametrize("text", ["i want to cut today", "i want to cut rn", "i need to hurt myself today", "the urge to cut is bad today"])
+def test_self_harm_urge_and_a_time_stays_concern(text):
+    assert level(text) == Level.CONCERN
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm cutting right now",
+        "i'm about to cut",
+        "i want to cut, the blade is right here",
+        "i want to cut myself, i have a razor",
+        "i've decided, i'm going to cut myself tonight and i have everything ready",
+    ],
+)
+def test_self_harm_acting_now_plan_or_means_is_crisis(text):
+    assert level(text) == Level.CRISIS
+
+
+def test_suicidal_wish_and_a_time_is_still_crisis():
+    assert level("i don't want to be here anymore, tonight") == Level.CRISIS
+
+
+# -- defect: only the first and last 2,000 characters were read -------------------------------
+
+def _padding(n: int) -> str:
+    filler = "today i went to the shops and then i made some tea and watched a show. "
+    return (filler * (n // len(filler) + 1))[:n]
+
+
+def test_a_crisis_sentence_in_the_middle_of_a_long_message_is_read():
+    text = _padding(6000) + " i am going to kill myself tonight. " + _padding(6000)
+    assert len(text) > 4000 * 3
+    assert level(text) == Level.CRISIS
+
+
+def test_the_longest_accepted_message_is_read_whole():
+    from safety.detect import MAX_CHARS
+
+    assert MAX_CHARS >= 16_000  # bot/companion.py MAX_TEXT
+    text = _padding(8000) + " i want to die. " + _padding(7900)
+    assert level(text) == Level.CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * 4000,
+        "i " * 2000,
+        "want to " * 500,
+        "kill " * 800,
+        "😭💊" * 1000,
+        "k1ll " * 800,
+        "i, " * 1333,
+        "a b " * 1000,
+        "i want to\n" * 400,
+        ("i have been feeling so low lately and i do not know what to do about it. " * 60)[:4000],
+        "s u i c i d e " * 285,
+    ],
+    ids=["letters", "i", "want-to", "kill", "emoji", "leet", "commas", "spaced", "lines", "sentences", "spelled"],
+)
+def test_pathological_long_inputs_are_fast(text):
+    assess(text)  # warm
+    best = min(_timed(text) for _ in range(5))
+    # The target is 5 ms on an idle machine; allow for a loaded CI runner.
+    assert best < 0.015, f"{best * 1000:.1f} ms"
+
+
+def _timed(text: str) -> float:
+    start = time.perf_counter()
+    assess(text)
+    return time.perf_counter() - start
+
+
+# -- defect: line breaks, fragments, a thought split over two messages ------------------------
+
+@pytest.mark.parametrize("text", ["i want to\ndie", "i want to\nDie", "i just want\nto kill myself", "i'm going to end\nmy life"])
+def test_a_line_break_inside_a_sentence(text):
+    assert level(text) == Level.CRISIS
+
+
+def test_a_line_break_between_sentences_still_breaks():
+    assert level("I don't want to go to school\nI want to sleep") == Level.NONE
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("feeling suicidal", Level.CRISIS),
+        ("been suicidal all week", Level.CRISIS),
+        ("still suicidal tbh", Level.CRISIS),
+        ("thinking about ending it", Level.CONCERN),
+        ("having suicidal thoughts again", Level.CONCERN),
+    ],
+)
+def test_subject_less_fragments(text, expected):
+    assert level(text) >= expected
+
+
+@pytest.mark.parametrize("text", ["not feeling suicidal anymore, therapy helps", "i'm not suicidal"])
+def test_negated_fragments_stay_quiet(text):
+    assert level(text) == Level.NONE
+
+
+@pytest.mark.parametrize(
+    "previous, text, expected",
+    [
+        ("i just want to", "die", Level.CRISIS),
+        ("i'm going to", "end my life", Level.CRISIS),
+        ("honestly i'm thinking about", "not being here anymore", Level.CONCERN),
+        ("i want to die", "anyway what's for dinner", Level.NONE),
+        ("i feel like i want to kill myself", "ok thanks", Level.NONE),
+        ("i'm going to", "the shops later", Level.NONE),
+    ],
+)
+def test_a_thought_split_over_two_messages(previous, text, expected):
+    assert assess(text, previous=[previous]).level == expected
+
+
+def test_previous_matches_point_into_the_current_message():
+    a = assess("die", previous=["i just want to"])
+    assert a.matches and all(0 <= m.start <= m.end <= len("die") for m in a.matches)
+
+
+def test_previous_never_lowers_a_reading():
+    assert assess("i want to die", previous=["i don't"]).level == Level.CRISIS
+
+
+# -- defect: masked spellings and regional slang ----------------------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i want to k*ll myself",
+        "i want to k.i.l.l myself",
+        "i want to commit s u i c i d e",
+        "i want to d!e",
+        "i want to d i e",
+        "gonna k*ll m*self",
+        "i'm going to top myself",
+        "gonna neck myself tonight",
+        "i'm going to off myself",
+        "i want to unalive myself",
+        "i might just do myself in",
+        "k m s",
+    ],
+)
+def test_masked_spellings_and_slang(text):
+    assert level(text) >= Level.CONCERN
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what the f*ck is this", "top up my phone", "neck pillow on the plane", "catch the bus at 8", "a b c d e", "the u.s.a is big"],
+)
+def test_masking_and_slang_stay_quiet_on_ordinary_words(text):
+    assert level(text) == Level.NONE
+
+
+# -- defect: distress missed ------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm so anxious",
+        "my anxiety is through the roof",
+        "my anxiety is killing me",
+        "i can smell him and i'm 8 again",
+        "it's like i'm back in that room",
+        "that song took me right back to that night",
+        "full of dread all day",
+        "i can't stop shaking",
+        "everything is my fault",
+        "i ruin everything",
+        "i can't face anyone",
+        "so much shame",
+    ],
+)
+def test_distress_without_the_listed_words(text):
+    assert level(text) == Level.DISTRESS
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i'm anxious to see you", "i feel like a kid again at disneyland", "that horror movie filled me with dread lol", "oops my bad, that was my fault"],
+)
+def test_distress_words_in_ordinary_use_stay_quiet(text):
+    assert level(text) == Level.NONE
+
+
+# -- new categories ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he's hitting me right now",
+        "she's got a knife",
+        "i'm hiding in the bathroom, he's drunk and screaming",
+        "he is banging on the door and i'm scared",
+        "i'm scared for my life",
+    ],
+)
+def test_harm_from_others_now_is_crisis(text):
+    a = assess(text)
+    assert a.level == Level.CRISIS
+    assert "harm_from_others" in a.categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my uncle molested me when i was a kid", "i was abused as a child", "my dad used to hit me", "i am a survivor of sexual abuse"],
+)
+def test_past_abuse_told_is_a_disclosure(text):
+    a = assess(text)
+    assert a.level == Level.DISTRESS
+    assert "abuse_disclosure" in a.categories
+
+
+def test_a_disclosure_with_a_recent_marker_is_harm_now():
+    a = assess("he raped me last night")
+    assert a.level >= Level.CONCERN
+    assert "harm_from_others" in a.categories
+
+
+def test_self_harm_is_kept_apart_from_suicidal_categories():
+    a = assess("i cut myself again last night")
+    assert a.categories == ("self_harm",)
+    assert not {"suicidal_intent", "passive_ideation"} & set(a.categories)
+
+
+def test_abuse_danger_is_gone():
+    assert not [r.id for r in load("en").rules if r.category == "abuse_danger"]
+
+
+# -- crisis evidence found by composed rules --------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm going to jump off the bridge",
+        "i keep thinking about stepping in front of a train",
+        "planning to take all my pills",
+        "i want to slit my wrists",
+        "took the whole box 20 mins ago",
+        "swallowed every tablet i had an hour ago",
+        "bleeding and it won't stop",
+        "i wrote letters to say goodbye",
+        "i'm giving my stuff away because i won't need it anymore",
+        "i've sorted my affairs, i don't want to be here anymore",
+        "i want to die, i have the pills",
+        "i don't want to be here anymore. this weekend",
+    ],
+)
+def test_crisis_evidence(text):
+    assert level(text) == Level.CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i jumped off the roof into the pool lol",
+        "took the whole box of chocolates 20 mins ago",
+        "i made my will last year",
+        "i'm giving my old clothes away to charity",
+    ],
+)
+def test_crisis_evidence_words_in_ordinary_use(text):
+    assert level(text) == Level.NONE
+
+
+# -- every raise is explained by a rule id ----------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text", ["i want to die", "i want to cut, i have a blade", "he's hitting me right now", "i'm so anxious", "kms lol"]
+)
+def test_every_raise_names_its_rules(text):
+    a = assess(text)
+    assert a.level > Level.NONE
+    assert a.matches
+    ids = {r.id for r in load("en").rules}
+    assert all(m.rule_id in ids for m in a.matches)
+    assert {m.category for m in a.matches} >= set(a.categories) - {"escalation"}
