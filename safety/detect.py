@@ -336,6 +336,13 @@ def _combine(lex: Lexicon, norm, hits: list[_Hit]) -> tuple[Level, list[str], li
         if means:
             level, boosted = max(level, Level.CONCERN), True
             contributing += means
+    # A preparation (giving things away, affairs sorted: a farewell signal at
+    # concern) next to another self-risk signal -> crisis.
+    preparations = [h for h in self_risk_hits if h.category == "farewell" and h.level >= Level.CONCERN]
+    other_risk = [h for h in self_risk_hits if h.category != "farewell" and h.level >= Level.CONCERN
+                  and not any(p.start < h.end and h.start < p.end for p in preparations)]
+    if preparations and other_risk and level < Level.CRISIS:
+        level, boosted = Level.CRISIS, True
     plans = [h for h in amps if h.rule.role == "plan"]
     if weak_farewells and (len({h.start for h in weak_farewells}) >= 2 or self_risk >= Level.CONCERN or plans):
         # "everything's ready for tonight. thank you for trying": a plan next to a farewell.

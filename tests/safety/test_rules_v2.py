@@ -395,3 +395,46 @@ def test_every_raise_names_its_rules(text):
     ids = {r.id for r in load("en").rules}
     assert all(m.rule_id in ids for m in a.matches)
     assert {m.category for m in a.matches} >= set(a.categories) - {"escalation"}
+
+
+# -- second pass: more crisis evidence and the quiet traps found while probing ----------------
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("my dad is drunk again and hitting mum, i'm scared", Level.CRISIS),
+        ("my wrists are bleeding a lot", Level.CRISIS),
+        ("i'm at the station, i'm going to jump when the next train comes", Level.CRISIS),
+        ("i've been looking up how many pills it takes", Level.CRISIS),
+        ("i dont see the point in anything anymore", Level.CONCERN),
+        ("im done with life fr", Level.CONCERN),
+        ("i hate my life so much", Level.DISTRESS),
+        ("i feel so alone and nobody understands", Level.DISTRESS),
+    ],
+)
+def test_probe_catches(text, expected):
+    assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm so anxious about my driving test tomorrow",
+        "my dog has separation anxiety",
+        "my heart hurts so much from laughing",
+        "i can't face anyone after that karaoke",
+        "i feel so dirty after the hike",
+        "i froze when my boss walked in",
+        "that smell took me back to grandma's kitchen",
+        "i'm giving my old books away because i won't need them at uni",
+        "jump off the bridge in minecraft",
+        "took the whole packet of biscuits an hour ago lol",
+        "i'm sorting my finances in order for the tax return",
+        "i can't stop shaking from the cold",
+        "my brother is hitting my sister with a pillow lol",
+        "i'm going to jump in the pool",
+        "the doctor asked if i was feeling suicidal and i said no",
+    ],
+)
+def test_probe_quiet(text):
+    assert level(text) == Level.NONE
