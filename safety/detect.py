@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from . import scopes as sc
-from .levels import AMPLIFIER_ROLES, HARM_FROM_OTHERS_CATEGORIES, SELF_RISK, Assessment, Level, Match, escalate, unique
+from .levels import AMPLIFIER_ROLES, HARM_FROM_OTHERS_CATEGORIES, SELF_RISK, Assessment, Level, Match, escalate_with_reason, unique
 from .lexicon import Lexicon, Rule, load
 
 # The longest message the companion accepts is 16,000 characters (bot/companion.py
@@ -60,14 +60,16 @@ def _unless_near(rule: Rule, text: str, s: int, e: int) -> bool:
     return rule.unless.search(text, max(lo, 0), hi + 1) is not None
 
 
-def _find_together(rule: Rule, text: str) -> list[_Hit]:
+def _find_together(rule: Rule, text: str, segments=None) -> list[_Hit]:
     """All parts, in any order, inside a window of `rule.within` words."""
     spans = []
-    for part in rule.parts:
-        found = [(m.start(), m.end()) for m in part.finditer(text)]
+    for i, part in enumerate(rule.parts):
+        found: list[tuple[int, int]] = []
+        for lo, hi in _windows(rule.first[i] if i < len(rule.first) else None, text, segments):
+            found += [(m.start(), m.end()) for m in part.finditer(text, lo, hi)]
         if not found:
             return []
-        spans.append(found)
+        spans.append(sorted(set(found)))
     hits: list[_Hit] = []
     for s0, e0 in spans[0]:
         best = None
@@ -142,6 +144,17 @@ def _segments(norm) -> tuple[list[tuple[int, int]], dict[str, list[int]]]:
     return ranges, words
 
 
+def _windows(need: frozenset[str] | None, text: str, segments) -> list[tuple[int, int]]:
+    """Where to run a regex: the whole text, or the sentences/windows that
+    hold one of the words it needs."""
+    if segments is None:
+        return [(0, len(text))]
+    ranges, words = segments
+    if need is None:
+        return ranges
+    return [ranges[i] for i in sorted({i for w in need if w in words for i in words[w]})]
+
+
 def _find(lex: Lexicon, text: str, tokens: frozenset[str] = frozenset(), norm=None) -> list[_Hit]:
     hits: list[_Hit] = []
     segments = _segments(norm) if norm is not None and len(text) > LONG_TEXT else None
@@ -150,18 +163,9 @@ def _find(lex: Lexicon, text: str, tokens: frozenset[str] = frozenset(), norm=No
         if tokens and any(f is not None and f.isdisjoint(tokens) for f in rule.first):
             continue
         if rule.regex is None:
-            hits += _find_together(rule, text)
+            hits += _find_together(rule, text, segments)
             continue
-        if segments is None or rule.crosses_break:
-            windows = [(0, len(text))]
-        else:
-            ranges, words = segments
-            need = rule.first[0]
-            if need is None:
-                windows = ranges
-            else:
-                idx = sorted({i for w in need if w in words for i in words[w]})
-                windows = [ranges[i] for i in idx]
+        windows = _windows(rule.first[0], text, None if rule.crosses_break else segments)
         found = 0
         seen: set[tuple[int, int]] = set()
         for lo, hi in windows:
@@ -425,11 +429,14 @@ def assess(
         joined = _with_previous(lex, text, previous, (level, categories, contributing, has_amp))
         if joined is not None and joined[0][0] > level:
             (level, categories, contributing, has_amp), norm, shift = joined
-    level = escalate(level, categories, has_amp, recent)
+    level, raised_by = escalate_with_reason(level, categories, has_amp, recent)
     matches = []
     for h in sorted(contributing, key=lambda h: h.start):
         s, e = norm.original_span(h.start, h.end)
         matches.append(Match(h.category, h.rule.id, max(s - shift, 0), max(e - shift, 0)))
+    if raised_by is not None:
+        # Raised by what came before (levels.py E1-E4): no span in this text.
+        matches.append(Match("escalation", raised_by, 0, 0))
     if level == Level.NONE:
         return Assessment(Level.NONE, unique(h.category for h in hits if h.category == "past_event"), ())
     return Assessment(level, unique(categories), tuple(dict.fromkeys(matches)))

@@ -105,21 +105,30 @@ def escalate(
     level: Level, categories: list[str], has_amplifier: bool, recent: Sequence[Assessment]
 ) -> Level:
     """Apply E1-E4 and return the new level; adds "escalation" to categories."""
+    return escalate_with_reason(level, categories, has_amplifier, recent)[0]
+
+
+def escalate_with_reason(
+    level: Level, categories: list[str], has_amplifier: bool, recent: Sequence[Assessment]
+) -> tuple[Level, str | None]:
+    """escalate(), also naming the rule that raised the level ("escalation.E2"),
+    so that every raise is explained by a rule id."""
     window = [Level(a.level) for a in list(recent)[-(ESCALATION_WINDOW - 1) :]]
     last3 = [Level(a.level) for a in list(recent)[-ESCALATION_RECENT_CONCERN:]]
     new = level
+    reason = None
     if level >= Level.DISTRESS:
-        if sum(1 for lv in window if lv >= Level.DISTRESS) + 1 >= ESCALATION_DISTRESS_COUNT:
-            new = max(new, Level.CONCERN)
-        if any(lv >= Level.CONCERN for lv in last3):
-            new = max(new, Level.CONCERN)
-        if level >= Level.CONCERN and any(lv == Level.CRISIS for lv in last3):
-            new = Level.CRISIS
-    if has_amplifier and any(lv >= Level.CONCERN for lv in window):
-        new = Level.CRISIS
+        if sum(1 for lv in window if lv >= Level.DISTRESS) + 1 >= ESCALATION_DISTRESS_COUNT and new < Level.CONCERN:
+            new, reason = Level.CONCERN, "escalation.E1"
+        if any(lv >= Level.CONCERN for lv in last3) and new < Level.CONCERN:
+            new, reason = Level.CONCERN, "escalation.E2"
+        if level >= Level.CONCERN and any(lv == Level.CRISIS for lv in last3) and new < Level.CRISIS:
+            new, reason = Level.CRISIS, "escalation.E3"
+    if has_amplifier and any(lv >= Level.CONCERN for lv in window) and new < Level.CRISIS:
+        new, reason = Level.CRISIS, "escalation.E4"
     if new != level:
         categories.append("escalation")
-    return new
+    return new, reason
 
 
 def unique(items: Iterable[str]) -> tuple[str, ...]:

@@ -438,3 +438,11 @@ def test_probe_catches(text, expected):
 )
 def test_probe_quiet(text):
     assert level(text) == Level.NONE
+
+
+def test_an_escalation_raise_names_its_rule():
+    from safety import Assessment
+
+    a = assess("i can't take this anymore", recent=[Assessment(Level.CONCERN, ("passive_ideation",))])
+    assert a.level == Level.CONCERN
+    assert any(m.rule_id == "escalation.E2" and m.category == "escalation" for m in a.matches)
