@@ -353,9 +353,11 @@ def _combine(lex: Lexicon, norm, hits: list[_Hit]) -> tuple[Level, list[str], li
         contributing += plans
         level, boosted = Level.CRISIS, True
         contributing += weak_farewells
-    if level < Level.CONCERN and means and plans:
-        # "I have the pills here, I'm ready": a plan and a means, no words of intent.
-        level, boosted = Level.CONCERN, True
+    if level < Level.CRISIS and means and plans:
+        # "I have the pills here, I'm ready", "got the rope, the chair is ready":
+        # a plan and a means at hand, no words of intent: crisis (a plan and a
+        # method, SAFETY.md).
+        level, boosted = Level.CRISIS, True
         contributing += means + plans
     if harm >= Level.CONCERN and time_or_plan:
         level, boosted = Level.CRISIS, True

@@ -66,6 +66,8 @@ NONE = Assessment(Level.NONE)
 #    self-harm urges are raised by a plan or a means, not by a time alone
 #    ("i want to cut today" stays concern; "i'm cutting right now" is an act
 #    under way and is crisis by its own rule).
+# 3a. A means and a plan together, even without words of intent ("i've got
+#    the rope, the chair is ready") -> crisis.
 # 4. Danger from someone else (harm_from_others) at concern + a time
 #    ("tonight", "right now") -> crisis.
 #    Categories of danger from others: harm_from_others (happening now or

@@ -446,3 +446,49 @@ def test_an_escalation_raise_names_its_rule():
     a = assess("i can't take this anymore", recent=[Assessment(Level.CONCERN, ("passive_ideation",))])
     assert a.level == Level.CONCERN
     assert any(m.rule_id == "escalation.E2" and m.category == "escalation" for m in a.matches)
+
+
+# -- third pass: crisis evidence in more voices -----------------------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ive got the rope and the chair is ready",
+        "bought paracetamol from 3 different shops today",
+        "i took everything in the cabinet",
+        "i don't know how much longer i can hold on, i've got a plan",
+        "i've decided how i'm going to do it",
+        "i've written my will and deleted everything",
+        "sorry for being a burden. you won't have to worry about me anymore",
+        "no one will have to deal with me after tonight",
+        "he's outside my door with a knife",
+        "my step dad comes into my room at night and i'm scared he'll come tonight",
+        "he said he'll kill me when he gets home",
+        "i don't feel safe, he's drunk and angry",
+        "i will be gone by morning",
+        "i'm going to crash my car on purpose",
+        "i want to walk into traffic",
+        "tonight i end it",
+    ],
+)
+def test_crisis_evidence_more_voices(text):
+    assert level(text) == Level.CRISIS
+
+
+def test_a_threat_from_someone_else_is_not_method_seeking():
+    assert assess("he said he'll kill me when he gets home").categories[0] == "harm_from_others"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mum will kill me when she gets home lol",
+        "mum's gonna kill me when she gets home",
+        "i'll be gone by morning, early flight",
+        "you won't have to see me again, i'm moving to spain",
+        "i feel safe now, he's drunk but asleep",
+        "all the pills are ready for grandma",
+    ],
+)
+def test_more_voices_quiet(text):
+    assert level(text) == Level.NONE
