@@ -492,3 +492,50 @@ def test_a_threat_from_someone_else_is_not_method_seeking():
 )
 def test_more_voices_quiet(text):
     assert level(text) == Level.NONE
+
+
+# -- distress in everyday words and in the inner child's voice ---------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "everything feels so heavy today",
+        "i just want to cry all the time",
+        "i'm such a failure",
+        "today has been awful, i'm barely holding on",
+        "i can't get out of bed",
+        "i keep thinking about what he did",
+        "little me is so scared right now",
+        "we're scared and hiding inside",
+        "the little one inside is crying and won't stop",
+        "i feel 5 years old and so small",
+        "i don't feel real",
+        "i feel sick with worry",
+    ],
+)
+def test_everyday_distress(text):
+    assert level(text) == Level.DISTRESS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i cried at the end of the movie",
+        "my bag is so heavy",
+        "can't get out of bed, flu is awful",
+        "we're so scared of the exam lol",
+        "i'm a failure at cooking lol",
+        "i'm scared of the dark lol",
+        "i'm dying to see the new marvel movie",
+        "i'm not safe to drive, had two beers",
+        "i ate the whole box of cookies an hour ago",
+        "i'm going to end it with my boyfriend tonight",
+    ],
+)
+def test_everyday_quiet(text):
+    assert level(text) <= (Level.DISTRESS if "dark" in text else Level.NONE)
+
+
+def test_fear_of_being_found_is_harm_from_others():
+    a = assess("i'm terrified he'll find me")
+    assert a.level >= Level.CONCERN and "harm_from_others" in a.categories
