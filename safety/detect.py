@@ -66,7 +66,7 @@ def _find_together(rule: Rule, text: str, segments=None) -> list[_Hit]:
     for i, part in enumerate(rule.parts):
         found: list[tuple[int, int]] = []
         for lo, hi in _windows(rule.first[i] if i < len(rule.first) else None, text, segments):
-            found += [(m.start(), m.end()) for m in part.finditer(text, lo, hi)]
+            found += [(m.start() + 1, m.end()) for m in part.finditer(text, lo, hi)]
         if not found:
             return []
         spans.append(sorted(set(found)))
@@ -172,7 +172,7 @@ def _find(lex: Lexicon, text: str, tokens: frozenset[str] = frozenset(), norm=No
             for m in rule.regex.finditer(text, lo, hi):
                 if found >= MAX_MATCHES_PER_RULE:
                     break
-                s, e = m.start(), m.end()
+                s, e = m.start() + 1, m.end()  # the regex includes the space before the match
                 if len(windows) > 1:
                     if (s, e) in seen:
                         continue
@@ -193,9 +193,9 @@ def _find(lex: Lexicon, text: str, tokens: frozenset[str] = frozenset(), norm=No
 def _apply_scopes(lex: Lexicon, norm, hits: list[_Hit]) -> list[_Hit]:
     scopes = lex.scopes
     text = norm.text
-    idioms = [(m.start(), m.end()) for m in lex.idioms.finditer(text)] if hits else []
+    idioms = _near_hits(lex.idioms, text, hits)
     # "goodbye everyone, see you monday": a plain farewell, not a last one.
-    continuing = scopes.continuity.search(text) is not None if hits else False
+    continuing = any(h.category == "farewell" for h in hits) and scopes.continuity.search(text) is not None
     cls = sc.clauses(norm, scopes)
     kept: list[_Hit] = []
     live: list[_Hit] = []
@@ -273,6 +273,24 @@ def _apply_scopes(lex: Lexicon, norm, hits: list[_Hit]) -> list[_Hit]:
             h.level = Level.DISTRESS if h.level >= Level.CONCERN else Level.NONE
         kept.append(h)
     return kept
+
+
+def _near_hits(pattern, text: str, hits: list[_Hit], reach: int = 300) -> list[tuple[int, int]]:
+    """Matches of `pattern` (idioms) overlapping or near any hit: on a long
+    text only the neighbourhoods of the hits are searched."""
+    if not hits:
+        return []
+    if len(text) <= LONG_TEXT:
+        return [(m.start(), m.end()) for m in pattern.finditer(text)]
+    windows: list[list[int]] = []
+    for lo, hi in sorted((max(h.start - reach, 0), min(h.end + reach, len(text))) for h in hits):
+        lo = max(text.rfind(" ", 0, lo + 1), 0)  # start on a space: the pattern looks behind for one
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], hi)
+        else:
+            windows.append([lo, hi])
+    found = {(m.start(), m.end()) for lo, hi in windows for m in pattern.finditer(text, lo, hi)}
+    return sorted(found)
 
 
 def _laugh_only(lex: Lexicon, text: str, s: int, e: int, h: _Hit) -> bool:

@@ -64,7 +64,7 @@ class Rule:
     role: str  # "signal", or an amplifier role: time / plan / means / farewell_weak
     person: str  # self / other / any
     hyperbole: bool
-    regex: re.Pattern[str] | None  # None for a `together` rule
+    regex: re.Pattern[str] | None  # None for a `together` rule; a match starts with its leading space
     not_before: re.Pattern[str] | None
     not_after: re.Pattern[str] | None
     parts: tuple[re.Pattern[str], ...] = ()  # a `together` rule: every part, any order
@@ -285,6 +285,13 @@ class _Compiler:
         alts = [self.body(p) for p in patterns]
         return "(?<= )(?:" + "|".join(alts) + r")(?= |$)"
 
+    def spaced(self, patterns: list[str]) -> str:
+        """Like anchored(), but the match includes the space before it: a
+        literal first character lets the regex engine skip to each word
+        start (a rule's regex; callers add 1 to m.start())."""
+        alts = [self.body(p) for p in patterns]
+        return " (?:" + "|".join(alts) + r")(?= |$)"
+
 
 def _words(items: Any) -> frozenset[str]:
     return frozenset(str(x).lower() for x in (items or ()))
@@ -350,9 +357,9 @@ def _compile_rule(raw: dict[str, Any], compiler: _Compiler, source: str) -> Rule
         return re.compile(" (?:" + body + ")(?= |$)" if suffix else "(?:^| )(?:" + body + ") $")
 
     try:
-        regex = re.compile(compiler.anchored(patterns)) if patterns else None
+        regex = re.compile(compiler.spaced(patterns)) if patterns else None
         parts = tuple(
-            re.compile(compiler.anchored([str(x) for x in (part if isinstance(part, list) else [part])]))
+            re.compile(compiler.spaced([str(x) for x in (part if isinstance(part, list) else [part])]))
             for part in (together or ())
         )
         unless = raw.get("unless")

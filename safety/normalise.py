@@ -119,12 +119,23 @@ class Normaliser:
         out: list[str] = []
         origin: list[int] = []
         cache = self._char_cache
+        # In an unbroken run of emoji, an emoji seen three times already adds
+        # nothing ("💊🔪" x 2000 is read as three of each): a wall of emoji
+        # stays fast, and a different emoji at the end of the run still counts.
+        run: dict[str, int] = {}
         for i, ch in enumerate(text):
             piece = cache.get(ch)
             if piece is None:
                 piece = self._fold_char(ch)
                 if len(cache) < 5000:
                     cache[ch] = piece
+            if piece.startswith(" emoji_"):
+                seen = run.get(ch, 0)
+                if seen >= 3:
+                    continue
+                run[ch] = seen + 1
+            elif run and piece.strip():
+                run = {}
             if len(piece) == 1:
                 out.append(piece)
                 origin.append(i)
@@ -271,8 +282,24 @@ class Normaliser:
         tokens: list[str] = []
         spans: list[tuple[int, int]] = []
         n = len(raw_tokens)
+        word = self._word
+        has_after = self._has_after
         for idx, (tok, s, e) in enumerate(raw_tokens):
             span = (origin[s], origin[e - 1] + 1)
+            if tok.isalpha() or tok.startswith("emoji_"):
+                # The common case: a plain word (or an emoji's name), no
+                # apostrophe, digit or symbol to look at.
+                words = word(tok)
+                if len(words) == 1:
+                    tokens.append(words[0])
+                    spans.append(span)
+                else:
+                    for w in words:
+                        tokens.append(w)
+                        spans.append(span)
+                if tok in ("hes", "shes") and has_after and idx + 1 < n and raw_tokens[idx + 1][0] in has_after:
+                    tokens[-1] = "has"
+                continue
             if tok in _BREAK_CHARS:
                 if tokens and tokens[-1] == ".":
                     continue

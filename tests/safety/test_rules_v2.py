@@ -539,3 +539,16 @@ def test_everyday_quiet(text):
 def test_fear_of_being_found_is_harm_from_others():
     a = assess("i'm terrified he'll find me")
     assert a.level >= Level.CONCERN and "harm_from_others" in a.categories
+
+
+def test_a_wall_of_emoji_is_read_fast_and_a_new_emoji_after_it_still_counts():
+    norm = load("en").normaliser("\U0001F602" * 50 + "\U0001F48A")
+    assert norm.tokens.count("emoji_laugh") == 3
+    assert "emoji_pill" in norm.tokens
+    text = "\U0001F48A\U0001F52A" * 2000
+    assess(text)
+    assert min(_timed(text) for _ in range(5)) < 0.015
+
+
+def test_idioms_near_a_match_in_a_long_text_still_cancel_it():
+    assert level(_padding(5000) + " this homework is killing me. " + _padding(5000)) == Level.NONE
