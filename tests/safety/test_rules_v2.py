@@ -552,3 +552,38 @@ def test_a_wall_of_emoji_is_read_fast_and_a_new_emoji_after_it_still_counts():
 
 def test_idioms_near_a_match_in_a_long_text_still_cancel_it():
     assert level(_padding(5000) + " this homework is killing me. " + _padding(5000)) == Level.NONE
+
+
+# -- self-harm as a practice, eating disorders, death wished for ------------------------------
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("i'm back to self harming weekly now", "self_harm"),
+        ("i usually just use rubber bands or ice to self harm", "self_harm"),
+        ("i also wish to cut for the same reason", "self_harm"),
+        ("sometimes i bloodlet myself", "self_harm"),
+        ("currently struggling with anorexia", "self_harm"),
+        ("i wish for my death every day", "passive_ideation"),
+        ("i enjoy thinking about being hurt or even killed", "passive_ideation"),
+    ],
+)
+def test_self_harm_practice_and_death_wished(text, category):
+    a = assess(text)
+    assert a.level == Level.CONCERN and category in a.categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i use scissors to cut paper",
+        "i'm cutting again on my budget this month",
+        "my friend has anorexia and i'm worried",
+        "we watched a documentary about eating disorders",
+        "i wish for the end of this semester",
+        "i haven't eaten in days because of the flu",
+        "i stabbed myself with a pocket knife by accident while opening a bottle",
+    ],
+)
+def test_self_harm_practice_quiet(text):
+    assert level(text) == Level.NONE
