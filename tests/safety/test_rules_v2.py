@@ -614,3 +614,25 @@ def test_seeking(text, expected):
 )
 def test_seeking_quiet(text):
     assert level(text) == Level.NONE
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I could take a shot and die in my sleep.", Level.CONCERN),
+        ("Because of my kids I didn't go through with it but I'm back to struggling with these thoughts again.", Level.CONCERN),
+        ("I'm sure I'm going to go through with it one of these days.", Level.CRISIS),
+        ("i've been looking up ways to not wake up", Level.CRISIS),
+    ],
+)
+def test_history_sleep_and_ways(text, expected):
+    assert level(text) >= expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my grandma died peacefully in her sleep", "planning ways to finish the job by friday", "i'm going to go through with the surgery eventually",
+     "i looked at different ways of doing it and reading a book isn't bad"],
+)
+def test_history_sleep_and_ways_quiet(text):
+    assert level(text) < Level.CONCERN
