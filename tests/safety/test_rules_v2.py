@@ -636,3 +636,13 @@ def test_history_sleep_and_ways(text, expected):
 )
 def test_history_sleep_and_ways_quiet(text):
     assert level(text) < Level.CONCERN
+
+
+@pytest.mark.parametrize("text", ["im gonna end it after my parents go to bed", "i'm sitting here with a bottle of pills"])
+def test_end_it_after_and_means_beside_me(text):
+    assert level(text) == Level.CRISIS
+
+
+@pytest.mark.parametrize("text", ["i'm going to end it after the next episode", "i'm sitting here with a bottle of vitamins"])
+def test_end_it_after_and_means_beside_me_quiet(text):
+    assert level(text) == Level.NONE
