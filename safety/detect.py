@@ -360,8 +360,9 @@ def _combine(lex: Lexicon, norm, hits: list[_Hit]) -> tuple[Level, list[str], li
             contributing += means
     # A preparation (giving things away, affairs sorted: a farewell signal at
     # concern) next to another self-risk signal -> crisis.
-    preparations = [h for h in self_risk_hits if h.category == "farewell" and h.level >= Level.CONCERN]
-    other_risk = [h for h in self_risk_hits if h.category != "farewell" and h.level >= Level.CONCERN
+    preparations = [h for h in self_risk_hits if h.level >= Level.CONCERN
+                    and (h.category == "farewell" or h.rule.crisis_with_other_risk)]
+    other_risk = [h for h in self_risk_hits if h.level >= Level.CONCERN and h not in preparations
                   and not any(p.start < h.end and h.start < p.end for p in preparations)]
     if preparations and other_risk and level < Level.CRISIS:
         level, boosted = Level.CRISIS, True

@@ -58,8 +58,9 @@ NONE = Assessment(Level.NONE)
 # 2. A self-risk signal at concern + a time ("tonight"), a plan ("I've decided")
 #    or a means (pills, a knife emoji) -> crisis. Distress + a means -> concern.
 # 2b. A preparation (farewell at concern: "i gave my things away", "my
-#    affairs are sorted") next to another concern-level self-risk signal
-#    -> crisis.
+#    affairs are sorted") or a means held or kept (rules marked
+#    crisis_with_other_risk: "holding my knife") next to another
+#    concern-level self-risk signal -> crisis.
 # 3. Two weak farewells ("sorry for everything" + "goodbye"), or one next to a
 #    concern-level self-risk -> crisis, category "farewell".
 # 2a. A rule may narrow which amplifiers raise it (`boost_by` in its YAML):

@@ -80,6 +80,9 @@ class Rule:
     # An emotion word that an overlapping figure of speech does not cancel
     # ("my anxiety is killing me" is still anxiety).
     keep_in_idiom: bool = False
+    # Crisis next to any other concern-level self-risk signal (a preparation,
+    # a means held or kept: "holding my knife" + "punish myself").
+    crisis_with_other_risk: bool = False
     # A flashback is the past intruding now: the past scope does not lower it.
     timeless: bool = False
     # Its pattern may match across a sentence break (<break>): never run
@@ -299,7 +302,7 @@ def _words(items: Any) -> frozenset[str]:
 
 # Keys whose value is meant to be true/false. Anywhere else a boolean is a
 # word YAML read as one: unquoted no, yes, on, off, true, false.
-_BOOLEAN_KEYS = frozenset({"hyperbole", "keep_in_idiom", "timeless"})
+_BOOLEAN_KEYS = frozenset({"hyperbole", "keep_in_idiom", "timeless", "crisis_with_other_risk"})
 
 
 def _check_no_booleans(node: Any, where: str) -> None:
@@ -385,6 +388,7 @@ def _compile_rule(raw: dict[str, Any], compiler: _Compiler, source: str) -> Rule
             boost_by=boost_by,
             keep_in_idiom=bool(raw.get("keep_in_idiom", False)),
             timeless=bool(raw.get("timeless", False)),
+            crisis_with_other_risk=bool(raw.get("crisis_with_other_risk", False)),
             crosses_break=regex is not None and "(?:\\. )?" in regex.pattern,
             unless=re.compile(compiler.anchored([str(x) for x in unless])) if unless else None,
         )

@@ -646,3 +646,17 @@ def test_end_it_after_and_means_beside_me(text):
 @pytest.mark.parametrize("text", ["i'm going to end it after the next episode", "i'm sitting here with a bottle of vitamins"])
 def test_end_it_after_and_means_beside_me_quiet(text):
     assert level(text) == Level.NONE
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'm just sitting here holding my knife thinking about how good it would feel to punish myself.",
+     "i have razor blades hidden in my room, i want to cut so bad"],
+)
+def test_a_means_held_or_kept_next_to_other_risk_is_crisis(text):
+    assert level(text) == Level.CRISIS
+
+
+@pytest.mark.parametrize("text", ["i'm holding the knife and cutting onions", "i'm sitting here holding my knife and fork waiting for dinner"])
+def test_a_knife_held_for_food_is_quiet(text):
+    assert level(text) == Level.NONE
