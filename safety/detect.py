@@ -209,7 +209,7 @@ def _apply_scopes(lex: Lexicon, norm, hits: list[_Hit]) -> list[_Hit]:
         # is killing me").
         overlapping = [
             (s, e) for s, e in idioms
-            if s < h.end and h.start < e and not (h.start <= s and e <= h.end and h.end - h.start > e - s)
+            if s < h.end and h.start < e and not (h.start <= s and e <= h.end and _builds_on(text, s, e, h))
         ]
         if overlapping and not h.rule.keep_in_idiom:
             # The joke floor comes before the idiom: a concern or crisis phrase
@@ -291,6 +291,17 @@ def _near_hits(pattern, text: str, hits: list[_Hit], reach: int = 300) -> list[t
             windows.append([lo, hi])
     found = {(m.start(), m.end()) for lo, hi in windows for m in pattern.finditer(text, lo, hi)}
     return sorted(found)
+
+
+_FUNCTION_WORDS = frozenset("my the a an i am is are so just really his her their our your me".split())
+
+
+def _builds_on(text: str, s: int, e: int, h: _Hit) -> bool:
+    """The match holds the idiom [s, e) and says more than it with words of
+    its own ("i'm just DEAD WEIGHT to everybody"), not only a "my" ("MY dad is
+    going to kill me" is still the figure of speech)."""
+    extra = (text[h.start : s] + " " + text[e : h.end]).split()
+    return any(w not in _FUNCTION_WORDS for w in extra)
 
 
 def _laugh_only(lex: Lexicon, text: str, s: int, e: int, h: _Hit) -> bool:

@@ -455,6 +455,7 @@ def load(language: str = "en") -> Lexicon:
         emoji=emoji,
         masked_targets=norm.get("masked_targets") or (),
         has_after=norm.get("has_after") or (),
+        is_after=norm.get("is_after") or (),
         line_continues_after=norm.get("line_continues_after") or (),
         phrases=norm.get("phrases") or {},
     )

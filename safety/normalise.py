@@ -74,6 +74,7 @@ class Normaliser:
         emoji: Mapping[str, str],
         masked_targets: Sequence[str] = (),
         has_after: Sequence[str] = (),
+        is_after: Sequence[str] = (),
         line_continues_after: Sequence[str] = (),
         phrases: Mapping[str, str] | None = None,
     ) -> None:
@@ -98,6 +99,9 @@ class Normaliser:
         self._masked_re = re.compile("|".join(re.escape(w) for w in self._masked if len(w) >= 3) or "(?!)")
         # "'s" before one of these is "has" ("she's been", "he's got"), else "is".
         self._has_after = frozenset(str(w).lower() for w in has_after)
+        # A noun's "'s" before one of these is "is", not a possessive ("my
+        # dad's going to", "mum's coming home").
+        self._is_after = frozenset(str(w).lower() for w in is_after)
         # A line break after one of these words does not end the sentence
         # ("i want to\nDie").
         self._continues = frozenset(str(w).lower() for w in line_continues_after)
@@ -334,6 +338,14 @@ class Normaliser:
             ):
                 # "she's got", "he's been", "mum's been": has, not is.
                 words = words[:-1] + ["has"] if words[-1:] == ["is"] else words + ["has"]
+            elif (
+                self._is_after
+                and idx + 1 < n
+                and core.endswith("'s")
+                and len(words) == 1
+                and raw_tokens[idx + 1][0] in self._is_after
+            ):
+                words = words + ["is"]
             for w in words:
                 tokens.append(w)
                 spans.append(span)

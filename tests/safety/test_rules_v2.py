@@ -660,3 +660,26 @@ def test_a_means_held_or_kept_next_to_other_risk_is_crisis(text):
 @pytest.mark.parametrize("text", ["i'm holding the knife and cutting onions", "i'm sitting here holding my knife and fork waiting for dinner"])
 def test_a_knife_held_for_food_is_quiet(text):
     assert level(text) == Level.NONE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my nose is bleeding and it won't stop lol",
+        "i ruined everything by burning the dinner",
+        "i'm giving away my books because i'm moving",
+        "my anxiety was bad before the exam but it went well",
+        "i'm 5 again when i eat grandma's cookies",
+        "i can still smell his cologne on my sweater, miss my boyfriend",
+        "she hit me with a great idea",
+        "my dad's going to kill me, i dented the car",
+        "my sister's house is nice",
+    ],
+)
+def test_fourth_pass_quiet(text):
+    assert level(text) == Level.NONE
+
+
+def test_a_nouns_s_before_going_is_is():
+    assert load("en").normaliser("my dad's going to").text == " my dad is going to "
+    assert level("my dad's hitting my mum") == Level.CRISIS
