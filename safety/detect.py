@@ -410,7 +410,7 @@ def _read(lex: Lexicon, text: str):
     return norm, _apply_scopes(lex, norm, _find(lex, norm.text, frozenset(norm.tokens), norm))
 
 
-def _with_previous(lex: Lexicon, text: str, previous: Sequence[str], reading):
+def _with_previous(lex: Lexicon, text: str, previous: Sequence[str]):
     """A thought split over two messages ("i just want to" + "die").
 
     The current message is read again after the end of the previous one. The
@@ -458,9 +458,12 @@ def assess(
     level, categories, contributing, has_amp = _combine(lex, norm, hits)
     shift = 0
     if previous:
-        joined = _with_previous(lex, text, previous, (level, categories, contributing, has_amp))
+        joined = _with_previous(lex, text, previous)
         if joined is not None and joined[0][0] > level:
             (level, categories, contributing, has_amp), norm, shift = joined
+    # Here, between the rules' reading and escalation, is where a learned step
+    # may raise the level (issue #10); it sees level, categories, contributing
+    # (the _Hit list: rule, start, end, level, category) and has_amp.
     level, raised_by = escalate_with_reason(level, categories, has_amp, recent)
     matches = []
     for h in sorted(contributing, key=lambda h: h.start):
