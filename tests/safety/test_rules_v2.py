@@ -683,3 +683,24 @@ def test_fourth_pass_quiet(text):
 def test_a_nouns_s_before_going_is_is():
     assert load("en").normaliser("my dad's going to").text == " my dad is going to "
     assert level("my dad's hitting my mum") == Level.CRISIS
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("i can't see a future for myself", Level.DISTRESS),
+        ("i've been having dark thoughts", Level.CONCERN),
+        ("i keep hoping i get hit by a car", Level.CONCERN),
+        ("if i died tomorrow nobody would care", Level.CONCERN),  # a time in a hypothetical is not a time set
+        ("honestly dying doesn't scare me anymore", Level.CONCERN),
+    ],
+)
+def test_fifth_pass(text, expected):
+    assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["i hope my team wins tomorrow", "i'm having dark thoughts about the plot of this book", "i hope the bus doesn't hit traffic"]
+)
+def test_fifth_pass_quiet(text):
+    assert level(text) == Level.NONE
