@@ -155,13 +155,49 @@ def _windows(need: frozenset[str] | None, text: str, segments) -> list[tuple[int
     return [ranges[i] for i in sorted({i for w in need if w in words for i in words[w]})]
 
 
+# For each lexicon: the rules that can always run (a part whose words cannot
+# be told) and, for the others, which rules each word lets through.
+_INDEX: dict[int, tuple[Lexicon, list[int], dict[str, list[int]]]] = {}
+
+
+def _candidates(lex: Lexicon, tokens: frozenset[str]) -> list[Rule]:
+    """The rules whose required words are all in the message, in file order.
+
+    A rule is skipped when, for one of its parts, no word its matches must
+    contain is in the message; an index from words to rules makes this one
+    dictionary look-up per word instead of one test per rule.
+    """
+    entry = _INDEX.get(id(lex))
+    if entry is None or entry[0] is not lex:
+        always: list[int] = []
+        by_word: dict[str, list[int]] = {}
+        for i, rule in enumerate(lex.rules):
+            firsts = [f for f in rule.first if f is not None]
+            if not firsts:
+                always.append(i)
+                continue
+            # Index on the most selective part; the others are checked below.
+            for w in min(firsts, key=len):
+                by_word.setdefault(w, []).append(i)
+        entry = _INDEX[id(lex)] = (lex, always, by_word)
+    _, always, by_word = entry
+    idx = set(always)
+    for t in tokens:
+        found = by_word.get(t)
+        if found:
+            idx.update(found)
+    rules = lex.rules
+    return [
+        rules[i] for i in sorted(idx)
+        if not any(f is not None and f.isdisjoint(tokens) for f in rules[i].first)
+    ]
+
+
 def _find(lex: Lexicon, text: str, tokens: frozenset[str] = frozenset(), norm=None) -> list[_Hit]:
     hits: list[_Hit] = []
     segments = _segments(norm) if norm is not None and len(text) > LONG_TEXT else None
-    for rule in lex.rules:
-        # Skip a rule when no word its matches can start with is in the message.
-        if tokens and any(f is not None and f.isdisjoint(tokens) for f in rule.first):
-            continue
+    for rule in (_candidates(lex, tokens) if tokens else lex.rules):
+        # Only rules with, for each part, a word its matches need in the message.
         if rule.regex is None:
             hits += _find_together(rule, text, segments)
             continue
