@@ -85,7 +85,7 @@ def _find_together(rule: Rule, text: str, segments=None) -> list[_Hit]:
         s, e = min(w[0] for w in window), max(w[1] for w in window)
         if _unless_near(rule, text, s, e):
             continue
-        if rule.not_after is not None and rule.not_after.search(text, 0, s):
+        if rule.not_after is not None and rule.not_after.search(text, max(s - 200, 0), s):
             continue
         if _cancelled_after(rule, text, e):
             continue
@@ -215,7 +215,7 @@ def _find(lex: Lexicon, text: str, tokens: frozenset[str] = frozenset(), norm=No
                     seen.add((s, e))
                 if _cancelled_after(rule, text, e):
                     continue
-                if rule.not_after is not None and rule.not_after.search(text, 0, s):
+                if rule.not_after is not None and rule.not_after.search(text, max(s - 200, 0), s):
                     continue
                 if _unless_near(rule, text, s, e):
                     continue
