@@ -50,6 +50,10 @@ def _rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def _levels(rows: list[dict[str, str]]) -> list[Level]:
+    return [assess(r["text"]).level for r in rows]
+
+
 def evaluate(include_held_out: bool = True) -> list[dict[str, object]]:
     """include_held_out=False leaves out the never-tuned held-out sets entirely
     (not even totals), for development runs with --misses."""
@@ -109,6 +113,40 @@ def evaluate(include_held_out: bool = True) -> list[dict[str, object]]:
             "extra": f"any level {sum(lv > Level.NONE for _, lv in neg)}/{len(neg)}",
         })
 
+    def issue_metrics(name: str, label: str) -> None:
+        """The five numbers issue #10 judges a set by (sets with a category column)."""
+        if not include_held_out and "never tuned" in label:
+            return
+        rows = _rows(name)
+        if not rows:
+            return
+        levels = _levels(rows)
+        danger = [lv for r, lv in zip(rows, levels) if r["min_level"] in ("concern", "crisis")]
+        crisis = [lv for r, lv in zip(rows, levels) if r["min_level"] == "crisis"]
+        distress = [lv for r, lv in zip(rows, levels) if r["min_level"] == "distress" and r.get("category") != "someone_else"]
+        quiet = [(r, lv) for r, lv in zip(rows, levels) if r["max_level"] == "none"]
+        ordinary = [lv for r, lv in quiet if r.get("category") == "ordinary"]
+
+        def share(items: list[Level], ok: object) -> tuple[float, str]:
+            hit = sum(1 for lv in items if ok(lv))  # type: ignore[operator]
+            return (hit / len(items) if items else 0.0), f"{hit}/{len(items)}"
+
+        for metric, items, ok in (
+            ("danger missed (concern/crisis rows below concern)", danger, lambda lv: lv < Level.CONCERN),
+            ("crisis exact (crisis rows at crisis)", crisis, lambda lv: lv == Level.CRISIS),
+            ("distress caught (distress rows at >= distress)", distress, lambda lv: lv >= Level.DISTRESS),
+            ("false alarms (quiet rows at >= concern)", [lv for _, lv in quiet], lambda lv: lv >= Level.CONCERN),
+            ("any level on ordinary messages", ordinary, lambda lv: lv > Level.NONE),
+        ):
+            if not items:
+                continue
+            value, count = share(items, ok)
+            out.append({"set": label, "n": len(items), "metric": metric, "value": value, "misses": [], "extra": count})
+
+    issue_metrics("frozen_v2.csv", "frozen v2 (written from SAFETY.md alone; never tuned on)")
+    issue_metrics("public_openai_moderation.csv", "OpenAI moderation sample, relabelled (public)")
+    issue_metrics("public_simplesafetytests.csv", "SimpleSafetyTests, relabelled (public)")
+    issue_metrics("public_xstest.csv", "XSTest, all prompts (public)")
     graded("must_catch.csv", "must-catch (hand-written)")
     graded("held_out.csv", "held-out 1 (rules were then fixed on its misses)")
     graded("held_out_2.csv", "held-out 2 (its misses were later worked on)")
