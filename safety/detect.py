@@ -15,6 +15,8 @@ from typing import Sequence
 from . import scopes as sc
 from .levels import AMPLIFIER_ROLES, HARM_FROM_OTHERS_CATEGORIES, SELF_RISK, Assessment, Level, Match, escalate_with_reason, unique
 from .lexicon import Lexicon, Rule, load
+from .model.classifier import load as load_model
+from .model.layer import decide
 
 # The longest message the companion accepts is 16,000 characters (bot/companion.py
 # MAX_TEXT; Telegram's own limit is 4,096): the whole of such a message is read.
@@ -442,8 +444,47 @@ def _combine(lex: Lexicon, norm, hits: list[_Hit]) -> tuple[Level, list[str], li
 
 def _read(lex: Lexicon, text: str):
     """Normalise, find every rule, apply the scopes: (normalised text, hits)."""
+    norm, hits, _ = _read_with_vetoes(lex, text)
+    return norm, hits
+
+
+def _read_with_vetoes(lex: Lexicon, text: str):
+    """As _read, plus whether a rule scope took a risk phrase back.
+
+    A concern or crisis phrase was found but the scopes cancelled it (negated,
+    a figure of speech, fiction) or moved it (the past, someone else, an abuse
+    disclosure): the rules have read this message's risk words and decided, so
+    the learned layer may not raise it (safety/model/layer.py rule 2).
+    """
     norm = lex.normaliser(text)
-    return norm, _apply_scopes(lex, norm, _find(lex, norm.text, frozenset(norm.tokens), norm))
+    found = _find(lex, norm.text, frozenset(norm.tokens), norm)
+    risky_found = any(h.rule.role == "signal" and h.level >= Level.CONCERN for h in found)
+    hits = _apply_scopes(lex, norm, found)
+    moved = any(h.category in _MOVED_BY_SCOPE for h in hits)
+    kept_risk = any(h.rule.role == "signal" and h.level >= Level.CONCERN and h.category not in _MOVED_BY_SCOPE
+                    for h in hits)
+    return norm, hits, moved or (risky_found and not kept_risk)
+
+
+# Categories a scope gives a risk phrase it has moved away from the person now.
+_MOVED_BY_SCOPE = frozenset({"past_event", "someone_else_at_risk", "abuse_disclosure"})
+# Rule roles that count as crisis evidence for the learned layer.
+_EVIDENCE_ROLES = frozenset({"time", "plan", "means", "farewell_weak"})
+
+
+def _evidence(hits: list[_Hit]) -> frozenset[str]:
+    """The crisis evidence the rules found in this message: roles, plus "farewell" for a preparation."""
+    roles = {("farewell" if h.rule.role == "farewell_weak" else h.rule.role) for h in hits if h.rule.role in _EVIDENCE_ROLES}
+    if any(h.rule.role == "signal" and h.category == "farewell" for h in hits):
+        roles.add("farewell")
+    return frozenset(roles)
+
+
+def _learned_raise(text: str, level: Level, hits: list[_Hit], vetoed: bool):
+    """The learned layer's raise over the rules' level, or None (see safety/model/layer.py)."""
+    if level >= Level.CONCERN:
+        return None
+    return decide(level, load_model().scores(text), vetoed=vetoed, evidence=_evidence(hits))
 
 
 def _with_previous(lex: Lexicon, text: str, previous: Sequence[str]):
@@ -476,6 +517,7 @@ def assess(
     recent: Sequence[Assessment] = (),
     previous: Sequence[str] = (),
     language: str = "en",
+    learned: bool = True,
 ) -> Assessment:
     """Assess one message.
 
@@ -483,6 +525,8 @@ def assess(
     `previous`: the texts of the person's previous messages from the last few
     minutes, newest last, held only in memory by the caller; the last one is
     read together with this message for a thought split over two messages.
+    `learned=False` reads with the rules alone: for the rules' own tests and
+    for clinicians comparing the two layers (`innerchild safety scan --rules-only`).
     """
     if not isinstance(text, str):
         raise TypeError("text must be a str")
@@ -490,21 +534,27 @@ def assess(
     if len(text) > MAX_CHARS:
         half = MAX_CHARS // 2
         text = text[:half] + "\n" + text[-half:]
-    norm, hits = _read(lex, text)
+    norm, hits, vetoed = _read_with_vetoes(lex, text)
     level, categories, contributing, has_amp = _combine(lex, norm, hits)
+    own_hits = hits
     shift = 0
     if previous:
         joined = _with_previous(lex, text, previous)
         if joined is not None and joined[0][0] > level:
             (level, categories, contributing, has_amp), norm, shift = joined
-    # Here, between the rules' reading and escalation, is where a learned step
-    # may raise the level (issue #10); it sees level, categories, contributing
-    # (the _Hit list: rule, start, end, level, category) and has_amp.
+    # The learned layer: recall on wording no rule lists (safety/model/layer.py).
+    learned_raise = _learned_raise(text, level, own_hits, vetoed) if learned else None
+    if learned_raise is not None:
+        level = learned_raise.level
+        categories.insert(0, learned_raise.category)
     level, raised_by = escalate_with_reason(level, categories, has_amp, recent)
     matches = []
     for h in sorted(contributing, key=lambda h: h.start):
         s, e = norm.original_span(h.start, h.end)
         matches.append(Match(h.category, h.rule.id, max(s - shift, 0), max(e - shift, 0)))
+    if learned_raise is not None:
+        # The model reads the whole message: no span, its class and score as the rule id.
+        matches.append(Match(learned_raise.category, learned_raise.reason, 0, 0))
     if raised_by is not None:
         # Raised by what came before (levels.py E1-E4): no span in this text.
         matches.append(Match("escalation", raised_by, 0, 0))
