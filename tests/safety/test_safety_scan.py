@@ -1,4 +1,4 @@
-"""safety.scan: JSON Lines in, the same objects with level and categories out."""
+"""safety.scan: JSON Lines in, the same objects with level, categories and reasons out."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ def _run(lines):
 def test_adds_level_and_categories_in_order():
     n, recs = _run(['{"id": 1, "text": "i want to die"}\n', '{"id": 2, "text": "nice weather"}\n'])
     assert n == 2
-    assert recs[0] == {"id": 1, "text": "i want to die", "level": "crisis", "categories": ["suicidal_intent"]}
+    assert {k: v for k, v in recs[0].items() if k != "reasons"} == {
+        "id": 1, "text": "i want to die", "level": "crisis", "categories": ["suicidal_intent"]}
+    assert recs[0]["reasons"] and all(isinstance(r, str) for r in recs[0]["reasons"])
     assert recs[1]["level"] == "none" and recs[1]["categories"] == []
 
 
