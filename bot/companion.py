@@ -24,7 +24,7 @@ from .engine import DialogueLibrary, RunAction, SaveAnswer, SessionState, SetPro
 from .engine.script import PHASES
 from .profile import PARSERS
 from .vocabulary import ACTIONS, REQUIRED_TEXTS  # noqa: F401 - re-exported
-from .storage import ACTIVE, FINISHED, PAUSED, Database, DialogueSession, Person, Repository
+from .storage import RETURN_AFTER, Database, DialogueSession, PauseReason, Person, Repository, SessionStatus
 from .storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,6 @@ FLOW_LEVEL = {name: level for level, name in SAFETY_FLOWS.items()}
 SUPPORT_DIALOGUES = frozenset(SAFETY_FLOWS.values()) | {SOS}
 OPEN_WITHOUT_CONSENT = frozenset({ONBOARDING, RECONSENT, YOUTH, SOS, GROUNDING, "safety_plan"} | set(SAFETY_FLOWS.values()))
 MAX_TEXT = 16_000
-RETURN_AFTER = frozenset({"safety", "detour"})  # paused for these reasons, we offer the way back
 RECENT_WINDOW = timedelta(minutes=30)
 RECENT_KEEP = 6
 JOURNAL_PAGE_CHARS = 3000
@@ -178,7 +177,7 @@ class Turn:
                 self.finish(active, completed=False)
             else:
                 self.keep_answer(active, text)
-                self.pause(active, reason="safety")
+                self.pause(active, reason=PauseReason.SAFETY)
         return self.begin(SAFETY_FLOWS[level], pause_current=False)
 
     def keep_answer(self, active: DialogueSession, text: str) -> None:
@@ -290,7 +289,7 @@ class Turn:
         if active is None:
             return [Reply(self.say("nothing_to_pause"), self.menu_button())]
         title = self.title_of(active)
-        self.pause(active, reason="user")
+        self.pause(active, reason=PauseReason.USER)
         return [Reply(self.say("paused", paused_title=title), (Button("Resume", f"{COMMAND_BUTTON}:resume"),))]
 
     def cmd_resume(self, _args: str) -> list[Reply]:
@@ -299,7 +298,7 @@ class Turn:
             return self.view(active)
         for paused in self.repo.paused_sessions(self.person):
             if paused.dialogue_id in self.library:
-                paused.status = ACTIVE
+                paused.status = SessionStatus.ACTIVE
                 paused.updated_at = self.now
                 compiled = self.library.get(paused.dialogue_id)
                 key = "resumed_heavy" if compiled and compiled.script.heavy else "resumed"
@@ -307,10 +306,10 @@ class Turn:
         return [Reply(self.say("nothing_to_resume"), self.menu_button())]
 
     def cmd_sos(self, _args: str) -> list[Reply]:
-        return self.begin(SOS, pause_reason="safety")
+        return self.begin(SOS, pause_reason=PauseReason.SAFETY)
 
     def cmd_ground(self, _args: str) -> list[Reply]:
-        return self.begin(GROUNDING, pause_reason="user")
+        return self.begin(GROUNDING, pause_reason=PauseReason.USER)
 
     def cmd_not_now(self, _args: str) -> list[Reply]:
         return [Reply(self.say("not_now"))]
@@ -383,8 +382,8 @@ class Turn:
         for paused in self.repo.paused_sessions(self.person):
             if paused.dialogue_id in (ONBOARDING, RECONSENT) and paused.dialogue_id in self.library:
                 if active is not None:
-                    self.pause(active, reason="switched")
-                paused.status = ACTIVE
+                    self.pause(active, reason=PauseReason.SWITCHED)
+                paused.status = SessionStatus.ACTIVE
                 paused.updated_at = self.now
                 return self.view(paused)
         if self.person.consent_version:  # agreed to an older version
@@ -437,7 +436,7 @@ class Turn:
         done = self.repo.finished_dialogues(self.person)
         return any(s.phase == "safety" and s.id in done for s in self.library.listed())
 
-    def begin(self, dialogue_id: str, *, pause_current: bool = True, pause_reason: str = "switched") -> list[Reply]:
+    def begin(self, dialogue_id: str, *, pause_current: bool = True, pause_reason: PauseReason = PauseReason.SWITCHED) -> list[Reply]:
         compiled = self.library.get(dialogue_id)
         if compiled is None:
             log.error("dialogue %s is not loaded", dialogue_id)
@@ -455,7 +454,7 @@ class Turn:
                 dialogue_id=dialogue_id,
                 state=result.session.state,
                 step=result.session.step,
-                status=ACTIVE,
+                status=SessionStatus.ACTIVE,
                 context={"vars": result.session.vars, "answers": result.session.answers},
                 started_at=self.now,
                 updated_at=self.now,
@@ -471,10 +470,10 @@ class Turn:
         replies = list(result.replies)
         if result.pause:
             title = self.title_of(session)
-            self.pause(session, reason="user")
+            self.pause(session, reason=PauseReason.USER)
             return replies + [Reply(self.say("paused", paused_title=title), (Button("Resume", f"{COMMAND_BUTTON}:resume"),))]
         if result.visit:
-            self.pause(session, reason="detour")
+            self.pause(session, reason=PauseReason.DETOUR)
             return replies + self.start_dialogue(result.visit)
         if result.start:
             self.finish(session, completed=True)
@@ -530,17 +529,17 @@ class Turn:
             replies[-1] = Reply(last.text, self.menu_button(), document=last.document)
         return replies
 
-    def pause(self, session: DialogueSession, reason: str) -> None:
+    def pause(self, session: DialogueSession, reason: PauseReason) -> None:
         for older in self.repo.paused_sessions(self.person):
             if older.dialogue_id == session.dialogue_id:
-                older.status = "abandoned"
+                older.status = SessionStatus.ABANDONED
                 older.context = None
-        session.status = PAUSED
+        session.status = SessionStatus.PAUSED
         session.reason = reason
         session.updated_at = self.now
 
     def finish(self, session: DialogueSession, *, completed: bool) -> None:
-        session.status = FINISHED if completed else "abandoned"
+        session.status = SessionStatus.FINISHED if completed else SessionStatus.ABANDONED
         session.finished_at = self.now
         session.updated_at = self.now
         session.context = None  # answers live on in the journal; nothing else is needed

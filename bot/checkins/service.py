@@ -26,7 +26,7 @@ from pathlib import Path
 from ..companion import SUPPORT_DIALOGUES, Companion, Turn
 from ..domain import Reply
 from ..engine import SessionState
-from ..storage import ACTIVE, DialogueSession, Person, Repository
+from ..storage import DialogueSession, PauseReason, Person, Repository, SessionStatus
 from ..storage import checkins as store
 from .actions import rhythm_of
 from .openers import NORMAL, RHYTHM, SOFT, Openers, load_openers
@@ -198,12 +198,12 @@ def enter_at(turn: Turn, dialogue_id: str, step: str) -> list[Reply]:
         if active.dialogue_id in SUPPORT_DIALOGUES:
             turn.finish(active, completed=False)
         else:
-            turn.pause(active, reason="switched")
+            turn.pause(active, reason=PauseReason.SWITCHED)
     state = SessionState(dialogue=dialogue_id, state=step)
     replies = compiled.view(state, turn.context(compiled))
     turn.repo.add_session(
         DialogueSession(
-            person_id=turn.person.id, dialogue_id=dialogue_id, state=step, step=0, status=ACTIVE,
+            person_id=turn.person.id, dialogue_id=dialogue_id, state=step, step=0, status=SessionStatus.ACTIVE,
             context={"vars": {}, "answers": {}}, started_at=turn.now, updated_at=turn.now,
         )
     )

@@ -53,8 +53,8 @@ class DialogueSession(Base):
     dialogue_id: Mapped[str] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(64))
     step: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(16))  # active | paused | finished
-    reason: Mapped[str | None] = mapped_column(String(16), nullable=True)  # why it was paused
+    status: Mapped[str] = mapped_column(String(16))  # a SessionStatus value (states.py)
+    reason: Mapped[str | None] = mapped_column(String(16), nullable=True)  # a PauseReason value, when paused
     context: Mapped[dict | None] = mapped_column(EncryptedJSON, nullable=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

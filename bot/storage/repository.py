@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from .models import DialogueSession, JournalEntry, Person, ProcessedUpdate, SafetyEvent, UsageCount
 
-ACTIVE, PAUSED, FINISHED = "active", "paused", "finished"
+from .states import SessionStatus
 
 
 class Repository:
@@ -62,13 +62,13 @@ class Repository:
     # -- dialogue sessions -----------------------------------------------------------------
     def active_session(self, person: Person) -> DialogueSession | None:
         query = select(DialogueSession).where(
-            DialogueSession.person_id == person.id, DialogueSession.status == ACTIVE
+            DialogueSession.person_id == person.id, DialogueSession.status == SessionStatus.ACTIVE
         )
         return self.session.scalars(query.order_by(DialogueSession.id.desc())).first()
 
     def paused_sessions(self, person: Person) -> list[DialogueSession]:
         query = select(DialogueSession).where(
-            DialogueSession.person_id == person.id, DialogueSession.status == PAUSED
+            DialogueSession.person_id == person.id, DialogueSession.status == SessionStatus.PAUSED
         )
         return list(self.session.scalars(query.order_by(DialogueSession.updated_at.desc(), DialogueSession.id.desc())))
 
@@ -80,7 +80,7 @@ class Repository:
     def finished_dialogues(self, person: Person) -> dict[str, datetime]:
         query = (
             select(DialogueSession.dialogue_id, func.max(DialogueSession.finished_at))
-            .where(DialogueSession.person_id == person.id, DialogueSession.status == FINISHED)
+            .where(DialogueSession.person_id == person.id, DialogueSession.status == SessionStatus.FINISHED)
             .group_by(DialogueSession.dialogue_id)
         )
         return {dialogue: when for dialogue, when in self.session.execute(query)}
