@@ -21,6 +21,7 @@ import safety
 
 from .domain import COMMAND_BUTTON, DIALOGUE_BUTTON, MENU_BUTTON, Button, Event, EventKind, Reply, TurnResult
 from .engine import DialogueLibrary, RunAction, SaveAnswer, SessionState, SetProfile, StepResult
+from .engine.context import helpline, support_values, template_context
 from .engine.script import PHASES
 from .profile import PARSERS
 from .vocabulary import ACTIONS, REQUIRED_TEXTS  # noqa: F401 - re-exported
@@ -630,25 +631,20 @@ class Turn:
             active = self.repo.active_session(person)
             current = active.id if active is not None and active.dialogue_id == compiled.script.id else None
             visits = self.repo.visits_before(person, compiled.script.id, current)
-        return {
-            "visits": visits,
-            "name": person.name or "",
-            "child_name": person.child_name or "",
-            "country": person.country or "",
-            "country_name": support["country_name"] if person.country else "",
-            "timezone": person.timezone or "",
-            "journal": _Blank(self.repo.latest_journal(person, set(reads))),
-            "support": support,
-            "part_of_day": part_of_day(self.now, person.timezone),
-        }
+        return template_context(
+            name=person.name,
+            child_name=person.child_name,
+            country=person.country,
+            country_name=str(support["country_name"]) if person.country else "",
+            timezone=person.timezone,
+            journal=self.repo.latest_journal(person, set(reads)),
+            support=support,
+            part_of_day=part_of_day(self.now, person.timezone),
+            visits=visits,
+        )
 
     def say(self, key: str, **extra: object) -> str:
         return self.texts.render(key, self.context() | extra)
-
-
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return ""
 
 
 def support_context(country: str | None) -> dict:
@@ -656,20 +652,14 @@ def support_context(country: str | None) -> dict:
     from safety.resources import helplines_for
 
     resources = helplines_for(country or None)
-    lines = [
-        {"name": h.name, "phone": h.phone or "", "sms": h.sms or "", "url": h.url or "", "hours": h.hours or ""}
-        for h in resources.lines
-    ]
-    return {
-        "known": bool(resources.known),
-        "country_name": resources.country_name or "",
-        "emergency": resources.emergency or "",
-        "lines": lines[:2],
-        "more": max(0, len(lines) - 2),
-        "all_lines": lines,
-        "directory": "https://findahelpline.com",
-        "last_checked": max((h.last_checked or "" for h in resources.lines), default=""),
-    }
+    lines = [helpline(h.name, phone=h.phone, sms=h.sms, url=h.url, hours=h.hours) for h in resources.lines]
+    return support_values(
+        known=bool(resources.known),
+        country_name=resources.country_name,
+        emergency=resources.emergency,
+        lines=lines,
+        last_checked=max((h.last_checked or "" for h in resources.lines), default=""),
+    )
 
 
 def part_of_day(now: datetime, timezone: str | None) -> str:

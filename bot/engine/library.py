@@ -7,25 +7,15 @@ the same problems the ``dialogues check`` command prints stop the bot at start-u
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
 from .machine import CompiledScript
 from .script import Bubble, Problem, Script, load_script
-from .templates import CompanionEnvironment, attribute_uses, make_environment
+from .templates import CompanionEnvironment, attribute_uses, make_environment, template_source
 from .texts import Texts, load_texts
-from .validate import check_scripts
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """What the running companion offers scripts: ``do:`` actions and ``ask: profile.*`` fields."""
-
-    actions: frozenset[str] = frozenset()
-    profile_fields: frozenset[str] = frozenset({"name", "child_name", "country", "timezone"})
-    texts: frozenset[str] = frozenset()  # keys the companion needs from texts.yaml
+from .validate import Vocabulary, check_scripts
 
 
 class DialogueLibrary:
@@ -117,13 +107,6 @@ def _conditions(script: Script) -> set[str]:
         found.update(r.condition for r in step.then if r.condition)
         found.update(b.condition for b in step.buttons if b.condition)
     return found
-
-
-def template_source(env: CompanionEnvironment, bubble: Bubble) -> str:
-    if bubble.file is None:
-        return bubble.source or ""
-    source, _, _ = env.loader.get_source(env, bubble.file)  # type: ignore[union-attr]
-    return source
 
 
 def _compile_templates(env: CompanionEnvironment, scripts: Iterable[Script]):

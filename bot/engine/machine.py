@@ -19,6 +19,7 @@ from transitions import Machine, MachineError
 
 from ..domain import DIALOGUE_BUTTON, Button, Reply
 from .script import PROFILE_PREFIX, ButtonSpec, Script, StepSpec, Target
+from .context import Blanks
 from .templates import tidy
 
 FINISHED = "__end__"
@@ -176,7 +177,7 @@ class CompiledScript:
     # -- rendering --------------------------------------------------------------------
     def context_for(self, model: Conversation) -> dict:
         values = dict(model.context)
-        values["answers"] = _Answers({k: "" for k in self.script.journal_keys} | model.session.answers)
+        values["answers"] = Blanks({k: "" for k in self.script.journal_keys} | model.session.answers)
         values["vars"] = dict(self.script.variables) | model.session.vars
         values["title"] = self.script.title
         return values
@@ -293,13 +294,6 @@ def leads_out(script: Script, target: Target) -> bool:
         return True
     step = script.steps.get(target.go or "")
     return bool(script.heavy and step is not None and step.present)
-
-
-class _Answers(dict):
-    """Answers by key; a key never answered reads as empty text rather than failing."""
-
-    def __missing__(self, key: str) -> str:
-        return ""
 
 
 # Profile fields as templates know them.

@@ -12,10 +12,14 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import FileSystemLoader, StrictUndefined, Template, nodes
 from jinja2.meta import find_undeclared_variables
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+if TYPE_CHECKING:
+    from .script import Bubble
 
 # Names every template may use. The companion provides them all on every turn.
 BASE_NAMES = frozenset(
@@ -100,3 +104,11 @@ def html_to_plain(text: str) -> str:
 def visible_length(text: str) -> int:
     """Characters a person sees (Telegram counts text after parsing entities)."""
     return len(html_to_plain(text))
+
+
+def template_source(env: CompanionEnvironment, bubble: Bubble) -> str:
+    """A bubble's template text: written in the script, or a file in templates/."""
+    if bubble.file is None:
+        return bubble.source or ""
+    source, _, _ = env.loader.get_source(env, bubble.file)  # type: ignore[union-attr]
+    return source

@@ -147,3 +147,16 @@ def test_person_text_is_a_value_never_template_code(feature_runtime) -> None:
     person.say("/start features", "2")
     out = person.say("{{ 7 * 7 }} {% for x in range(3) %}loop{% endfor %}")
     assert 'You wrote: "{{ 7 * 7 }} {% for x in range(3) %}loop{% endfor %}"' in out
+
+
+def test_one_template_context_for_the_turn_and_the_validator():
+    """The turn and ``dialogues check`` build their context with the same function, and it
+    gives every name templates may use (a script adds answers, vars and title)."""
+    from bot.engine.context import Blanks, sample_context
+    from bot.engine.templates import BASE_NAMES
+
+    sample = sample_context()
+    assert set(sample) | {"answers", "vars", "title"} == BASE_NAMES
+    blanks = Blanks({"letter": "hi"})
+    assert (blanks["letter"], blanks["never_written"]) == ("hi", "")
+    assert Blanks(default="x")["anything"] == "x"
