@@ -8,6 +8,7 @@ never shows content; ``data_counts`` is what ``/mydata`` tells a person about th
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from .domain import Document
@@ -16,6 +17,8 @@ from .storage import Person, Repository
 from .storage.stats import counts_since, people_counts
 
 SAFETY_PLAN = "safety_plan"
+
+ExportSection = Callable[[Repository, Person], dict[str, object]]  # a feature's part of /export
 
 
 def data_counts(repo: Repository, person: Person) -> dict:
@@ -29,7 +32,11 @@ def data_counts(repo: Repository, person: Person) -> dict:
     }
 
 
-def export_documents(repo: Repository, person: Person, library: DialogueLibrary, now: datetime) -> list[Document]:
+def export_documents(
+    repo: Repository, person: Person, library: DialogueLibrary, now: datetime, sections: Iterable[ExportSection] = ()
+) -> list[Document]:
+    """The journal as a readable document, and everything else as JSON; ``sections`` add
+    what features keep (check-ins add their settings and moods)."""
     entries = list(reversed(repo.journal(person)))  # oldest first reads like a diary
 
     def title(dialogue_id: str) -> str:
@@ -82,17 +89,13 @@ def export_documents(repo: Repository, person: Person, library: DialogueLibrary,
             for e in entries
         ],
     }
-    for extra in EXPORT_SECTIONS:
+    for extra in sections:
         record.update(extra(repo, person))
     text = "\n".join(lines).rstrip() + "\n"
     return [
         Document("innerchild-journal.txt", text.encode("utf-8"), "text/plain"),
         Document("innerchild-data.json", json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8"), "application/json"),
     ]
-
-
-# Other features (check-ins) add what they keep about a person to the export here.
-EXPORT_SECTIONS: list = []
 
 
 def operator_stats(repo: Repository, now: datetime) -> dict:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .companion import Companion
+from .core import Companion
 from .domain import Button, COMMAND_BUTTON, Reply
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from ..companion import Companion
+from ..core import Companion
 from ..domain import Button, Event, EventKind, Reply
 from ..engine.templates import html_to_plain
 

@@ -56,11 +56,14 @@ class RunAction:
     name: str
 
 
+Effect = SaveAnswer | SetProfile | RunAction  # what a step asks of the world beyond its state
+
+
 @dataclass
 class StepResult:
     session: SessionState
     replies: list[Reply]
-    effects: list[object]
+    effects: list[Effect]
     finished: bool = False
     start: str | None = None  # another dialogue to start next
     visit: str | None = None  # another dialogue to visit, this one waiting paused
@@ -75,7 +78,7 @@ class Conversation:
         self.state = session.state
         self.context = context
         self.outbox: list[str] = []
-        self.effects: list[object] = []
+        self.effects: list[Effect] = []
         self.start: str | None = None
         self.visit: str | None = None
         self.pause = False

@@ -25,7 +25,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import Forbidden
 from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, ContextTypes, MessageHandler, filters
 
-from ..companion import Companion
+from ..core import Companion
 from ..domain import Reply
 from .processor import PersonLocks
 from .sender import Sender, Unreachable
