@@ -43,7 +43,7 @@ def chat(
     try:
         console.run(_prompted_lines() if interactive else sys.stdin)
     except KeyboardInterrupt:
-        typer.echo("\nTake care. Your place is kept.")
+        typer.echo("\n" + runtime.library.texts.plain("goodbye_console"))
     finally:
         runtime.database.dispose()
 

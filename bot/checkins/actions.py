@@ -19,6 +19,7 @@ from ..core.context import TurnContext
 from ..domain import Reply
 from ..storage import checkins as store
 from .openers import Openers
+from .parse import TEXTS as PARSE_TEXTS
 from .parse import days_text, parse_days, parse_quiet_hours, parse_rhythm, parse_time
 from .policy import MIN_GAP
 from .schedule import LESS_OFTEN, Rhythm, format_minute, later_today, next_slot, out_of_quiet_hours
@@ -30,7 +31,7 @@ FIRST_SLOT_AFTER = timedelta(seconds=30)  # the first nudge may be the very next
 SNOOZE_HOUR = timedelta(hours=1)
 EVENING = 19 * 60
 MOODS = range(1, 6)
-TEXTS = frozenset({"checkins_off_done"})
+TEXTS = frozenset({"checkins_off_done"}) | PARSE_TEXTS
 
 
 def rhythm_of(row: store.CheckinSettings, timezone: str | None) -> Rhythm:
@@ -213,7 +214,7 @@ class CheckinsCommand:
             try:
                 minute = parse_time(arg)
             except ValueError as exc:
-                return [Reply(str(exc))]
+                return [Reply(turn.explain(exc))]
             row = store.ensure_settings(turn.repo, turn.person, turn.now)
             row.minute = minute
             turn_on(turn, row)

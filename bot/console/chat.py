@@ -59,7 +59,7 @@ class ConsoleChat:
             result = self.companion.handle(event)
         except Exception:  # noqa: BLE001 - a person never sees a traceback
             log.exception("turn failed (%s)", event.kind.value)
-            self.out.write("Something went wrong on my side, and nothing you wrote was lost. Let's try that again.\n\n")
+            self.out.write(self.companion.library.texts.plain("something_went_wrong_console") + "\n\n")
             return
         self.deliver(result.replies)
         if result.deactivate:

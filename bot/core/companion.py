@@ -138,7 +138,7 @@ def on_text(ctx: TurnContext, text: str) -> list[Reply]:
     try:
         result = compiled.answer(sessions.state_of(active), text, ctx.template_context(compiled), ctx.features.parsers, refresh)
     except ValueError as exc:
-        return [Reply(str(exc))] + sessions.view(ctx, active, last_only=True)
+        return [Reply(ctx.explain(exc))] + sessions.view(ctx, active, last_only=True)
     if result is None:
         return [Reply(ctx.say("buttons_please"))] + sessions.view(ctx, active, last_only=True)
     return sessions.apply(ctx, active, result)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from safety.resources import helplines_for
 
-from ..domain import COMMAND_BUTTON, Button
+from ..domain import COMMAND_BUTTON, Button, Unreadable
 from ..engine import DialogueLibrary, Problem, Vocabulary
 from ..engine.context import helpline, support_values, template_context
 from ..engine.machine import CompiledScript
@@ -106,6 +106,16 @@ class TurnContext:
         """A sentence from texts.yaml, for this person."""
         return self.texts.render(key, self.template_context() | extra)
 
+    def label(self, key: str, **extra: object) -> str:
+        """A button label from texts.yaml: plain text, not HTML."""
+        return self.texts.plain(key, self.template_context() | extra)
+
+    def explain(self, error: ValueError) -> str:
+        """What to tell a person whose typing could not be read (a parser's ``Unreadable``)."""
+        if isinstance(error, Unreadable) and error.key in self.texts:
+            return self.say(error.key, **error.values)
+        return str(error)
+
     def has_consent(self) -> bool:
         return (self.person.consent_version or 0) >= self.settings.consent_version
 
@@ -114,7 +124,7 @@ class TurnContext:
         return user.startswith("tg:") and user[3:] in self.settings.admin_ids
 
     def menu_button(self) -> tuple[Button, ...]:
-        return (Button("Open the menu", f"{COMMAND_BUTTON}:menu"),)
+        return (Button(self.label("button_open_menu"), f"{COMMAND_BUTTON}:menu"),)
 
     def template_context(self, compiled: CompiledScript | None = None) -> dict[str, object]:
         """The names templates read, for this person (and ``compiled``'s journal keys and visits)."""

@@ -17,8 +17,15 @@ TEXTS = frozenset(
         "welcome_back", "idle", "unknown_command", "youth_stop",
         "journal_empty", "journal_page", "mydata", "delete_confirm", "deleted", "delete_cancelled",
         "stats", "not_now", "retention_notice", "heavy_note", "resumed_heavy",
+        "button_open_menu", "button_pause", "button_resume", "button_go_back", "button_not_now",
+        "button_all_phases", "button_next", "button_dialogue", "button_older_entries",
+        "button_newer_entries", "button_export", "button_delete", "button_delete_confirm",
+        "button_delete_cancel", "button_still_here",
+        "unreadable_name_empty", "unreadable_name_long", "unreadable_country",
+        "unreadable_timezone_empty", "unreadable_timezone",
+        "something_went_wrong", "something_went_wrong_console", "goodbye_console",
     }
-)
+) | navigation.PHASE_TEXTS
 
 
 def install(features: Features) -> None:

@@ -140,8 +140,8 @@ def after_finish(ctx: TurnContext, replies: list[Reply]) -> list[Reply]:
     if waiting:
         title = title_of(ctx, waiting[0])
         offer = Reply(ctx.say("resume_offer", paused_title=title), (
-            Button("Yes, go back", f"{COMMAND_BUTTON}:resume"),
-            Button("Not now", f"{COMMAND_BUTTON}:notnow"),
+            Button(ctx.label("button_go_back"), f"{COMMAND_BUTTON}:resume"),
+            Button(ctx.label("button_not_now"), f"{COMMAND_BUTTON}:notnow"),
         ))
         return replies + [offer]
     if replies and not replies[-1].buttons and ctx.has_consent():
@@ -151,7 +151,7 @@ def after_finish(ctx: TurnContext, replies: list[Reply]) -> list[Reply]:
 
 
 def paused_reply(ctx: TurnContext, title: str) -> Reply:
-    return Reply(ctx.say("paused", paused_title=title), (Button("Resume", f"{COMMAND_BUTTON}:resume"),))
+    return Reply(ctx.say("paused", paused_title=title), (Button(ctx.label("button_resume"), f"{COMMAND_BUTTON}:resume"),))
 
 
 # -- status --------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
-from .machine import CompiledScript
+from .machine import PAUSE_TEXT, CompiledScript
 from .script import Bubble, Problem, Script, load_script
 from .templates import CompanionEnvironment, attribute_uses, make_environment, template_source
 from .texts import Texts, load_texts
@@ -67,8 +67,9 @@ def load_library(folder: Path, vocabulary: Vocabulary = Vocabulary()) -> tuple[D
     compiled_templates, template_problems = _compile_templates(env, scripts.values())
     problems.extend(template_problems)
     problems.extend(check_scripts(env, scripts, compiled_templates, vocabulary))
-    texts, text_problems = load_texts(folder / "texts.yaml", env, vocabulary.texts)
+    texts, text_problems = load_texts(folder / "texts.yaml", env, vocabulary.texts | {PAUSE_TEXT})
     problems.extend(text_problems)
+    pause_label = texts.plain(PAUSE_TEXT) if PAUSE_TEXT in texts else ""
     compiled: dict[str, CompiledScript] = {}
     broken = {p.path for p in problems}
     for script in scripts.values():
@@ -76,7 +77,7 @@ def load_library(folder: Path, vocabulary: Vocabulary = Vocabulary()) -> tuple[D
             continue
         conditions = {src: env.compile_expression(src) for src in _conditions(script)}
         bubbles = {id(b): compiled_templates[id(b)] for b in _bubbles(script)}
-        compiled[script.id] = CompiledScript(script, bubbles, conditions)
+        compiled[script.id] = CompiledScript(script, bubbles, conditions, pause_label=pause_label)
         compiled[script.id].journal_reads = _journal_reads(env, script)
     return DialogueLibrary(folder, compiled, texts), _sorted(problems)
 

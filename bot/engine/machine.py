@@ -24,7 +24,7 @@ from .templates import tidy
 
 FINISHED = "__end__"
 MAX_PASS_THROUGH = 40
-PAUSE_LABEL = "Pause for now"
+PAUSE_TEXT = "button_pause"  # the label of the automatic pause button, in texts.yaml
 PAUSE_INDEX = "p"
 
 
@@ -90,8 +90,9 @@ Parser = Callable[[str], object]
 class CompiledScript:
     """A script with its templates compiled and its machine built."""
 
-    def __init__(self, script: Script, bubbles: Mapping[int, Template], conditions: Mapping[str, Callable]):
+    def __init__(self, script: Script, bubbles: Mapping[int, Template], conditions: Mapping[str, Callable], *, pause_label: str = ""):
         self.script = script
+        self.pause_label = pause_label
         self._bubbles = bubbles  # id(Bubble) -> compiled template
         self._conditions = conditions  # expression source -> compiled expression
         self.journal_reads: frozenset[str] = frozenset()
@@ -198,7 +199,7 @@ class CompiledScript:
                 continue
             shown.append(Button(button.label, f"{DIALOGUE_BUTTON}:{model.session.step}:{index}"))
         if step.waits and self._auto_pause(step):
-            shown.append(Button(PAUSE_LABEL, f"{DIALOGUE_BUTTON}:{model.session.step}:{PAUSE_INDEX}"))
+            shown.append(Button(self.pause_label, f"{DIALOGUE_BUTTON}:{model.session.step}:{PAUSE_INDEX}"))
         return tuple(shown)
 
     # -- playing ----------------------------------------------------------------------

@@ -28,6 +28,9 @@ TEXT_NAMES: Mapping[str, frozenset[str]] = {
     "mydata": frozenset({"counts", "retention_days"}),
     "stats": frozenset({"stats"}),
     "retention_notice": frozenset({"days"}),
+    "button_next": frozenset({"title"}),
+    "button_dialogue": frozenset({"title", "done"}),
+    "unreadable_name_long": frozenset({"limit"}),
 }
 
 

@@ -33,7 +33,7 @@ from .updates import chat_id_of, event_for, is_private, person_id
 
 log = logging.getLogger(__name__)
 
-SORRY = "Something went wrong on my side. Let's try that again."
+SORRY = "something_went_wrong"  # the apology, in texts.yaml
 
 
 class TelegramAdapter:
@@ -91,7 +91,7 @@ class TelegramAdapter:
         if not isinstance(update, Update) or not is_private(update) or isinstance(error, (Forbidden, Unreachable)):
             return
         try:
-            await self.sender.call(update.effective_chat.send_message, text=SORRY)
+            await self.sender.call(update.effective_chat.send_message, text=self.companion.library.texts.plain(SORRY))
         except Exception as exc:  # noqa: BLE001 - nothing more we can do for this person
             log.warning("could not apologise: %s", type(exc).__name__)
 

@@ -160,3 +160,14 @@ def test_one_template_context_for_the_turn_and_the_validator():
     blanks = Blanks({"letter": "hi"})
     assert (blanks["letter"], blanks["never_written"]) == ("hi", "")
     assert Blanks(default="x")["anything"] == "x"
+
+
+def test_button_labels_come_from_texts_as_plain_text():
+    """Labels live in texts.yaml; they are not HTML, so an apostrophe stays itself."""
+    from bot.app import check_dialogues
+
+    library, problems = check_dialogues(ROOT / "dialogues")
+    assert not problems
+    assert library.texts.plain("button_still_here") == "I'm still here"
+    assert library.texts.plain("button_next", {"title": "Tom & Jerry's"}) == "Next: Tom & Jerry's"
+    assert library.texts.plain("button_dialogue", {"title": "Play", "done": True}) == "✓ Play"

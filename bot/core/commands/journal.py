@@ -23,9 +23,9 @@ def journal(ctx: TurnContext, args: str) -> list[Reply]:
     ]
     buttons = []
     if page < len(pages):
-        buttons.append(Button("Older entries", f"{COMMAND_BUTTON}:journal:{page + 1}"))
+        buttons.append(Button(ctx.label("button_older_entries"), f"{COMMAND_BUTTON}:journal:{page + 1}"))
     if page > 1:
-        buttons.append(Button("Newer entries", f"{COMMAND_BUTTON}:journal:{page - 1}"))
+        buttons.append(Button(ctx.label("button_newer_entries"), f"{COMMAND_BUTTON}:journal:{page - 1}"))
     return [Reply(ctx.say("journal_page", entries=shown, page=page, pages=len(pages)), tuple(buttons))]
 
 

@@ -10,14 +10,9 @@ from ..context import TurnContext
 from ..dialogues import OPEN_WITHOUT_CONSENT
 from .registry import Command
 
-PHASE_TITLES = {
-    "arrive": "Arrive",
-    "safety": "Safety and noticing",
-    "contact": "Making contact",
-    "reparenting": "Reparenting and grief",
-    "integration": "Integration",
-    "always": "Always there",
-}
+MENU_PHASES = tuple(p for p in PHASES if p != "support")  # support flows are never listed
+PHASE_TEXTS = frozenset(f"phase_{p}" for p in MENU_PHASES)  # their names, in texts.yaml
+NEXT_LABEL_LIMIT = 60
 
 
 def start(ctx: TurnContext, args: str) -> list[Reply]:
@@ -73,24 +68,22 @@ def not_now(ctx: TurnContext, _args: str) -> list[Reply]:
 def menu(ctx: TurnContext, phase: str = "") -> list[Reply]:
     """``/menu``: the phases of the path and a suggested next step; ``/menu <phase>``: its dialogues."""
     done = ctx.repo.finished_dialogues(ctx.person)
-    scripts = [s for s in ctx.library.listed() if s.phase in PHASE_TITLES]
-    if phase in PHASE_TITLES:
+    scripts = [s for s in ctx.library.listed() if s.phase in MENU_PHASES]
+    if phase in MENU_PHASES:
         listed = [s for s in scripts if s.phase == phase]
         shown = [{"title": s.title, "description": s.description, "minutes": s.minutes, "done": s.id in done} for s in listed]
-        buttons = tuple(Button(("✓ " if s.id in done else "") + s.title, f"{MENU_BUTTON}:{s.id}") for s in listed)
-        back = Button("All phases", f"{COMMAND_BUTTON}:menu")
-        return [Reply(ctx.say("menu_phase", phase=PHASE_TITLES[phase], scripts=shown), buttons + (back,))]
+        buttons = tuple(Button(ctx.label("button_dialogue", title=s.title, done=s.id in done), f"{MENU_BUTTON}:{s.id}") for s in listed)
+        back = Button(ctx.label("button_all_phases"), f"{COMMAND_BUTTON}:menu")
+        return [Reply(ctx.say("menu_phase", phase=phase_title(ctx, phase), scripts=shown), buttons + (back,))]
     suggestion = suggest(scripts, done)
     phases = []
-    for key in PHASES:
-        if key not in PHASE_TITLES:
-            continue
+    for key in MENU_PHASES:
         in_phase = [s for s in scripts if s.phase == key]
         if in_phase:
-            phases.append({"key": key, "title": PHASE_TITLES[key], "done": sum(s.id in done for s in in_phase), "total": len(in_phase)})
+            phases.append({"key": key, "title": phase_title(ctx, key), "done": sum(s.id in done for s in in_phase), "total": len(in_phase)})
     menu_buttons: list[Button] = []
     if suggestion is not None:
-        menu_buttons.append(Button(f"Next: {suggestion.title}"[:60], f"{MENU_BUTTON}:{suggestion.id}"))
+        menu_buttons.append(Button(ctx.label("button_next", title=suggestion.title)[:NEXT_LABEL_LIMIT], f"{MENU_BUTTON}:{suggestion.id}"))
     menu_buttons += [Button(p["title"], f"{COMMAND_BUTTON}:menu:{p['key']}") for p in phases]
     text = ctx.say(
         "menu",
@@ -100,6 +93,10 @@ def menu(ctx: TurnContext, phase: str = "") -> list[Reply]:
         total=len(scripts),
     )
     return [Reply(text, tuple(menu_buttons))]
+
+
+def phase_title(ctx: TurnContext, phase: str) -> str:
+    return ctx.label(f"phase_{phase}")
 
 
 def suggest(scripts: list[Script], done: dict[str, object]) -> Script | None:

@@ -11,7 +11,8 @@ from .registry import Command
 
 def mydata(ctx: TurnContext, _args: str) -> list[Reply]:
     text = ctx.say("mydata", counts=data_counts(ctx.repo, ctx.person), retention_days=ctx.settings.retention_days)
-    return [Reply(text, (Button("Export my data", f"{COMMAND_BUTTON}:export"), Button("Delete everything", f"{COMMAND_BUTTON}:delete")))]
+    buttons = (Button(ctx.label("button_export"), f"{COMMAND_BUTTON}:export"), Button(ctx.label("button_delete"), f"{COMMAND_BUTTON}:delete"))
+    return [Reply(text, buttons)]
 
 
 def export(ctx: TurnContext, _args: str) -> list[Reply]:
@@ -28,8 +29,8 @@ def delete(ctx: TurnContext, args: str) -> list[Reply]:
     if args == "cancel":
         return [Reply(ctx.say("delete_cancelled"))]
     return [Reply(ctx.say("delete_confirm"), (
-        Button("Yes, delete everything", f"{COMMAND_BUTTON}:delete:confirm"),
-        Button("No, keep it", f"{COMMAND_BUTTON}:delete:cancel"),
+        Button(ctx.label("button_delete_confirm"), f"{COMMAND_BUTTON}:delete:confirm"),
+        Button(ctx.label("button_delete_cancel"), f"{COMMAND_BUTTON}:delete:cancel"),
     ))]
 
 
