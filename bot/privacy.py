@@ -43,18 +43,25 @@ def export_documents(
         compiled = library.get(dialogue_id)
         return compiled.script.title if compiled else dialogue_id
 
-    lines = ["Inner Child Companion: your journal", f"Exported {now:%d %B %Y, %H:%M} UTC", ""]
+    def words(key: str, **extra: object) -> str:  # the document's own words, from texts.yaml
+        return library.texts.plain(key, {"name": person.name or ""} | extra)
+
+    def heading(key: str) -> list[str]:
+        text = words(key)
+        return [text, "=" * len(text), ""]
+
+    lines = [words("export_title"), words("export_date", at=f"{now:%d %B %Y, %H:%M}"), ""]
     plan = [e for e in entries if e.dialogue_id == SAFETY_PLAN]
     if plan:
-        lines += ["YOUR SAFETY PLAN", "================", ""]
+        lines += heading("export_safety_plan")
         latest: dict[str, str] = {}
         for entry in plan:
             latest[entry.key] = entry.text
         for key, text in latest.items():
             lines += [key.replace("_", " ").capitalize() + ":", text, ""]
-    lines += ["YOUR JOURNAL", "============", ""]
+    lines += heading("export_journal")
     if not entries:
-        lines.append("(nothing written yet)")
+        lines.append(words("export_empty"))
     for entry in entries:
         lines += [f"{entry.created_at:%d %b %Y %H:%M} · {title(entry.dialogue_id)} · {entry.key.replace('_', ' ')}", entry.text, ""]
     sessions = [

@@ -24,6 +24,7 @@ TEXTS = frozenset(
         "unreadable_name_empty", "unreadable_name_long", "unreadable_country",
         "unreadable_timezone_empty", "unreadable_timezone",
         "something_went_wrong", "something_went_wrong_console", "goodbye_console",
+        "export_title", "export_date", "export_safety_plan", "export_journal", "export_empty",
     }
 ) | navigation.PHASE_TEXTS
 

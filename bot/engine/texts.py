@@ -31,6 +31,7 @@ TEXT_NAMES: Mapping[str, frozenset[str]] = {
     "button_next": frozenset({"title"}),
     "button_dialogue": frozenset({"title", "done"}),
     "unreadable_name_long": frozenset({"limit"}),
+    "export_date": frozenset({"at"}),
 }
 
 

@@ -194,3 +194,17 @@ def test_processed_update_ids_are_forgotten_after_a_week(runtime, clock) -> None
     assert prune_processed_updates(companion, clock.now) == 0
     clock.advance(days=5)
     assert prune_processed_updates(companion, clock.now) == 1
+
+
+def test_the_journal_document_reads_as_it_always_has(runtime, clock) -> None:
+    """Its headings come from texts.yaml now; the document is the same."""
+    from bot.privacy import export_documents
+
+    Person(runtime.companion).onboard()
+    with runtime.database.transaction() as repo:
+        person = repo.find_person("console:sam")
+        (journal, _data) = export_documents(repo, person, runtime.library, clock(), runtime.features.export_sections)
+    lines = journal.content.decode("utf-8").splitlines()
+    assert lines[0] == "Inner Child Companion: your journal"
+    assert lines[1] == f"Exported {clock():%d %B %Y, %H:%M} UTC"
+    assert lines[3:5] == ["YOUR JOURNAL", "============"]
