@@ -211,3 +211,16 @@ def test_the_cycle_check_sees_function_level_and_type_checking_imports() -> None
     assert graph["bot.a"] == {"bot.b"} and graph["bot.b"] == {"bot.c"} and graph["bot.c"] == {"bot.a"}
     assert graph["bot.pkg.x"] == {"bot.pkg"}
     assert cycles(graph) == [["bot.a", "bot.b", "bot.c"]]
+
+
+# -- no class that everyone walks through ----------------------------------------------------
+CLASS_LIMIT = 400
+
+
+def test_no_class_over_400_lines() -> None:
+    big = []
+    for path in files("bot") + files("safety"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and node.end_lineno - node.lineno + 1 > CLASS_LIMIT:
+                big.append(f"{owner(path)}.{node.name}: {node.end_lineno - node.lineno + 1} lines")
+    assert not big, "\n".join(big)
