@@ -7,6 +7,7 @@ error and exit status 2; a person chatting never sees a traceback.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -48,7 +49,7 @@ def chat(
         runtime.database.dispose()
 
 
-def _prompted_lines():  # noqa: ANN202
+def _prompted_lines() -> Iterator[str]:
     while True:
         try:
             yield input("> ")

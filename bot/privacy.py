@@ -21,7 +21,7 @@ SAFETY_PLAN = "safety_plan"
 ExportSection = Callable[[Repository, Person], dict[str, object]]  # a feature's part of /export
 
 
-def data_counts(repo: Repository, person: Person) -> dict:
+def data_counts(repo: Repository, person: Person) -> dict[str, object]:
     return {
         "journal": repo.journal_count(person),
         "has_name": bool(person.name),
@@ -74,7 +74,7 @@ def export_documents(
         }
         for s in person.sessions
     ]
-    record = {
+    record: dict[str, object] = {
         "exported_at": now.isoformat(),
         "profile": {
             "id": person.external_id,
@@ -105,7 +105,7 @@ def export_documents(
     ]
 
 
-def operator_stats(repo: Repository, now: datetime) -> dict:
+def operator_stats(repo: Repository, now: datetime) -> dict[str, object]:
     """Counts only: people, active people, dialogues, check-ins, safety referrals by level."""
     people = people_counts(repo, active_since=now - timedelta(days=30))
     totals = counts_since(repo, None)

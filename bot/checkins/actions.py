@@ -48,7 +48,7 @@ def reschedule(row: store.CheckinSettings, timezone: str | None, after: datetime
     row.slot_at = slot
 
 
-def dialogue_vars(turn: TurnContext) -> dict:
+def dialogue_vars(turn: TurnContext) -> dict[str, object]:
     """The ``vars`` of the dialogue that ran the action (its state is saved before actions run)."""
     active = turn.repo.active_session(turn.person)
     return dict(((active.context or {}).get("vars") or {})) if active is not None else {}
@@ -228,7 +228,7 @@ class CheckinsCommand:
         return Openers.render(self.openers.status, turn.template_context() | {"checkins": status_values(row, turn.person.timezone)})
 
 
-def status_values(row: store.CheckinSettings, timezone: str | None) -> dict:
+def status_values(row: store.CheckinSettings, timezone: str | None) -> dict[str, object]:
     rhythm = rhythm_of(row, timezone)
     next_local = row.next_due_at.astimezone(rhythm.tz).strftime("%a %d %b, %H:%M") if row.next_due_at and row.enabled else ""
     quiet = f"{format_minute(rhythm.quiet[0])}-{format_minute(rhythm.quiet[1])}" if rhythm.quiet else ""

@@ -45,7 +45,7 @@ class Openers:
         return name, variants[name]
 
     @staticmethod
-    def render(template: Template, context: dict) -> str:
+    def render(template: Template, context: dict[str, object]) -> str:
         return tidy(template.render(context | {"answers": {}, "vars": {}, "title": "Check-in"}))
 
 

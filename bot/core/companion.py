@@ -111,7 +111,6 @@ def dispatch(ctx: TurnContext, event: Event) -> list[Reply]:
             return on_unsupported(ctx, event)
         case EventKind.OPEN:
             return on_open(ctx)
-    return []
 
 
 def on_text(ctx: TurnContext, text: str) -> list[Reply]:

@@ -11,6 +11,7 @@ the person wrote in it, and begins the support script for the level.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import safety
 
@@ -44,7 +45,7 @@ def respond(ctx: TurnContext, assessment: safety.Assessment, source: str, answer
     return None
 
 
-def recent_assessments(history: list[dict] | None, now: datetime) -> list[safety.Assessment]:
+def recent_assessments(history: list[dict[str, Any]] | None, now: datetime) -> list[safety.Assessment]:
     cutoff = now - RECENT_WINDOW
     recent = []
     for item in history or []:

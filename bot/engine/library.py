@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import Template, TemplateError, TemplateSyntaxError
 
 from .machine import PAUSE_TEXT, CompiledScript
 from .script import Bubble, Problem, Script, load_script
@@ -45,9 +45,10 @@ def script_files(folder: Path) -> list[Path]:
 NOT_SCRIPTS = frozenset({"texts.yaml"})
 
 
-def load_library(folder: Path, vocabulary: Vocabulary = Vocabulary()) -> tuple[DialogueLibrary, list[Problem]]:
+def load_library(folder: Path, vocabulary: Vocabulary | None = None) -> tuple[DialogueLibrary, list[Problem]]:
     """Load every ``*.yaml`` in ``folder``; return the library and every problem found."""
     folder = Path(folder)
+    vocabulary = vocabulary or Vocabulary()
     problems: list[Problem] = []
     if not folder.is_dir():
         return DialogueLibrary(folder, {}), [Problem(folder, 0, "the dialogues folder does not exist")]
@@ -110,8 +111,8 @@ def _conditions(script: Script) -> set[str]:
     return found
 
 
-def _compile_templates(env: CompanionEnvironment, scripts: Iterable[Script]):
-    compiled = {}
+def _compile_templates(env: CompanionEnvironment, scripts: Iterable[Script]) -> tuple[dict[int, Template], list[Problem]]:
+    compiled: dict[int, Template] = {}
     problems: list[Problem] = []
     for script in scripts:
         for bubble in _bubbles(script):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from jinja2 import Template, TemplateError, TemplateSyntaxError
 
-from .script import PROFILE_PREFIX, Problem, Script, StepSpec, Target
+from .script import PROFILE_PREFIX, Bubble, Problem, Script, StepSpec, Target
 from .context import SHORT_ANSWER, Blanks, sample_context
 from .templates import BASE_NAMES, CompanionEnvironment, attribute_uses, template_source, undeclared_names, visible_length
 
@@ -51,7 +51,9 @@ def check_scripts(
 
 
 class _ScriptChecker:
-    def __init__(self, env, script: Script, scripts, templates, vocabulary):
+    def __init__(
+        self, env: CompanionEnvironment, script: Script, scripts: Mapping[str, Script], templates: Mapping[int, Template], vocabulary: Vocabulary
+    ):
         self.env = env
         self.script = script
         self.scripts = scripts
@@ -148,7 +150,7 @@ class _ScriptChecker:
             return
         self.check_names("{{ " + source + " }}", line)
 
-    def check_bubble(self, bubble, step: StepSpec) -> None:
+    def check_bubble(self, bubble: Bubble, step: StepSpec) -> None:
         template = self.templates.get(id(bubble))
         if template is None:
             return  # its syntax problem is reported already
@@ -170,7 +172,7 @@ class _ScriptChecker:
         if length > BUBBLE_LIMIT and self.script.phase != "support":
             self.problem(bubble.line, f"bubble is {length} characters; keep each to about {BUBBLE_LIMIT} (split it)")
 
-    def sample(self, answer: str) -> dict:
+    def sample(self, answer: str) -> dict[str, object]:
         """The sample person, with every answer they could have written set to ``answer``."""
         return sample_context(answer) | {
             "answers": Blanks(default=answer),

@@ -57,7 +57,7 @@ class Repository:
 
     def prune_updates(self, before: datetime) -> int:
         result = self.session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.created_at < before))
-        return result.rowcount or 0
+        return int(getattr(result, "rowcount", 0) or 0)  # a DELETE's result is a CursorResult
 
     # -- dialogue sessions -----------------------------------------------------------------
     def active_session(self, person: Person) -> DialogueSession | None:
@@ -77,7 +77,7 @@ class Repository:
         self.session.flush()
         return session
 
-    def finished_dialogues(self, person: Person) -> dict[str, datetime]:
+    def finished_dialogues(self, person: Person) -> dict[str, datetime | None]:
         query = (
             select(DialogueSession.dialogue_id, func.max(DialogueSession.finished_at))
             .where(DialogueSession.person_id == person.id, DialogueSession.status == SessionStatus.FINISHED)

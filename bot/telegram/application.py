@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import inspect
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from ..checkins.scheduler import start_scheduler
-from .handlers import TelegramAdapter
+from .handlers import TelegramAdapter, TelegramApp
 from .polling import AckQueue, ConfirmingUpdater, Ledger
 from .processor import PerPersonProcessor, PersonLocks
 from .sender import Sender
@@ -40,10 +40,10 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     pause: float | None = None,
-) -> Application:
+) -> TelegramApp:
     """The Application for ``runtime``; ``request``s replace HTTP (tests), ``pause`` the pacing."""
     settings = runtime.settings
-    builder: ApplicationBuilder = Application.builder().token(settings.telegram_token)
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = Application.builder().token(settings.telegram_token)
     if settings.telegram_base_url:
         base = settings.telegram_base_url.rstrip("/")
         builder = builder.base_url(base).base_file_url(_file_url(base))
@@ -84,11 +84,11 @@ def menu_commands(runtime: Runtime) -> list[BotCommand]:
     return [BotCommand(c.name, texts.plain(c.description or "")) for c in runtime.features.commands.menu()]
 
 
-async def set_commands(application: Application) -> None:
+async def set_commands(application: TelegramApp) -> None:
     await application.bot.set_my_commands(menu_commands(application.bot_data["runtime"]))
 
 
-async def _post_init(application: Application) -> None:
+async def _post_init(application: TelegramApp) -> None:
     try:
         await set_commands(application)
     except Exception as exc:  # noqa: BLE001 - the menu is a convenience; typing commands works
@@ -98,7 +98,7 @@ async def _post_init(application: Application) -> None:
     log.info("check-in scheduler started")
 
 
-async def _stop_scheduler(application: Application) -> None:
+async def _stop_scheduler(application: TelegramApp) -> None:
     scheduler = application.bot_data.get("scheduler")
     if scheduler is None:
         return

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from jinja2.sandbox import SecurityError
+from jinja2.exceptions import SecurityError
 
 from bot.engine.templates import make_environment
 from tests.conftest import ROOT, build_runtime

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from ...domain import COMMAND_BUTTON, MENU_BUTTON, Button, Reply
 from ...engine import PHASES, Script
 from ...storage import PauseReason
@@ -76,7 +79,7 @@ def menu(ctx: TurnContext, phase: str = "") -> list[Reply]:
         back = Button(ctx.label("button_all_phases"), f"{COMMAND_BUTTON}:menu")
         return [Reply(ctx.say("menu_phase", phase=phase_title(ctx, phase), scripts=shown), buttons + (back,))]
     suggestion = suggest(scripts, done)
-    phases = []
+    phases: list[dict[str, Any]] = []
     for key in MENU_PHASES:
         in_phase = [s for s in scripts if s.phase == key]
         if in_phase:
@@ -99,7 +102,7 @@ def phase_title(ctx: TurnContext, phase: str) -> str:
     return ctx.label(f"phase_{phase}")
 
 
-def suggest(scripts: list[Script], done: dict[str, object]) -> Script | None:
+def suggest(scripts: list[Script], done: Mapping[str, object]) -> Script | None:
     """The next step along the arc: the first unfinished script in program order."""
     for script in scripts:
         if script.phase not in ("always", "arrive") and script.id not in done:
