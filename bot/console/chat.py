@@ -77,7 +77,8 @@ class ConsoleChat:
                 self.export_dir.mkdir(parents=True, exist_ok=True)
                 path = self.export_dir / reply.document.filename
                 path.write_bytes(reply.document.content)
-                self.out.write(f"(saved {reply.document.filename} to {self.export_dir})\n")
+                saved = {"filename": reply.document.filename, "folder": str(self.export_dir)}
+                self.out.write(self.companion.library.texts.plain("console_saved", saved) + "\n")
             for number, button in enumerate(reply.buttons, start=1):
                 self.out.write(f"  [{number}] {button.label}\n")
             if reply.buttons:

@@ -23,7 +23,7 @@ TEXTS = frozenset(
         "button_delete_cancel", "button_still_here",
         "unreadable_name_empty", "unreadable_name_long", "unreadable_country",
         "unreadable_timezone_empty", "unreadable_timezone",
-        "something_went_wrong", "something_went_wrong_console", "goodbye_console",
+        "something_went_wrong", "something_went_wrong_console", "goodbye_console", "console_saved",
         "export_title", "export_date", "export_safety_plan", "export_journal", "export_empty",
     }
 ) | navigation.PHASE_TEXTS

@@ -32,6 +32,7 @@ TEXT_NAMES: Mapping[str, frozenset[str]] = {
     "button_dialogue": frozenset({"title", "done"}),
     "unreadable_name_long": frozenset({"limit"}),
     "export_date": frozenset({"at"}),
+    "console_saved": frozenset({"filename", "folder"}),
 }
 
 

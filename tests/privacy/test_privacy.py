@@ -93,6 +93,7 @@ def test_export_gives_a_readable_journal_and_a_json_file(companion, tmp_path) ->
     confide(person)
     out = person.say("/export")
     assert "innerchild-journal.txt" in out and "innerchild-data.json" in out
+    assert f"(saved innerchild-journal.txt to {tmp_path / 'export'})" in out
     journal = (tmp_path / "export" / "innerchild-journal.txt").read_text()
     assert "YOUR SAFETY PLAN" in journal and SECRET_WORDS[0] in journal and SECRET_WORDS[1] in journal
     data = json.loads((tmp_path / "export" / "innerchild-data.json").read_text())
