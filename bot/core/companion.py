@@ -6,8 +6,10 @@ scheduler) knocks on. It opens the transaction, drops a redelivered update, buil
 *after* the commit. The new dialogue state, journal entries, the safety event and the
 processed update id land together or not at all, so a redelivered update changes nothing twice.
 
-Dispatch, top to bottom: text goes through the safety step first (``safety_step.screen``),
-in every state; buttons press the current step, open a dialogue from the menu or run a
+First in every turn, the words of a message, caption or edit are assessed for safety
+(``safety_step.assess``, pure: it could run before the transaction as well). Dispatch, top
+to bottom: text goes to the safety step's response first (``safety_step.respond``), in every
+state; buttons press the current step, open a dialogue from the menu or run a
 command; commands come from the one registry, behind the consent gate when they need it.
 """
 
@@ -25,6 +27,7 @@ from . import safety_step, sessions
 from .commands.navigation import welcome_back
 from .context import CoreSettings, Features, TurnContext
 from .effects import set_profile
+from .safety_step import Screened
 from .dialogues import ONBOARDING
 
 MAX_TEXT = 16_000
@@ -85,8 +88,9 @@ class Companion:
             person.last_seen_at = now
             person.active = True
             person.retention_notice_at = None
+            screened = safety_step.assess(event, person.recent_safety, now)  # every text, first
             ctx = self.turn(repo, person, now)
-            replies = dispatch(ctx, event)
+            replies = dispatch(ctx, event, screened)
             if event.update_key and not ctx.deleted:
                 repo.mark_update(event.update_key, person, now)
         return TurnResult(replies=replies, deactivate=ctx.deleted)
@@ -99,23 +103,24 @@ class Companion:
                 person.active = False
 
 
-def dispatch(ctx: TurnContext, event: Event) -> list[Reply]:
+def dispatch(ctx: TurnContext, event: Event, screened: Screened | None) -> list[Reply]:
     match event.kind:
         case EventKind.TEXT:
-            return on_text(ctx, event.text)
+            assert screened is not None  # every text is assessed
+            return on_text(ctx, event.text, screened)
         case EventKind.BUTTON:
             return on_button(ctx, event.data)
         case EventKind.COMMAND:
             return on_command(ctx, event.text.lstrip("/").split("@", 1)[0].lower(), event.args.strip())
         case EventKind.UNSUPPORTED:
-            return on_unsupported(ctx, event)
+            return on_unsupported(ctx, event, screened)
         case EventKind.OPEN:
             return on_open(ctx)
 
 
-def on_text(ctx: TurnContext, text: str) -> list[Reply]:
+def on_text(ctx: TurnContext, text: str, screened: Screened) -> list[Reply]:
     too_long = len(text) > MAX_TEXT
-    stepped_in = safety_step.screen(ctx, text, "message", answer="" if too_long else text)  # every text, first
+    stepped_in = safety_step.respond(ctx, screened, answer="" if too_long else text)
     if stepped_in is not None:
         return stepped_in
     if too_long:
@@ -177,10 +182,10 @@ def on_command(ctx: TurnContext, name: str, args: str) -> list[Reply]:
     return command.handler(ctx, args)
 
 
-def on_unsupported(ctx: TurnContext, event: Event) -> list[Reply]:
+def on_unsupported(ctx: TurnContext, event: Event, screened: Screened | None) -> list[Reply]:
     """Stickers, photos, files, edits: nothing changes, but any words on them are read for safety."""
-    if event.text:
-        stepped_in = safety_step.screen(ctx, event.text, "edited" if event.what == "edited" else "caption", answer="")
+    if screened is not None:
+        stepped_in = safety_step.respond(ctx, screened, answer="")
         if stepped_in is not None:
             return stepped_in
     key = "edited" if event.what == "edited" else "unsupported"

@@ -1,21 +1,26 @@
 """Safety first: every text a person sends is assessed before the dialogue sees it, and the
 matching support flow steps in when the assessment calls for it.
 
-The entry point is ``screen(ctx, text, source, answer)``, called by the dispatcher for every
-message, caption and edit. It is two steps that can be used apart: ``assess`` (the detector
-on the text and this person's recent levels; no writes) and ``respond`` (remember the
-assessment, then step in or not). Stepping in pauses what was going on, keeping any answer
-the person wrote in it, and begins the support script for the level.
+Two steps, used apart:
+
+- ``assess(event, history, now)``: the detector on the words of an event (a message, a
+  caption, an edit) and the person's recent levels. Pure: no database, no context, so it can
+  run anywhere (``Companion.handle`` calls it first thing in the turn; it could as well run
+  before the transaction opens, given the person's ``recent_safety``).
+- ``respond(ctx, screened, answer)``: inside the turn, remember the assessment (levels and
+  categories, never text) and step in or not. Stepping in pauses what was going on, keeping
+  any answer the person wrote in it, and begins the support script for the level.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import safety
 
-from ..domain import Reply
+from ..domain import Event, EventKind, Reply
 from ..storage import DialogueSession, PauseReason
 from . import sessions
 from .context import TurnContext
@@ -26,19 +31,31 @@ RECENT_WINDOW = timedelta(minutes=30)
 RECENT_KEEP = 6
 
 
-def screen(ctx: TurnContext, text: str, source: str, answer: str) -> list[Reply] | None:
-    """Assess ``text``; the support flow's replies when it steps in, else None.
+@dataclass(frozen=True)
+class Screened:
+    """What the detector made of one event's words."""
+
+    assessment: safety.Assessment
+    source: str  # "message", "caption" or "edited": where the words were (kept with the event)
+
+
+def assess(event: Event, history: list[dict[str, Any]] | None, now: datetime) -> Screened | None:
+    """The detector's view of the event's words, escalated by the person's recent levels;
+    None when the event carries no words (a button, a command, a sticker)."""
+    if event.kind is EventKind.TEXT:
+        source = "message"
+    elif event.kind is EventKind.UNSUPPORTED and event.text:
+        source = "edited" if event.what == "edited" else "caption"
+    else:
+        return None
+    return Screened(safety.assess(event.text, recent=recent_assessments(history, now)), source)
+
+
+def respond(ctx: TurnContext, screened: Screened, answer: str) -> list[Reply] | None:
+    """Remember the assessment; the support flow's replies when it steps in, else None.
     ``answer`` is what to keep as the person's answer in the dialogue it pauses."""
-    return respond(ctx, assess(ctx, text), source, answer)
-
-
-def assess(ctx: TurnContext, text: str) -> safety.Assessment:
-    """The detector's view of ``text``, escalated by this person's recent levels."""
-    return safety.assess(text, recent=recent_assessments(ctx.person.recent_safety, ctx.now))
-
-
-def respond(ctx: TurnContext, assessment: safety.Assessment, source: str, answer: str) -> list[Reply] | None:
-    remember(ctx, assessment, source)
+    assessment = screened.assessment
+    remember(ctx, assessment, screened.source)
     active = ctx.repo.active_session(ctx.person)
     if assessment.level > safety.Level.NONE and should_step_in(assessment.level, active):
         return step_in(ctx, assessment.level, active, answer)
