@@ -89,7 +89,7 @@ class Sweeper:
         await self.pacer.wait(len(nudge.replies))
         try:
             delivered = await self.deliver(nudge.user, nudge.replies)
-        except Exception:  # noqa: BLE001 - already marked sent: never retried, never twice
+        except Exception:  # already marked sent: never retried, never twice
             log.exception("delivering a check-in failed (%s)", nudge.mode)
             return 0
         if delivered is False:
@@ -118,7 +118,7 @@ class Housekeeping:
             try:
                 if await self.deliver(user, replies) is False:
                     await asyncio.to_thread(self.companion.mark_unreachable, user)
-            except Exception:  # noqa: BLE001 - the notice is marked sent; deletion still waits its period
+            except Exception:  # the notice is marked sent; deletion still waits its period
                 log.exception("delivering a retention notice failed")
         pruned = await asyncio.to_thread(retention.prune_processed_updates, self.companion, now)
         if result.deleted or pruned:
@@ -138,7 +138,7 @@ async def run_job(kind: str, key: str) -> None:
     if job is not None:
         try:
             await job.run()
-        except Exception:  # noqa: BLE001 - the next tick tries again
+        except Exception:  # the next tick tries again
             log.exception("%s job failed", kind)
 
 

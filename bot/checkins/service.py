@@ -101,7 +101,7 @@ class CheckinService:
                 nudge = self.compose(repo, row, person, decision.mode, now) if decision.action == SEND else None
                 self.record(repo, row, decision, now, sent=nudge is not None)
                 return nudge or decision
-        except Exception:  # noqa: BLE001 - one person's failure must not stop everyone else's
+        except Exception:  # one person's failure must not stop everyone else's
             if person_id is None:
                 raise
             log.exception("composing the check-in for person %s failed; skipping this slot", person_id)

@@ -57,7 +57,7 @@ class ConsoleChat:
             return
         try:
             result = self.companion.handle(event)
-        except Exception:  # noqa: BLE001 - a person never sees a traceback
+        except Exception:  # a person never sees a traceback
             log.exception("turn failed (%s)", event.kind.value)
             self.out.write(self.companion.library.texts.plain("something_went_wrong_console") + "\n\n")
             return

@@ -105,7 +105,7 @@ class ConfirmingUpdater(Updater):
         self._stop = asyncio.Event()
         self._next = 0  # one past the highest update id fetched
 
-    async def start_polling(  # noqa: PLR0913 - PTB's signature
+    async def start_polling(  # PTB's signature
         self,
         poll_interval: float = 0.0,
         timeout: dtm.timedelta | int = dtm.timedelta(seconds=10),

@@ -22,7 +22,7 @@ def confide(person: Person) -> None:
     person.say("I want to kill myself tonight")  # a crisis message in the middle
 
 
-def all_rows(database) -> str:  # noqa: ANN001
+def all_rows(database) -> str:
     """Every value in every table, as text."""
     dump = []
     with database.engine.connect() as connection:
