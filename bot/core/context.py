@@ -9,7 +9,6 @@ argument, and nothing else of the core: a feature needs no more than this to tak
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,15 +17,13 @@ from zoneinfo import ZoneInfo
 from safety.resources import helplines_for
 
 from ..domain import COMMAND_BUTTON, Button, Unreadable
-from ..engine import DialogueLibrary, Problem, Vocabulary
+from ..engine import DialogueLibrary, Vocabulary
 from ..engine.context import helpline, support_values, template_context
 from ..engine.machine import CompiledScript
 from ..engine.texts import Texts
 from ..privacy import ExportSection
 from ..storage import Person, Repository
 from .commands.registry import Command, CommandRegistry
-
-log = logging.getLogger(__name__)
 
 Action = Callable[["TurnContext"], None]  # a ``do:`` action scripts may run
 ProfileParser = Callable[[str], object]  # reads what a person typed; ValueError: ask again
@@ -55,7 +52,6 @@ class Features:
     setters: dict[str, ProfileSetter] = field(default_factory=dict)
     export_sections: list[ExportSection] = field(default_factory=list)
     texts: set[str] = field(default_factory=set)  # keys the companion needs from texts.yaml
-    problems: list[Problem] = field(default_factory=list)  # what a feature found wrong at install
 
     def add_command(self, command: Command[TurnContext]) -> None:
         self.commands.add(command)
