@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install chat run test check bench clean
+.PHONY: install chat run lint test check bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,14 @@ chat: $(STAMP)
 run: $(STAMP)
 	$(BIN)/innerchild run
 
-## The whole test suite (PostgreSQL too when INNERCHILD_TEST_POSTGRES_URL is set).
-test: $(STAMP)
+## Lint (ruff, with flake8-annotations) and types (mypy: strict for bot/, looser for tests).
+## Not over safety/ yet: it is being rewritten (see [tool.ruff] and [tool.mypy] in pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check bot tests
+	$(BIN)/mypy
+
+## Lint and types, then the whole test suite (PostgreSQL too when INNERCHILD_TEST_POSTGRES_URL is set).
+test: lint
 	$(BIN)/python -m pytest -q
 
 ## Validate the dialogue scripts.

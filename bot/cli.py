@@ -1,4 +1,4 @@
-"""``innerchild``: the command line, and the composition root for every entry point.
+"""``innerchild``: the command line. Every command builds its runtime through ``app.build``.
 
 Every command turns a configuration or start-up problem into one clear line on standard
 error and exit status 2; a person chatting never sees a traceback.
@@ -6,14 +6,15 @@ error and exit status 2; a person chatting never sees a traceback.
 
 from __future__ import annotations
 
-import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from .config import SettingsError, load_settings
+from .checkins.cli import checkins_app
+from .entry import fail, runtime_or_exit, settings_or_exit, setup_logging
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="Inner Child Companion.")
 dialogues_app = typer.Typer(no_args_is_help=True, help="Work with dialogue scripts.")
@@ -24,41 +25,7 @@ app.add_typer(dialogues_app, name="dialogues")
 app.add_typer(db_app, name="db")
 app.add_typer(safety_app, name="safety")
 app.add_typer(keys_app, name="keys")
-
-
-def _add_checkins() -> None:
-    from .checkins.cli import checkins_app
-
-    app.add_typer(checkins_app, name="checkins")
-
-
-_add_checkins()
-
-
-def fail(message: str) -> None:
-    typer.echo(f"innerchild: {message}", err=True)
-    raise typer.Exit(2)
-
-
-def settings_or_exit(**overrides: object):  # noqa: ANN201
-    try:
-        return load_settings(**{k: v for k, v in overrides.items() if v is not None})
-    except SettingsError as exc:
-        fail(str(exc))
-
-
-def runtime_or_exit(settings, **kwargs):  # noqa: ANN001, ANN201
-    from .app import StartupError, build
-    from .storage import DatabaseError, KeyError_
-
-    try:
-        return build(settings, **kwargs)
-    except (StartupError, DatabaseError, KeyError_) as exc:
-        fail(str(exc))
-
-
-def setup_logging(level: str) -> None:
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+app.add_typer(checkins_app, name="checkins")
 
 
 @app.command()
@@ -77,12 +44,12 @@ def chat(
     try:
         console.run(_prompted_lines() if interactive else sys.stdin)
     except KeyboardInterrupt:
-        typer.echo("\nTake care. Your place is kept.")
+        typer.echo("\n" + runtime.library.texts.plain("goodbye_console"))
     finally:
         runtime.database.dispose()
 
 
-def _prompted_lines():  # noqa: ANN202
+def _prompted_lines() -> Iterator[str]:
     while True:
         try:
             yield input("> ")
@@ -171,7 +138,7 @@ def export(
         person = repo.find_person(external)
         if person is None:
             fail(f"no one called '{user}' is stored")
-        documents = export_documents(repo, person, runtime.library, utcnow())
+        documents = export_documents(repo, person, runtime.library, utcnow(), runtime.features.export_sections)
     out.mkdir(parents=True, exist_ok=True)
     for document in documents:
         (out / document.filename).write_bytes(document.content)

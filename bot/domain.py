@@ -70,6 +70,16 @@ class TurnResult:
     deactivate: bool = False  # adapters may stop talking to this person (e.g. after /delete)
 
 
+class Unreadable(ValueError):
+    """What a person typed could not be read. ``key`` names the sentence in texts.yaml that
+    asks again; ``values`` are the extra names that sentence may use."""
+
+    def __init__(self, key: str, **values: object):
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
 # Callback data namespaces. Kept here so adapters and the service agree on them.
 DIALOGUE_BUTTON = "d"  # d:<step>:<index>  a button of the current dialogue step
 MENU_BUTTON = "m"  # m:<dialogue id>     start a dialogue from the menu

@@ -8,6 +8,7 @@ never shows content; ``data_counts`` is what ``/mydata`` tells a person about th
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from .domain import Document
@@ -17,8 +18,10 @@ from .storage.stats import counts_since, people_counts
 
 SAFETY_PLAN = "safety_plan"
 
+ExportSection = Callable[[Repository, Person], dict[str, object]]  # a feature's part of /export
 
-def data_counts(repo: Repository, person: Person) -> dict:
+
+def data_counts(repo: Repository, person: Person) -> dict[str, object]:
     return {
         "journal": repo.journal_count(person),
         "has_name": bool(person.name),
@@ -29,25 +32,36 @@ def data_counts(repo: Repository, person: Person) -> dict:
     }
 
 
-def export_documents(repo: Repository, person: Person, library: DialogueLibrary, now: datetime) -> list[Document]:
+def export_documents(
+    repo: Repository, person: Person, library: DialogueLibrary, now: datetime, sections: Iterable[ExportSection] = ()
+) -> list[Document]:
+    """The journal as a readable document, and everything else as JSON; ``sections`` add
+    what features keep (check-ins add their settings and moods)."""
     entries = list(reversed(repo.journal(person)))  # oldest first reads like a diary
 
     def title(dialogue_id: str) -> str:
         compiled = library.get(dialogue_id)
         return compiled.script.title if compiled else dialogue_id
 
-    lines = ["Inner Child Companion: your journal", f"Exported {now:%d %B %Y, %H:%M} UTC", ""]
+    def words(key: str, **extra: object) -> str:  # the document's own words, from texts.yaml
+        return library.texts.plain(key, {"name": person.name or ""} | extra)
+
+    def heading(key: str) -> list[str]:
+        text = words(key)
+        return [text, "=" * len(text), ""]
+
+    lines = [words("export_title"), words("export_date", at=f"{now:%d %B %Y, %H:%M}"), ""]
     plan = [e for e in entries if e.dialogue_id == SAFETY_PLAN]
     if plan:
-        lines += ["YOUR SAFETY PLAN", "================", ""]
+        lines += heading("export_safety_plan")
         latest: dict[str, str] = {}
         for entry in plan:
             latest[entry.key] = entry.text
         for key, text in latest.items():
             lines += [key.replace("_", " ").capitalize() + ":", text, ""]
-    lines += ["YOUR JOURNAL", "============", ""]
+    lines += heading("export_journal")
     if not entries:
-        lines.append("(nothing written yet)")
+        lines.append(words("export_empty"))
     for entry in entries:
         lines += [f"{entry.created_at:%d %b %Y %H:%M} · {title(entry.dialogue_id)} · {entry.key.replace('_', ' ')}", entry.text, ""]
     sessions = [
@@ -60,7 +74,7 @@ def export_documents(repo: Repository, person: Person, library: DialogueLibrary,
         }
         for s in person.sessions
     ]
-    record = {
+    record: dict[str, object] = {
         "exported_at": now.isoformat(),
         "profile": {
             "id": person.external_id,
@@ -82,7 +96,7 @@ def export_documents(repo: Repository, person: Person, library: DialogueLibrary,
             for e in entries
         ],
     }
-    for extra in EXPORT_SECTIONS:
+    for extra in sections:
         record.update(extra(repo, person))
     text = "\n".join(lines).rstrip() + "\n"
     return [
@@ -91,11 +105,7 @@ def export_documents(repo: Repository, person: Person, library: DialogueLibrary,
     ]
 
 
-# Other features (check-ins) add what they keep about a person to the export here.
-EXPORT_SECTIONS: list = []
-
-
-def operator_stats(repo: Repository, now: datetime) -> dict:
+def operator_stats(repo: Repository, now: datetime) -> dict[str, object]:
     """Counts only: people, active people, dialogues, check-ins, safety referrals by level."""
     people = people_counts(repo, active_since=now - timedelta(days=30))
     totals = counts_since(repo, None)

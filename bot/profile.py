@@ -1,14 +1,19 @@
 """Reading what a person types for their profile: a name, a country, a time zone.
 
-Each parser returns the value to keep, or raises ``ValueError`` with a kind sentence the
-companion shows before asking again.
+Each parser returns the value to keep, or raises ``Unreadable`` naming the kind sentence
+(in dialogues/texts.yaml) the companion shows before asking again.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from safety.resources import find_country
+
+from .domain import Unreadable
 
 NAME_LIMIT = 40
 
@@ -19,18 +24,16 @@ def parse_name(text: str) -> str:
     name = " ".join(unicodedata.normalize("NFC", text).split())
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     if not name:
-        raise ValueError("I didn't catch a name there. You can type one, or tap Skip.")
+        raise Unreadable("unreadable_name_empty")
     if len(name) > NAME_LIMIT:
-        raise ValueError(f"That's a lovely long name. Could you give me one of up to {NAME_LIMIT} characters?")
+        raise Unreadable("unreadable_name_long", limit=NAME_LIMIT)
     return name
 
 
 def parse_country(text: str) -> str:
-    from safety.resources import find_country
-
     code = find_country(text.strip())
     if not code:
-        raise ValueError("I couldn't place that country. Try its name in English, or a code such as GB, US or IN.")
+        raise Unreadable("unreadable_country")
     return code
 
 
@@ -52,7 +55,7 @@ def parse_timezone(text: str) -> str:
     """An IANA zone ("Europe/Berlin"), a city ("Berlin", "new york") or "UTC+2"."""
     raw = text.strip()
     if not raw:
-        raise ValueError("Tell me a city near you, such as London or Chicago, or tap Skip.")
+        raise Unreadable("unreadable_timezone_empty")
     candidate = raw.replace(" ", "_")
     for guess in (candidate, candidate.title()):
         try:
@@ -72,10 +75,10 @@ def parse_timezone(text: str) -> str:
         if hours <= 14:
             # POSIX Etc zones invert the sign: UTC+2 is Etc/GMT-2.
             return "UTC" if hours == 0 else f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
-    raise ValueError("I couldn't place that time zone. Try a big city near you (Berlin, Chicago) or UTC+2.")
+    raise Unreadable("unreadable_timezone")
 
 
-PARSERS = {
+PARSERS: dict[str, Callable[[str], object]] = {
     "name": parse_name,
     "child_name": parse_name,
     "country": parse_country,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .companion import Companion
+from .core import Companion
 from .domain import Button, COMMAND_BUTTON, Reply
 
 
@@ -40,8 +40,9 @@ def sweep(companion: Companion, now: datetime, *, notice_days: int) -> Retention
             elif noticed is None:
                 person.retention_notice_at = now
                 if person.active:
-                    text = companion.library.texts.render("retention_notice", {"days": notice_days, "name": person.name or ""})
-                    notices.append((person.external_id, [Reply(text, (Button("I'm still here", f"{COMMAND_BUTTON}:notnow"),))]))
+                    texts, context = companion.library.texts, {"days": notice_days, "name": person.name or ""}
+                    still_here = Button(texts.plain("button_still_here", context), f"{COMMAND_BUTTON}:notnow")
+                    notices.append((person.external_id, [Reply(texts.render("retention_notice", context), (still_here,))]))
     return RetentionResult(notices, deleted)
 
 

@@ -11,37 +11,41 @@ The pieces, each with one job:
 - ``scheduler`` APScheduler wiring: only triggers sweeps; the database decides who is due;
 - ``cli``       ``innerchild checkins due``.
 
-Importing this package registers the actions and texts scripts may use, so ``dialogues
-check`` accepts ``do: checkins_on``; ``install`` attaches them to a running companion.
+Nothing registers itself at import: ``app.build()`` calls ``install``, which puts the actions,
+``/checkins``, the typed-time profile field, the texts and the export section into the
+companion's ``Features``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
 
-from .. import vocabulary as _vocabulary
-from ..privacy import EXPORT_SECTIONS
-from ..profile import PARSERS
+from ..core.context import Features
+from ..engine import Problem
+from ..runtime import Runtime
+from ..storage import Person, Repository
 from ..storage import checkins as _store
-from .actions import ACTIONS, TEXTS, CheckinsCommand, set_time, status_values
+from .actions import ACTIONS, TEXTS, command, set_time, status_values
+from .openers import load_openers
 from .parse import parse_time
+from .service import CheckinService
 
-if TYPE_CHECKING:
-    from ..app import Runtime
-    from ..companion import Companion
-    from ..config import Settings
-    from .service import CheckinService
-
-PROFILE_FIELD = "checkin_time"  # ask: profile.checkin_time, once the companion offers the hook
-
-_vocabulary.EXTRA_ACTIONS.update(ACTIONS)
-_vocabulary.EXTRA_TEXTS.update(TEXTS)
-if hasattr(_vocabulary, "EXTRA_PROFILE_FIELDS"):  # the typed-time hook (see the check-ins notes)
-    _vocabulary.EXTRA_PROFILE_FIELDS.add(PROFILE_FIELD)
-    PARSERS[PROFILE_FIELD] = parse_time
+PROFILE_FIELD = "checkin_time"  # ask: profile.checkin_time
 
 
-def export_section(repo, person) -> dict:  # noqa: ANN001 - (Repository, Person), as privacy calls it
+def install(features: Features, dialogues_dir: Path) -> list[Problem]:
+    """Put check-ins into ``features``; returns the problems of the opening templates."""
+    openers, problems = load_openers(dialogues_dir)
+    for name, action in ACTIONS.items():
+        features.add_action(name, action)
+    features.add_command(command(openers))
+    features.add_profile_field(PROFILE_FIELD, parse_time, set_time)
+    features.add_export_section(export_section)
+    features.need_texts(*TEXTS)
+    return problems
+
+
+def export_section(repo: Repository, person: Person) -> dict[str, object]:
     """What /export shows about check-ins: the settings and every mood shared."""
     row = _store.settings_for(repo, person)
     return {
@@ -52,28 +56,6 @@ def export_section(repo, person) -> dict:  # noqa: ANN001 - (Repository, Person)
     }
 
 
-if export_section not in EXPORT_SECTIONS:
-    EXPORT_SECTIONS.append(export_section)
-
-
-def install(companion: Companion, settings: Settings) -> None:
-    """Attach the actions and ``/checkins`` to a companion; check the opening templates."""
-    from .openers import load_openers
-
-    openers, problems = load_openers(settings.dialogues_dir)
-    if problems:
-        from ..app import StartupError
-
-        raise StartupError("\n".join(str(p) for p in problems[:20]))
-    companion.extra_actions.update(ACTIONS)
-    companion.extra_commands["checkins"] = CheckinsCommand(openers)
-    setters = getattr(companion, "profile_setters", None)
-    if setters is not None:
-        setters[PROFILE_FIELD] = set_time
-
-
 def service_for(runtime: Runtime) -> CheckinService:
     """The sweep for a built runtime (the scheduler and the CLI use it)."""
-    from .service import CheckinService
-
     return CheckinService.from_settings(runtime.companion, runtime.settings.dialogues_dir, runtime.settings.checkin_grace_minutes)

@@ -1,7 +1,7 @@
 """What a person's choices do to their check-ins: the ``do:`` actions scripts use, and the
 ``/checkins`` command.
 
-Every function here runs inside a companion turn (``Turn``), so a choice and the dialogue
+Every function here runs inside a companion turn (it receives the ``TurnContext``), so a choice and the dialogue
 step it belongs to commit together. Values a script collects with buttons (``set: {rhythm:
 few, time: "20:30", quiet: "22:00-08:00"}``) are read from the dialogue's own ``vars`` when
 ``checkins_on`` runs: the script owns the wording and the choices, this module only keeps
@@ -13,17 +13,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
-
+from ..core import sessions
+from ..core.commands.registry import Command
+from ..core.context import TurnContext
 from ..domain import Reply
 from ..storage import checkins as store
 from .openers import Openers
+from .parse import TEXTS as PARSE_TEXTS
 from .parse import days_text, parse_days, parse_quiet_hours, parse_rhythm, parse_time
 from .policy import MIN_GAP
 from .schedule import LESS_OFTEN, Rhythm, format_minute, later_today, next_slot, out_of_quiet_hours
-
-if TYPE_CHECKING:
-    from ..companion import Turn
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +31,7 @@ FIRST_SLOT_AFTER = timedelta(seconds=30)  # the first nudge may be the very next
 SNOOZE_HOUR = timedelta(hours=1)
 EVENING = 19 * 60
 MOODS = range(1, 6)
-TEXTS = frozenset({"checkins_off_done"})
+TEXTS = frozenset({"checkins_off_done"}) | PARSE_TEXTS
 
 
 def rhythm_of(row: store.CheckinSettings, timezone: str | None) -> Rhythm:
@@ -49,14 +48,14 @@ def reschedule(row: store.CheckinSettings, timezone: str | None, after: datetime
     row.slot_at = slot
 
 
-def dialogue_vars(turn: Turn) -> dict:
+def dialogue_vars(turn: TurnContext) -> dict[str, object]:
     """The ``vars`` of the dialogue that ran the action (its state is saved before actions run)."""
     active = turn.repo.active_session(turn.person)
     return dict(((active.context or {}).get("vars") or {})) if active is not None else {}
 
 
 # -- turning on and off ------------------------------------------------------------------
-def checkins_on(turn: Turn) -> None:
+def checkins_on(turn: TurnContext) -> None:
     """Keep the choices the setup dialogue collected, and schedule the first nudge."""
     row = store.ensure_settings(turn.repo, turn.person, turn.now)
     chosen = dialogue_vars(turn)
@@ -70,7 +69,7 @@ def checkins_on(turn: Turn) -> None:
     turn_on(turn, row)
 
 
-def turn_on(turn: Turn, row: store.CheckinSettings) -> None:
+def turn_on(turn: TurnContext, row: store.CheckinSettings) -> None:
     row.enabled = True
     row.missed = 0
     row.rhythm_asked_at = None
@@ -80,7 +79,7 @@ def turn_on(turn: Turn, row: store.CheckinSettings) -> None:
     turn.repo.count("checkins_enabled", turn.now)
 
 
-def checkins_off(turn: Turn) -> None:
+def checkins_off(turn: TurnContext) -> None:
     """Stop nudges; the choices stay, so turning them on again restores them."""
     row = store.settings_for(turn.repo, turn.person)
     if row is not None and row.enabled:
@@ -107,7 +106,7 @@ def _set_days(row: store.CheckinSettings, value: object) -> None:
     row.days = days_text(parse_days(str(value)))
 
 
-def set_time(turn: Turn, minute: object) -> None:
+def set_time(turn: TurnContext, minute: object) -> None:
     """A typed time (``ask: profile.checkin_time``): kept at once, used by ``checkins_on``."""
     row = store.ensure_settings(turn.repo, turn.person, turn.now)
     row.minute = int(minute)  # type: ignore[call-overload]
@@ -118,7 +117,7 @@ def set_time(turn: Turn, minute: object) -> None:
 
 
 # -- answers to a check-in ---------------------------------------------------------------
-def _answered(turn: Turn) -> store.CheckinSettings | None:
+def _answered(turn: TurnContext) -> store.CheckinSettings | None:
     """Any answer to a check-in ends a back-off: the regular rhythm comes back."""
     row = store.settings_for(turn.repo, turn.person)
     if row is None or not row.enabled:
@@ -130,8 +129,8 @@ def _answered(turn: Turn) -> store.CheckinSettings | None:
     return row
 
 
-def mood_action(mood: int) -> Callable[[Turn], None]:
-    def record(turn: Turn) -> None:
+def mood_action(mood: int) -> Callable[[TurnContext], None]:
+    def record(turn: TurnContext) -> None:
         store.add_mood(turn.repo, turn.person, mood, turn.now)
         turn.repo.count("checkin_mood", turn.now)
         _answered(turn)
@@ -141,7 +140,7 @@ def mood_action(mood: int) -> Callable[[Turn], None]:
     return record
 
 
-def _snooze(turn: Turn, until: datetime) -> None:
+def _snooze(turn: TurnContext, until: datetime) -> None:
     row = _answered(turn)
     if row is None or not row.enabled:
         return
@@ -152,11 +151,11 @@ def _snooze(turn: Turn, until: datetime) -> None:
     turn.repo.count("checkin_snoozed", turn.now)
 
 
-def checkin_snooze_hour(turn: Turn) -> None:
+def checkin_snooze_hour(turn: TurnContext) -> None:
     _snooze(turn, turn.now + SNOOZE_HOUR)
 
 
-def checkin_snooze_evening(turn: Turn) -> None:
+def checkin_snooze_evening(turn: TurnContext) -> None:
     row = store.settings_for(turn.repo, turn.person)
     if row is None:
         return
@@ -164,7 +163,7 @@ def checkin_snooze_evening(turn: Turn) -> None:
     _snooze(turn, evening or turn.now + SNOOZE_HOUR)
 
 
-def checkins_less_often(turn: Turn) -> None:
+def checkins_less_often(turn: TurnContext) -> None:
     row = _answered(turn)
     if row is None:
         return
@@ -176,13 +175,13 @@ def checkins_less_often(turn: Turn) -> None:
         reschedule(row, turn.person.timezone, turn.now + MIN_GAP)
 
 
-def checkins_keep_rhythm(turn: Turn) -> None:
+def checkins_keep_rhythm(turn: TurnContext) -> None:
     row = _answered(turn)
     if row is not None:
         row.rhythm_asked_at = row.rhythm_asked_at or turn.now
 
 
-ACTIONS: dict[str, Callable[[Turn], None]] = {
+ACTIONS: dict[str, Callable[[TurnContext], None]] = {
     "checkins_on": checkins_on,
     "checkins_off": checkins_off,
     "checkin_snooze_hour": checkin_snooze_hour,
@@ -194,15 +193,13 @@ ACTIONS: dict[str, Callable[[Turn], None]] = {
 
 # -- /checkins -----------------------------------------------------------------------------
 class CheckinsCommand:
-    """``/checkins`` opens the setup; ``/checkins off``, ``/checkins on``, ``/checkins 20:30``."""
+    """``/checkins`` opens the setup; ``/checkins off``, ``/checkins on``, ``/checkins 20:30``.
+    Registered with ``needs_consent``: the dispatcher applies the gate before it runs."""
 
     def __init__(self, openers: Openers):
         self.openers = openers
 
-    def __call__(self, turn: Turn, args: str) -> list[Reply]:
-        gate = turn.gate()
-        if gate is not None:
-            return gate
+    def __call__(self, turn: TurnContext, args: str) -> list[Reply]:
         arg = " ".join(args.lower().split())
         row = store.settings_for(turn.repo, turn.person)
         if arg in ("off", "stop"):
@@ -210,28 +207,28 @@ class CheckinsCommand:
             return [Reply(turn.say("checkins_off_done"))]
         if arg in ("on", "start"):
             if row is None:
-                return turn.start_dialogue(SETUP_DIALOGUE)
+                return sessions.start(turn, SETUP_DIALOGUE)
             turn_on(turn, row)
             return [Reply(self.status(turn, row))]
         if arg:
             try:
                 minute = parse_time(arg)
             except ValueError as exc:
-                return [Reply(str(exc))]
+                return [Reply(turn.explain(exc))]
             row = store.ensure_settings(turn.repo, turn.person, turn.now)
             row.minute = minute
             turn_on(turn, row)
             return [Reply(self.status(turn, row))]
         replies = [Reply(self.status(turn, row))] if row is not None else []
-        return replies + turn.start_dialogue(SETUP_DIALOGUE)
+        return replies + sessions.start(turn, SETUP_DIALOGUE)
 
-    def status(self, turn: Turn, row: store.CheckinSettings) -> str:
+    def status(self, turn: TurnContext, row: store.CheckinSettings) -> str:
         if self.openers.status is None:
             return ""
-        return Openers.render(self.openers.status, turn.context() | {"checkins": status_values(row, turn.person.timezone)})
+        return Openers.render(self.openers.status, turn.template_context() | {"checkins": status_values(row, turn.person.timezone)})
 
 
-def status_values(row: store.CheckinSettings, timezone: str | None) -> dict:
+def status_values(row: store.CheckinSettings, timezone: str | None) -> dict[str, object]:
     rhythm = rhythm_of(row, timezone)
     next_local = row.next_due_at.astimezone(rhythm.tz).strftime("%a %d %b, %H:%M") if row.next_due_at and row.enabled else ""
     quiet = f"{format_minute(rhythm.quiet[0])}-{format_minute(rhythm.quiet[1])}" if rhythm.quiet else ""
@@ -239,3 +236,7 @@ def status_values(row: store.CheckinSettings, timezone: str | None) -> dict:
         "enabled": bool(row.enabled), "rhythm": row.rhythm, "days": days_text(rhythm.weekdays),
         "time": format_minute(row.minute), "quiet": quiet, "zone": timezone or "UTC", "next": next_local,
     }
+
+
+def command(openers: Openers) -> Command[TurnContext]:
+    return Command("checkins", CheckinsCommand(openers), description="command_checkins", needs_consent=True, menu_rank=80)

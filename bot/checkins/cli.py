@@ -1,6 +1,6 @@
 """``innerchild checkins ...``: the operator's view of who is due. Ids and reasons only.
 
-The lead's ``bot/cli.py`` adds it with ``app.add_typer(checkins_app, name="checkins")``.
+``bot/cli.py`` adds it with ``app.add_typer(checkins_app, name="checkins")``.
 """
 
 from __future__ import annotations
@@ -9,6 +9,9 @@ from datetime import UTC, datetime
 from typing import Annotated, Optional
 
 import typer
+
+from ..entry import runtime_or_exit, settings_or_exit
+from . import service_for
 
 checkins_app = typer.Typer(no_args_is_help=True, help="Check-ins: who is due, and why.")
 
@@ -31,9 +34,6 @@ def due(
     limit: Annotated[int, typer.Option(help="Show at most this many.")] = 500,
 ) -> None:
     """List who would be nudged at that moment and why (changes nothing)."""
-    from ..cli import runtime_or_exit, settings_or_exit
-    from . import service_for
-
     moment = parse_at(at)
     runtime = runtime_or_exit(settings_or_exit(database_url=db))
     try:

@@ -19,7 +19,8 @@ from jinja2 import Template, TemplateError, TemplateSyntaxError
 
 from ..engine.templates import BASE_NAMES, make_environment, tidy, undeclared_names, visible_length
 from ..engine.script import Problem
-from ..engine.validate import BUBBLE_LIMIT, sample_context
+from ..engine.context import sample_context
+from ..engine.validate import BUBBLE_LIMIT
 
 NORMAL, SOFT, RHYTHM = "normal", "soft", "rhythm"
 PREFIXES = {NORMAL: "checkin_open_", SOFT: "checkin_soft_", RHYTHM: "checkin_open_"}
@@ -44,7 +45,7 @@ class Openers:
         return name, variants[name]
 
     @staticmethod
-    def render(template: Template, context: dict) -> str:
+    def render(template: Template, context: dict[str, object]) -> str:
         return tidy(template.render(context | {"answers": {}, "vars": {}, "title": "Check-in"}))
 
 

@@ -2,7 +2,7 @@
 such as "22:00-08:00" or "10pm to 7am".
 
 Like ``bot.profile``'s parsers, each returns the value to keep (minutes after midnight) or
-raises ``ValueError`` with a kind sentence the companion can show before asking again.
+raises ``Unreadable`` naming the kind sentence (texts.yaml) the companion shows before asking again.
 The same parsers read the values operators put in scripts (``set: {time: "20:30"}``), so a
 script and a person are held to one format.
 """
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
+from ..domain import Unreadable
 from .schedule import DAILY, FEW, RHYTHMS, WEEKLY
 
-TIME_HELP = "I couldn't read that time. Try something like 20:30, 8pm or 7.15 am."
-QUIET_HELP = "I couldn't read those hours. Try something like 22:00-08:00, or 10pm to 7am."
+TEXTS = frozenset({"unreadable_time", "unreadable_time_ambiguous", "unreadable_quiet_hours"})  # in texts.yaml
 
 _WORDS = {"noon": 12 * 60, "midday": 12 * 60, "midnight": 0}
 _TIME = re.compile(
@@ -31,19 +31,19 @@ def parse_time(text: str) -> int:
         return _WORDS[raw]
     match = _TIME.match(raw)
     if not match:
-        raise ValueError(TIME_HELP)
+        raise Unreadable("unreadable_time")
     hour = int(match.group("hour"))
     minute = int(match.group("minute") or 0)
     half = (match.group("half") or "").replace(".", "")
     if half in ("am", "pm"):
         if not 1 <= hour <= 12:
-            raise ValueError(TIME_HELP)
+            raise Unreadable("unreadable_time")
         hour = hour % 12 + (12 if half == "pm" else 0)
     elif match.group("minute") is None and half != "h" and 1 <= hour <= 12:
         # A bare number ("8") is too ambiguous to guess between morning and evening.
-        raise ValueError("Morning or evening? Try 8am or 8pm, or a time like 20:00.")
+        raise Unreadable("unreadable_time_ambiguous")
     if hour > 23 or minute > 59:
-        raise ValueError(TIME_HELP)
+        raise Unreadable("unreadable_time")
     return hour * 60 + minute
 
 
@@ -54,13 +54,13 @@ def parse_quiet_hours(text: str) -> tuple[int, int] | None:
         return None
     parts = _RANGE.split(raw, maxsplit=1)
     if len(parts) != 2:
-        raise ValueError(QUIET_HELP)
+        raise Unreadable("unreadable_quiet_hours")
     try:
         start, end = parse_time(parts[0]), parse_time(parts[1])
     except ValueError:
-        raise ValueError(QUIET_HELP) from None
+        raise Unreadable("unreadable_quiet_hours") from None
     if start == end:
-        raise ValueError(QUIET_HELP)
+        raise Unreadable("unreadable_quiet_hours")
     return start, end
 
 

@@ -17,14 +17,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from ..core import Companion
 from ..domain import Reply
+from .. import retention
+from ..runtime import Runtime
+from . import service_for
 from .service import CheckinService, Nudge
 
 log = logging.getLogger(__name__)
@@ -85,7 +89,7 @@ class Sweeper:
         await self.pacer.wait(len(nudge.replies))
         try:
             delivered = await self.deliver(nudge.user, nudge.replies)
-        except Exception:  # noqa: BLE001 - already marked sent: never retried, never twice
+        except Exception:  # already marked sent: never retried, never twice
             log.exception("delivering a check-in failed (%s)", nudge.mode)
             return 0
         if delivered is False:
@@ -101,24 +105,22 @@ _SWEEPERS: dict[str, Sweeper] = {}
 class Housekeeping:
     """Hourly: retention notices and deletions, and forgetting old processed-update ids."""
 
-    companion: object
+    companion: Companion
     deliver: Deliver
     notice_days: int
     pacer: Pacer
 
     async def run(self) -> None:
-        from ..retention import prune_processed_updates, sweep
-
         now = self.companion.clock()
-        result = await asyncio.to_thread(sweep, self.companion, now, notice_days=self.notice_days)
+        result = await asyncio.to_thread(retention.sweep, self.companion, now, notice_days=self.notice_days)
         for user, replies in result.notices:
             await self.pacer.wait(len(replies))
             try:
                 if await self.deliver(user, replies) is False:
                     await asyncio.to_thread(self.companion.mark_unreachable, user)
-            except Exception:  # noqa: BLE001 - the notice is marked sent; deletion still waits its period
+            except Exception:  # the notice is marked sent; deletion still waits its period
                 log.exception("delivering a retention notice failed")
-        pruned = await asyncio.to_thread(prune_processed_updates, self.companion, now)
+        pruned = await asyncio.to_thread(retention.prune_processed_updates, self.companion, now)
         if result.deleted or pruned:
             log.info("housekeeping: %d expired, %d old update ids forgotten", result.deleted, pruned)
 
@@ -127,7 +129,7 @@ _HOUSEKEEPING: dict[str, Housekeeping] = {}
 HOUSEKEEPING_SECONDS = 3600
 
 
-_REGISTRIES = {"sweep": _SWEEPERS, "housekeeping": _HOUSEKEEPING}
+_REGISTRIES: dict[str, Mapping[str, Sweeper | Housekeeping]] = {"sweep": _SWEEPERS, "housekeeping": _HOUSEKEEPING}
 
 
 async def run_job(kind: str, key: str) -> None:
@@ -136,7 +138,7 @@ async def run_job(kind: str, key: str) -> None:
     if job is not None:
         try:
             await job.run()
-        except Exception:  # noqa: BLE001 - the next tick tries again
+        except Exception:  # the next tick tries again
             log.exception("%s job failed", kind)
 
 
@@ -159,9 +161,8 @@ class SchedulerHandle:
         _HOUSEKEEPING.pop(self.key, None)
 
 
-def start_scheduler(runtime, deliver: Deliver, *, service: CheckinService | None = None) -> SchedulerHandle:  # noqa: ANN001
+def start_scheduler(runtime: Runtime, deliver: Deliver, *, service: CheckinService | None = None) -> SchedulerHandle:
     """Start sweeping inside the running event loop; ``.shutdown()`` stops it."""
-    from . import service_for
 
     loop = asyncio.get_running_loop()
     settings = runtime.settings

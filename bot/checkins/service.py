@@ -5,7 +5,7 @@ Each nudge is its own transaction, like a message from the person would be:
 1. claim one due row (``FOR UPDATE SKIP LOCKED`` on PostgreSQL: another scheduler, or the
    person's own turn in progress, holds it, so we take the next one);
 2. decide (``policy.decide``): send, wait a little, or let it go;
-3. to send, play a ``Turn`` of the companion that begins the ``checkin`` dialogue, so its
+3. to send, play a companion turn (a ``TurnContext``) that begins the ``checkin`` dialogue, so its
    state is saved like any dialogue's and the buttons work on the person's next event;
 4. advance ``next_due_at`` and commit: from here on it counts as sent.
 
@@ -23,10 +23,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from ..companion import SUPPORT_DIALOGUES, Companion, Turn
+from ..core import Companion, sessions
 from ..domain import Reply
-from ..engine import SessionState
-from ..storage import ACTIVE, DialogueSession, Person, Repository
+from ..storage import Person, Repository
 from ..storage import checkins as store
 from .actions import rhythm_of
 from .openers import NORMAL, RHYTHM, SOFT, Openers, load_openers
@@ -102,7 +101,7 @@ class CheckinService:
                 nudge = self.compose(repo, row, person, decision.mode, now) if decision.action == SEND else None
                 self.record(repo, row, decision, now, sent=nudge is not None)
                 return nudge or decision
-        except Exception:  # noqa: BLE001 - one person's failure must not stop everyone else's
+        except Exception:  # one person's failure must not stop everyone else's
             if person_id is None:
                 raise
             log.exception("composing the check-in for person %s failed; skipping this slot", person_id)
@@ -158,17 +157,16 @@ class CheckinService:
     # -- composing ---------------------------------------------------------------------------
     def compose(self, repo: Repository, row: store.CheckinSettings, person: Person, mode: str, now: datetime) -> Nudge:
         """Play the nudge as a companion turn: the ``checkin`` dialogue begins for this person."""
-        turn = Turn(self.companion, repo, person, now)
+        turn = self.companion.turn(repo, person, now)
         active = repo.active_session(person)
         if active is not None and active.dialogue_id == NUDGE_DIALOGUE:
-            turn.finish(active, completed=False)  # the last check-in went unanswered: let it go
-        entry = ENTRY.get(mode)
-        replies = turn.begin(NUDGE_DIALOGUE) if entry is None else enter_at(turn, NUDGE_DIALOGUE, entry)
+            sessions.finish(turn, active, completed=False)  # the last check-in went unanswered: let it go
+        replies = sessions.begin(turn, NUDGE_DIALOGUE, at_step=ENTRY.get(mode))
         rng = random.Random(f"{person.id}:{now.isoformat()}")
         picked = self.openers.pick(mode, row.last_opening, rng)
         if picked is not None:
             name, template = picked
-            opening = Openers.render(template, turn.context())
+            opening = Openers.render(template, turn.template_context())
             replies = with_opening(opening, replies)
             row.last_opening = name
         return Nudge(person.external_id, replies, mode)
@@ -182,33 +180,6 @@ class CheckinService:
                 decision = decide(self.snapshot(repo, row, person), now, self.grace)
                 lines.append(DueLine(person.id, person.external_id, row.next_due_at, decision))  # type: ignore[arg-type]
         return lines
-
-
-def enter_at(turn: Turn, dialogue_id: str, step: str) -> list[Reply]:
-    """Begin a dialogue at one of its waiting steps (the soft and the rhythm check-ins).
-
-    Mirrors ``Turn.begin``: whatever was open is paused (support flows are finished), a
-    session is saved at ``step``, and the step is shown as it would be on arrival.
-    """
-    compiled = turn.library.get(dialogue_id)
-    if compiled is None or step not in compiled.script.steps:
-        return turn.begin(dialogue_id)
-    active = turn.repo.active_session(turn.person)
-    if active is not None:
-        if active.dialogue_id in SUPPORT_DIALOGUES:
-            turn.finish(active, completed=False)
-        else:
-            turn.pause(active, reason="switched")
-    state = SessionState(dialogue=dialogue_id, state=step)
-    replies = compiled.view(state, turn.context(compiled))
-    turn.repo.add_session(
-        DialogueSession(
-            person_id=turn.person.id, dialogue_id=dialogue_id, state=step, step=0, status=ACTIVE,
-            context={"vars": {}, "answers": {}}, started_at=turn.now, updated_at=turn.now,
-        )
-    )
-    turn.repo.count("dialogue_started", turn.now)
-    return replies
 
 
 def with_opening(opening: str, replies: list[Reply]) -> list[Reply]:

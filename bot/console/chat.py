@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from ..companion import Companion
+from ..core import Companion
 from ..domain import Button, Event, EventKind, Reply
 from ..engine.templates import html_to_plain
 
@@ -57,9 +57,9 @@ class ConsoleChat:
             return
         try:
             result = self.companion.handle(event)
-        except Exception:  # noqa: BLE001 - a person never sees a traceback
+        except Exception:  # a person never sees a traceback
             log.exception("turn failed (%s)", event.kind.value)
-            self.out.write("Something went wrong on my side, and nothing you wrote was lost. Let's try that again.\n\n")
+            self.out.write(self.companion.library.texts.plain("something_went_wrong_console") + "\n\n")
             return
         self.deliver(result.replies)
         if result.deactivate:
@@ -77,7 +77,8 @@ class ConsoleChat:
                 self.export_dir.mkdir(parents=True, exist_ok=True)
                 path = self.export_dir / reply.document.filename
                 path.write_bytes(reply.document.content)
-                self.out.write(f"(saved {reply.document.filename} to {self.export_dir})\n")
+                saved = {"filename": reply.document.filename, "folder": str(self.export_dir)}
+                self.out.write(self.companion.library.texts.plain("console_saved", saved) + "\n")
             for number, button in enumerate(reply.buttons, start=1):
                 self.out.write(f"  [{number}] {button.label}\n")
             if reply.buttons:

@@ -4,11 +4,12 @@
 turn for one person's ``SessionState`` and returns transport-neutral replies and effects.
 """
 
-from .library import DialogueLibrary, Vocabulary, load_library
-from .machine import FINISHED, RunAction, SaveAnswer, SessionState, SetProfile, StepResult
+from .library import DialogueLibrary, load_library
+from .machine import FINISHED, Effect, RunAction, SaveAnswer, SessionState, SetProfile, StepResult
 from .script import PHASES, Problem, Script
+from .validate import Vocabulary
 
 __all__ = [
-    "FINISHED", "PHASES", "DialogueLibrary", "Problem", "RunAction", "SaveAnswer", "Script",
+    "FINISHED", "PHASES", "DialogueLibrary", "Effect", "Problem", "RunAction", "SaveAnswer", "Script",
     "SessionState", "SetProfile", "StepResult", "Vocabulary", "load_library",
 ]

@@ -7,25 +7,15 @@ the same problems the ``dialogues check`` command prints stop the bot at start-u
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import Template, TemplateError, TemplateSyntaxError
 
-from .machine import CompiledScript
+from .machine import PAUSE_TEXT, CompiledScript
 from .script import Bubble, Problem, Script, load_script
-from .templates import CompanionEnvironment, attribute_uses, make_environment
+from .templates import CompanionEnvironment, attribute_uses, make_environment, template_source
 from .texts import Texts, load_texts
-from .validate import check_scripts
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """What the running companion offers scripts: ``do:`` actions and ``ask: profile.*`` fields."""
-
-    actions: frozenset[str] = frozenset()
-    profile_fields: frozenset[str] = frozenset({"name", "child_name", "country", "timezone"})
-    texts: frozenset[str] = frozenset()  # keys the companion needs from texts.yaml
+from .validate import Vocabulary, check_scripts
 
 
 class DialogueLibrary:
@@ -55,9 +45,10 @@ def script_files(folder: Path) -> list[Path]:
 NOT_SCRIPTS = frozenset({"texts.yaml"})
 
 
-def load_library(folder: Path, vocabulary: Vocabulary = Vocabulary()) -> tuple[DialogueLibrary, list[Problem]]:
+def load_library(folder: Path, vocabulary: Vocabulary | None = None) -> tuple[DialogueLibrary, list[Problem]]:
     """Load every ``*.yaml`` in ``folder``; return the library and every problem found."""
     folder = Path(folder)
+    vocabulary = vocabulary or Vocabulary()
     problems: list[Problem] = []
     if not folder.is_dir():
         return DialogueLibrary(folder, {}), [Problem(folder, 0, "the dialogues folder does not exist")]
@@ -77,8 +68,9 @@ def load_library(folder: Path, vocabulary: Vocabulary = Vocabulary()) -> tuple[D
     compiled_templates, template_problems = _compile_templates(env, scripts.values())
     problems.extend(template_problems)
     problems.extend(check_scripts(env, scripts, compiled_templates, vocabulary))
-    texts, text_problems = load_texts(folder / "texts.yaml", env, vocabulary.texts)
+    texts, text_problems = load_texts(folder / "texts.yaml", env, vocabulary.texts | {PAUSE_TEXT})
     problems.extend(text_problems)
+    pause_label = texts.plain(PAUSE_TEXT) if PAUSE_TEXT in texts else ""
     compiled: dict[str, CompiledScript] = {}
     broken = {p.path for p in problems}
     for script in scripts.values():
@@ -86,7 +78,7 @@ def load_library(folder: Path, vocabulary: Vocabulary = Vocabulary()) -> tuple[D
             continue
         conditions = {src: env.compile_expression(src) for src in _conditions(script)}
         bubbles = {id(b): compiled_templates[id(b)] for b in _bubbles(script)}
-        compiled[script.id] = CompiledScript(script, bubbles, conditions)
+        compiled[script.id] = CompiledScript(script, bubbles, conditions, pause_label=pause_label)
         compiled[script.id].journal_reads = _journal_reads(env, script)
     return DialogueLibrary(folder, compiled, texts), _sorted(problems)
 
@@ -119,15 +111,8 @@ def _conditions(script: Script) -> set[str]:
     return found
 
 
-def template_source(env: CompanionEnvironment, bubble: Bubble) -> str:
-    if bubble.file is None:
-        return bubble.source or ""
-    source, _, _ = env.loader.get_source(env, bubble.file)  # type: ignore[union-attr]
-    return source
-
-
-def _compile_templates(env: CompanionEnvironment, scripts: Iterable[Script]):
-    compiled = {}
+def _compile_templates(env: CompanionEnvironment, scripts: Iterable[Script]) -> tuple[dict[int, Template], list[Problem]]:
+    compiled: dict[int, Template] = {}
     problems: list[Problem] = []
     for script in scripts:
         for bubble in _bubbles(script):

@@ -13,17 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from jinja2 import Template
-from transitions import Machine, MachineError
+from transitions import EventData, Machine, MachineError
 
 from ..domain import DIALOGUE_BUTTON, Button, Reply
 from .script import PROFILE_PREFIX, ButtonSpec, Script, StepSpec, Target
+from .context import Blanks
 from .templates import tidy
 
 FINISHED = "__end__"
 MAX_PASS_THROUGH = 40
-PAUSE_LABEL = "Pause for now"
+PAUSE_TEXT = "button_pause"  # the label of the automatic pause button, in texts.yaml
 PAUSE_INDEX = "p"
 
 
@@ -34,8 +36,8 @@ class SessionState:
     dialogue: str
     state: str
     step: int = 0
-    vars: dict = field(default_factory=dict)
-    answers: dict = field(default_factory=dict)
+    vars: dict[str, object] = field(default_factory=dict)  # values buttons set
+    answers: dict[str, str] = field(default_factory=dict)  # free-text answers by key
 
 
 @dataclass(frozen=True)
@@ -55,11 +57,14 @@ class RunAction:
     name: str
 
 
+Effect = SaveAnswer | SetProfile | RunAction  # what a step asks of the world beyond its state
+
+
 @dataclass
 class StepResult:
     session: SessionState
     replies: list[Reply]
-    effects: list[object]
+    effects: list[Effect]
     finished: bool = False
     start: str | None = None  # another dialogue to start next
     visit: str | None = None  # another dialogue to visit, this one waiting paused
@@ -69,25 +74,35 @@ class StepResult:
 class Conversation:
     """The model transitions drives for one turn."""
 
+    trigger: Callable[..., bool]  # added by the machine while the model is attached (add_model)
+
     def __init__(self, session: SessionState, context: Mapping[str, object]):
         self.session = session
         self.state = session.state
         self.context = context
         self.outbox: list[str] = []
-        self.effects: list[object] = []
+        self.effects: list[Effect] = []
         self.start: str | None = None
         self.visit: str | None = None
         self.pause = False
 
 
 Parser = Callable[[str], object]
+Callback = Callable[[EventData], None]  # what transitions calls before a transition or on arrival
+Check = Callable[[EventData], bool]  # a transition's condition
+
+
+def conversation(event: EventData) -> Conversation:
+    """The model a transitions callback is about (``send_event=True`` hands us the EventData)."""
+    return cast(Conversation, event.model)
 
 
 class CompiledScript:
     """A script with its templates compiled and its machine built."""
 
-    def __init__(self, script: Script, bubbles: Mapping[int, Template], conditions: Mapping[str, Callable]):
+    def __init__(self, script: Script, bubbles: Mapping[int, Template], conditions: Mapping[str, Callable[..., object]], *, pause_label: str = ""):
         self.script = script
+        self.pause_label = pause_label
         self._bubbles = bubbles  # id(Bubble) -> compiled template
         self._conditions = conditions  # expression source -> compiled expression
         self.journal_reads: frozenset[str] = frozenset()
@@ -96,7 +111,7 @@ class CompiledScript:
     # -- building ---------------------------------------------------------------------
     def _build(self) -> Machine:
         script = self.script
-        states = [{"name": name, "on_enter": [self._arrive]} for name in script.steps]
+        states: list[dict[str, object]] = [{"name": name, "on_enter": [self._arrive]} for name in script.steps]
         states.append({"name": FINISHED, "final": True})
         machine = Machine(
             model=None,
@@ -116,8 +131,8 @@ class CompiledScript:
                 self._add(machine, trigger, step.name, route)
         return machine
 
-    def _add(self, machine: Machine, trigger: str, source: str, target: Target, before=None) -> None:
-        befores = [before] if before else []
+    def _add(self, machine: Machine, trigger: str, source: str, target: Target, before: Callback | None = None) -> None:
+        befores: list[str | Callable[..., bool | None]] = [before] if before else []
         if target.start:
             befores.append(self._jump(target.start))
         if target.visit:
@@ -125,20 +140,20 @@ class CompiledScript:
         if target.pause:
             befores.append(self._pause)
         dest = target.go if target.go else (None if (target.pause or target.visit) else FINISHED)
-        conditions = [self._condition(target.condition)] if target.condition else []
+        conditions: list[str | Callable[..., bool | None]] = [self._condition(target.condition)] if target.condition else []
         machine.add_transition(trigger, source, dest, before=befores, conditions=conditions)
 
-    def _condition(self, source: str) -> Callable:
+    def _condition(self, source: str) -> Check:
         expression = self._conditions[source]
 
-        def check(event) -> bool:  # noqa: ANN001
-            return bool(expression(**self.context_for(event.model)))
+        def check(event: EventData) -> bool:
+            return bool(expression(**self.context_for(conversation(event))))
 
         return check
 
-    def _pressed(self, button: ButtonSpec) -> Callable:
-        def pressed(event) -> None:  # noqa: ANN001
-            model: Conversation = event.model
+    def _pressed(self, button: ButtonSpec) -> Callback:
+        def pressed(event: EventData) -> None:
+            model = conversation(event)
             for key, value in button.sets:
                 model.session.vars[key] = value
             model.effects.extend(RunAction(name) for name in button.actions)
@@ -146,25 +161,26 @@ class CompiledScript:
         return pressed
 
     @staticmethod
-    def _jump(dialogue: str) -> Callable:
-        def jump(event) -> None:  # noqa: ANN001
-            event.model.start = dialogue
+    def _jump(dialogue: str) -> Callback:
+        def jump(event: EventData) -> None:
+            conversation(event).start = dialogue
 
         return jump
 
     @staticmethod
-    def _visit(dialogue: str) -> Callable:
-        def visit(event) -> None:  # noqa: ANN001
-            event.model.visit = dialogue
+    def _visit(dialogue: str) -> Callback:
+        def visit(event: EventData) -> None:
+            conversation(event).visit = dialogue
 
         return visit
 
     @staticmethod
-    def _pause(event) -> None:  # noqa: ANN001
-        event.model.pause = True
+    def _pause(event: EventData) -> None:
+        conversation(event).pause = True
 
-    def _arrive(self, event) -> None:  # noqa: ANN001
-        self.arrive(event.model, self.script.steps[event.model.state])
+    def _arrive(self, event: EventData) -> None:
+        model = conversation(event)
+        self.arrive(model, self.script.steps[model.state])
 
     def arrive(self, model: Conversation, step: StepSpec) -> None:
         model.outbox.extend(self.render_say(step, model))
@@ -174,9 +190,9 @@ class CompiledScript:
         return step.pause_button and not any(leads_out(self.script, b.target) for b in step.buttons)
 
     # -- rendering --------------------------------------------------------------------
-    def context_for(self, model: Conversation) -> dict:
+    def context_for(self, model: Conversation) -> dict[str, object]:
         values = dict(model.context)
-        values["answers"] = _Answers({k: "" for k in self.script.journal_keys} | model.session.answers)
+        values["answers"] = Blanks({k: "" for k in self.script.journal_keys} | model.session.answers)
         values["vars"] = dict(self.script.variables) | model.session.vars
         values["title"] = self.script.title
         return values
@@ -194,7 +210,7 @@ class CompiledScript:
                 continue
             shown.append(Button(button.label, f"{DIALOGUE_BUTTON}:{model.session.step}:{index}"))
         if step.waits and self._auto_pause(step):
-            shown.append(Button(PAUSE_LABEL, f"{DIALOGUE_BUTTON}:{model.session.step}:{PAUSE_INDEX}"))
+            shown.append(Button(self.pause_label, f"{DIALOGUE_BUTTON}:{model.session.step}:{PAUSE_INDEX}"))
         return tuple(shown)
 
     # -- playing ----------------------------------------------------------------------
@@ -202,7 +218,9 @@ class CompiledScript:
         session = SessionState(dialogue=self.script.id, state=self.script.start)
         model = Conversation(session, context)
         self.arrive(model, self.script.steps[self.script.start])
-        return self._run(model, None)
+        result = self._run(model, None)
+        assert result is not None  # only a trigger that does not apply gives None
+        return result
 
     def press(self, session: SessionState, index: str, context: Mapping[str, object]) -> StepResult | None:
         """A button of the current step; None when that button no longer applies."""
@@ -293,13 +311,6 @@ def leads_out(script: Script, target: Target) -> bool:
         return True
     step = script.steps.get(target.go or "")
     return bool(script.heavy and step is not None and step.present)
-
-
-class _Answers(dict):
-    """Answers by key; a key never answered reads as empty text rather than failing."""
-
-    def __missing__(self, key: str) -> str:
-        return ""
 
 
 # Profile fields as templates know them.

@@ -12,10 +12,16 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, Template, nodes
 from jinja2.meta import find_undeclared_variables
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+if TYPE_CHECKING:
+    from .script import Bubble
 
 # Names every template may use. The companion provides them all on every turn.
 BASE_NAMES = frozenset(
@@ -41,7 +47,7 @@ class CompanionEnvironment(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**"})
 
-    def call_binop(self, context, operator, left, right):  # noqa: ANN001 - Jinja's signature
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:  # noqa: ANN401 - Jinja's signature
         if operator == "**":
             raise SecurityError("powers are not allowed in templates")
         if operator == "*" and (isinstance(left, (str, list)) or isinstance(right, (str, list))):
@@ -74,10 +80,10 @@ def attribute_uses(env: CompanionEnvironment, source: str, owner: str) -> set[st
     """Keys read as ``owner.key`` or ``owner['key']`` (e.g. which answers a template uses)."""
     found: set[str] = set()
     for node in env.parse(source).find_all((nodes.Getattr, nodes.Getitem)):
-        if isinstance(node.node, nodes.Name) and node.node.name == owner:
-            if isinstance(node, nodes.Getattr):
-                found.add(node.attr)
-            elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+        if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) and node.node.name == owner:
+            found.add(node.attr)
+        elif isinstance(node, nodes.Getitem) and isinstance(node.node, nodes.Name) and node.node.name == owner:
+            if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
                 found.add(node.arg.value)
     return found
 
@@ -100,3 +106,11 @@ def html_to_plain(text: str) -> str:
 def visible_length(text: str) -> int:
     """Characters a person sees (Telegram counts text after parsing entities)."""
     return len(html_to_plain(text))
+
+
+def template_source(env: CompanionEnvironment, bubble: Bubble) -> str:
+    """A bubble's template text: written in the script, or a file in templates/."""
+    if bubble.file is None:
+        return bubble.source or ""
+    source, _, _ = env.loader.get_source(env, bubble.file)  # type: ignore[union-attr]
+    return source

@@ -6,6 +6,7 @@ a person reads without touching Python, and they are checked like the scripts ar
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -27,6 +28,11 @@ TEXT_NAMES: Mapping[str, frozenset[str]] = {
     "mydata": frozenset({"counts", "retention_days"}),
     "stats": frozenset({"stats"}),
     "retention_notice": frozenset({"days"}),
+    "button_next": frozenset({"title"}),
+    "button_dialogue": frozenset({"title", "done"}),
+    "unreadable_name_long": frozenset({"limit"}),
+    "export_date": frozenset({"at"}),
+    "console_saved": frozenset({"filename", "folder"}),
 }
 
 
@@ -35,7 +41,13 @@ class Texts:
         self._templates = templates
 
     def render(self, key: str, context: Mapping[str, object]) -> str:
+        """A text as HTML (values escaped), as messages are sent."""
         return tidy(self._templates[key].render(context))
+
+    def plain(self, key: str, context: Mapping[str, object] | None = None) -> str:
+        """A text that is not HTML (a button label, a command's menu description): the
+        escaping of values undone, so "I'm still here" stays itself."""
+        return html.unescape(self.render(key, context or {}))
 
     def __contains__(self, key: str) -> bool:
         return key in self._templates

@@ -10,15 +10,13 @@ Every problem names the file and line.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from jinja2 import Template, TemplateError, TemplateSyntaxError
 
-from .script import PROFILE_PREFIX, Problem, Script, StepSpec, Target
-from .templates import BASE_NAMES, CompanionEnvironment, attribute_uses, undeclared_names, visible_length
-
-if TYPE_CHECKING:
-    from .library import Vocabulary
+from .script import PROFILE_PREFIX, Bubble, Problem, Script, StepSpec, Target
+from .context import SHORT_ANSWER, Blanks, sample_context
+from .templates import BASE_NAMES, CompanionEnvironment, attribute_uses, template_source, undeclared_names, visible_length
 
 TELEGRAM_MESSAGE_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64
@@ -26,57 +24,23 @@ BUBBLE_LIMIT = 350  # the writing guide: about 350 characters at most
 BUBBLES_IN_A_ROW = 3
 LABEL_LIMIT = 30  # Telegram shows about 20 characters of a button well; 30 is the hard stop
 
-SHORT_ANSWER = "a few words"  # for the writing guide's limits: the writer's words count
 LONG_ANSWER = "I remember the garden. " * 20  # for Telegram's hard limit: answers can be long
 
 
-class _Sample(dict):
-    """Every key reads as the same made-up answer."""
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the running companion offers scripts: ``do:`` actions and ``ask: profile.*`` fields."""
 
-    def __init__(self, answer: str = SHORT_ANSWER):
-        super().__init__()
-        self.answer = answer
-
-    def __missing__(self, key: str) -> str:
-        return self.answer
-
-
-def sample_context() -> dict:
-    """A made-up person with every optional value filled in, for rendering every template."""
-    return {
-        "name": "Alex",
-        "child_name": "Little Alex",
-        "country": "GB",
-        "country_name": "United Kingdom",
-        "timezone": "Europe/London",
-        "journal": _Sample(),
-        "part_of_day": "evening",
-        "visits": 3,
-        "support": {
-            "known": True,
-            "country_name": "United Kingdom",
-            "emergency": "999",
-            "lines": [
-                {"name": "Samaritans", "phone": "116 123", "sms": "", "url": "https://www.samaritans.org", "hours": "24/7"},
-                {"name": "Shout", "phone": "", "sms": "Text SHOUT to 85258", "url": "", "hours": "24/7"},
-            ],
-            "more": 1,
-            "all_lines": [
-                {"name": "Samaritans", "phone": "116 123", "sms": "", "url": "https://www.samaritans.org", "hours": "24/7"},
-                {"name": "Shout", "phone": "", "sms": "Text SHOUT to 85258", "url": "", "hours": "24/7"},
-                {"name": "CALM", "phone": "0800 58 58 58", "sms": "", "url": "https://www.thecalmzone.net", "hours": "5pm to midnight"},
-            ],
-            "directory": "https://findahelpline.com",
-            "last_checked": "2026-11-22",
-        },
-    }
+    actions: frozenset[str] = frozenset()
+    profile_fields: frozenset[str] = frozenset({"name", "child_name", "country", "timezone"})
+    texts: frozenset[str] = frozenset()  # keys the companion needs from texts.yaml
 
 
 def check_scripts(
     env: CompanionEnvironment,
     scripts: Mapping[str, Script],
     templates: Mapping[int, Template],
-    vocabulary: "Vocabulary",
+    vocabulary: Vocabulary,
 ) -> list[Problem]:
     problems: list[Problem] = []
     for script in scripts.values():
@@ -87,7 +51,9 @@ def check_scripts(
 
 
 class _ScriptChecker:
-    def __init__(self, env, script: Script, scripts, templates, vocabulary):
+    def __init__(
+        self, env: CompanionEnvironment, script: Script, scripts: Mapping[str, Script], templates: Mapping[int, Template], vocabulary: Vocabulary
+    ):
         self.env = env
         self.script = script
         self.scripts = scripts
@@ -184,12 +150,10 @@ class _ScriptChecker:
             return
         self.check_names("{{ " + source + " }}", line)
 
-    def check_bubble(self, bubble, step: StepSpec) -> None:
+    def check_bubble(self, bubble: Bubble, step: StepSpec) -> None:
         template = self.templates.get(id(bubble))
         if template is None:
             return  # its syntax problem is reported already
-        from .library import template_source
-
         try:
             source = template_source(self.env, bubble)
         except TemplateError:
@@ -208,11 +172,10 @@ class _ScriptChecker:
         if length > BUBBLE_LIMIT and self.script.phase != "support":
             self.problem(bubble.line, f"bubble is {length} characters; keep each to about {BUBBLE_LIMIT} (split it)")
 
-    def sample(self, answer: str) -> dict:
+    def sample(self, answer: str) -> dict[str, object]:
         """The sample person, with every answer they could have written set to ``answer``."""
-        return sample_context() | {
-            "answers": _Sample(answer),
-            "journal": _Sample(answer),
+        return sample_context(answer) | {
+            "answers": Blanks(default=answer),
             "vars": dict(self.script.variables),
             "title": self.script.title,
         }

@@ -8,25 +8,26 @@ overwrites, are reported: a writer who repeats a step name almost always meant t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):  # YAML: any keys and values
     """A mapping from a YAML file with the line of itself and of each key (1-based)."""
 
     line: int = 0
-    key_lines: dict
+    key_lines: dict[Any, int]
 
     def line_of(self, key: object) -> int:
         return self.key_lines.get(key, self.line)
 
 
-class LineList(list):
+class LineList(list[Any]):
     """A sequence from a YAML file with the line of itself and of each item (1-based)."""
 
     line: int = 0
-    item_lines: list
+    item_lines: list[int]
 
     def line_of(self, index: int) -> int:
         return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line

@@ -7,9 +7,10 @@ unit of work. Free text is encrypted by the column types in ``types.py``.
 from .crypto import Cipher, KeyError_, key_file_keys, new_key, use_cipher
 from .database import Database, DatabaseError
 from .models import DialogueSession, JournalEntry, Person
-from .repository import ACTIVE, FINISHED, PAUSED, Repository
+from .repository import Repository
+from .states import RETURN_AFTER, PauseReason, SessionStatus
 
 __all__ = [
-    "ACTIVE", "FINISHED", "PAUSED", "Cipher", "Database", "DatabaseError", "DialogueSession",
-    "JournalEntry", "KeyError_", "Person", "Repository", "key_file_keys", "new_key", "use_cipher",
+    "Cipher", "Database", "DatabaseError", "DialogueSession",
+    "JournalEntry", "KeyError_", "PauseReason", "Person", "RETURN_AFTER", "Repository", "SessionStatus", "key_file_keys", "new_key", "use_cipher",
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from .checkin_models import CheckinMood, CheckinSettings
 from .models import Person
@@ -41,7 +41,7 @@ def ensure_settings(repo: Repository, person: Person, now: datetime) -> CheckinS
     return row
 
 
-def _due_query(now: datetime, limit: int | None):  # noqa: ANN202
+def _due_query(now: datetime, limit: int | None) -> Select[CheckinSettings, Person]:
     query = (
         select(CheckinSettings, Person)
         .join(Person, Person.id == CheckinSettings.person_id)

@@ -7,6 +7,7 @@ survive a person's deletion without pointing back at them.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -34,7 +35,7 @@ class Person(Base):
     country: Mapped[str | None] = mapped_column(String(2), nullable=True)
     timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # The last few safety assessments (levels and categories only, never text).
-    recent_safety: Mapped[list] = mapped_column(JSON, default=list)
+    recent_safety: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     last_safety_level: Mapped[str | None] = mapped_column(String(16), nullable=True)
     last_safety_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     retention_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -53,9 +54,9 @@ class DialogueSession(Base):
     dialogue_id: Mapped[str] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(64))
     step: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(16))  # active | paused | finished
-    reason: Mapped[str | None] = mapped_column(String(16), nullable=True)  # why it was paused
-    context: Mapped[dict | None] = mapped_column(EncryptedJSON, nullable=True)
+    status: Mapped[str] = mapped_column(String(16))  # a SessionStatus value (states.py)
+    reason: Mapped[str | None] = mapped_column(String(16), nullable=True)  # a PauseReason value, when paused
+    context: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON, nullable=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

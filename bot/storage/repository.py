@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from .models import DialogueSession, JournalEntry, Person, ProcessedUpdate, SafetyEvent, UsageCount
 
-ACTIVE, PAUSED, FINISHED = "active", "paused", "finished"
+from .states import SessionStatus
 
 
 class Repository:
@@ -57,18 +57,18 @@ class Repository:
 
     def prune_updates(self, before: datetime) -> int:
         result = self.session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.created_at < before))
-        return result.rowcount or 0
+        return int(getattr(result, "rowcount", 0) or 0)  # a DELETE's result is a CursorResult
 
     # -- dialogue sessions -----------------------------------------------------------------
     def active_session(self, person: Person) -> DialogueSession | None:
         query = select(DialogueSession).where(
-            DialogueSession.person_id == person.id, DialogueSession.status == ACTIVE
+            DialogueSession.person_id == person.id, DialogueSession.status == SessionStatus.ACTIVE
         )
         return self.session.scalars(query.order_by(DialogueSession.id.desc())).first()
 
     def paused_sessions(self, person: Person) -> list[DialogueSession]:
         query = select(DialogueSession).where(
-            DialogueSession.person_id == person.id, DialogueSession.status == PAUSED
+            DialogueSession.person_id == person.id, DialogueSession.status == SessionStatus.PAUSED
         )
         return list(self.session.scalars(query.order_by(DialogueSession.updated_at.desc(), DialogueSession.id.desc())))
 
@@ -77,10 +77,10 @@ class Repository:
         self.session.flush()
         return session
 
-    def finished_dialogues(self, person: Person) -> dict[str, datetime]:
+    def finished_dialogues(self, person: Person) -> dict[str, datetime | None]:
         query = (
             select(DialogueSession.dialogue_id, func.max(DialogueSession.finished_at))
-            .where(DialogueSession.person_id == person.id, DialogueSession.status == FINISHED)
+            .where(DialogueSession.person_id == person.id, DialogueSession.status == SessionStatus.FINISHED)
             .group_by(DialogueSession.dialogue_id)
         )
         return {dialogue: when for dialogue, when in self.session.execute(query)}

@@ -7,8 +7,8 @@ only once handled (``polling``), the wiring (``application``) and ``innerchild r
 (``run``). Only this package imports ``telegram``.
 """
 
-from .application import COMMANDS, build_application
+from .application import build_application, menu_commands
 from .handlers import TelegramAdapter
 from .run import run_bot
 
-__all__ = ["COMMANDS", "TelegramAdapter", "build_application", "run_bot"]
+__all__ = ["TelegramAdapter", "build_application", "menu_commands", "run_bot"]

@@ -5,8 +5,8 @@
 - Updates: ``ConfirmingUpdater`` + ``AckQueue`` confirm an update to Telegram only once it
   has been handled; ``PerPersonProcessor`` runs one person's updates in order, different
   people in parallel.
-- Start-up (``post_init``): the command menu, then the check-in scheduler if that feature
-  is installed. Its ``shutdown()`` runs in ``post_stop`` (while the bot can still send, so a
+- Start-up (``post_init``): the command menu (from the companion's command registry), then
+  the check-in scheduler (it runs housekeeping too). Its ``shutdown()`` runs in ``post_stop`` (while the bot can still send, so a
   nudge in flight can finish) or at the latest in ``post_shutdown``.
 """
 
@@ -14,36 +14,23 @@ from __future__ import annotations
 
 import inspect
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
-from .handlers import TelegramAdapter
+from ..checkins.scheduler import start_scheduler
+from .handlers import TelegramAdapter, TelegramApp
 from .polling import AckQueue, ConfirmingUpdater, Ledger
 from .processor import PerPersonProcessor, PersonLocks
 from .sender import Sender
 
 if TYPE_CHECKING:
-    from ..app import Runtime
+    from ..runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-COMMANDS = (
-    ("start", "Begin, or pick up where you left off"),
-    ("menu", "Choose a conversation"),
-    ("pause", "Pause this conversation"),
-    ("resume", "Go back to a paused conversation"),
-    ("sos", "Support right now"),
-    ("ground", "A short grounding exercise"),
-    ("journal", "Read what you have written"),
-    ("checkins", "Gentle check-ins: when, or whether"),
-    ("mydata", "What is stored about you"),
-    ("export", "Download everything you have written"),
-    ("delete", "Delete everything about you"),
-    ("help", "How this works"),
-)
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 
 
@@ -53,10 +40,10 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     pause: float | None = None,
-) -> Application:
+) -> TelegramApp:
     """The Application for ``runtime``; ``request``s replace HTTP (tests), ``pause`` the pacing."""
     settings = runtime.settings
-    builder: ApplicationBuilder = Application.builder().token(settings.telegram_token)
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = Application.builder().token(settings.telegram_token)
     if settings.telegram_base_url:
         base = settings.telegram_base_url.rstrip("/")
         builder = builder.base_url(base).base_file_url(_file_url(base))
@@ -91,26 +78,27 @@ def _file_url(base_url: str) -> str:
     return f"{head}/file/{tail}" if head else f"{base_url}/file"
 
 
-async def set_commands(application: Application) -> None:
-    await application.bot.set_my_commands([BotCommand(name, description) for name, description in COMMANDS])
+def menu_commands(runtime: Runtime) -> list[BotCommand]:
+    """Telegram's command menu, from the companion's one command registry."""
+    texts = runtime.library.texts
+    return [BotCommand(c.name, texts.plain(c.description or "")) for c in runtime.features.commands.menu()]
 
 
-async def _post_init(application: Application) -> None:
+async def set_commands(application: TelegramApp) -> None:
+    await application.bot.set_my_commands(menu_commands(application.bot_data["runtime"]))
+
+
+async def _post_init(application: TelegramApp) -> None:
     try:
         await set_commands(application)
     except Exception as exc:  # noqa: BLE001 - the menu is a convenience; typing commands works
         log.warning("could not set the command menu: %s", type(exc).__name__)
-    try:
-        from bot.checkins.scheduler import start_scheduler
-    except ImportError:
-        start_scheduler = None
-    if start_scheduler is not None:
-        adapter: TelegramAdapter = application.bot_data["adapter"]
-        application.bot_data["scheduler"] = start_scheduler(application.bot_data["runtime"], adapter.deliver)
-        log.info("check-in scheduler started")
+    adapter: TelegramAdapter = application.bot_data["adapter"]
+    application.bot_data["scheduler"] = start_scheduler(application.bot_data["runtime"], adapter.deliver)
+    log.info("check-in scheduler started")
 
 
-async def _stop_scheduler(application: Application) -> None:
+async def _stop_scheduler(application: TelegramApp) -> None:
     scheduler = application.bot_data.get("scheduler")
     if scheduler is None:
         return

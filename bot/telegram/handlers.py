@@ -19,13 +19,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
+from collections.abc import Awaitable
+from typing import Any, TypeAlias
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import Forbidden
 from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, ContextTypes, MessageHandler, filters
 
-from ..companion import Companion
+from ..core import Companion
 from ..domain import Reply
 from .processor import PersonLocks
 from .sender import Sender, Unreachable
@@ -33,7 +35,9 @@ from .updates import chat_id_of, event_for, is_private, person_id
 
 log = logging.getLogger(__name__)
 
-SORRY = "Something went wrong on my side. Let's try that again."
+TelegramApp: TypeAlias = Application[Any, Any, Any, Any, Any, Any]  # PTB's defaults, untouched
+
+SORRY = "something_went_wrong"  # the apology, in texts.yaml
 
 
 class TelegramAdapter:
@@ -43,9 +47,9 @@ class TelegramAdapter:
         self.companion = companion
         self.sender = sender
         self.locks = locks
-        self.application: Application | None = None
+        self.application: TelegramApp | None = None
 
-    def register(self, application: Application) -> None:
+    def register(self, application: TelegramApp) -> None:
         self.application = application
         private = filters.ChatType.PRIVATE
         application.add_handler(CallbackQueryHandler(self.on_update))
@@ -57,7 +61,7 @@ class TelegramAdapter:
     def acknowledge(self, update: object) -> None:
         """Stop a pressed button's spinner now, before the person's queue is reached (the
         processor calls this; the answer runs as an Application task, awaited at stop)."""
-        if isinstance(update, Update) and update.callback_query is not None:
+        if isinstance(update, Update) and update.callback_query is not None and self.application is not None:
             self.application.create_task(self._quietly(update.callback_query.answer()))
 
     async def on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -67,9 +71,10 @@ class TelegramAdapter:
         if event is None:
             return
         result = await asyncio.to_thread(self.companion.handle, event)
-        if query is not None and getattr(query.message, "reply_markup", None):  # not on inaccessible ones
-            await self.sender.remove_keyboard(query.message.chat.id, query.message.message_id)
-        if not result.duplicate:
+        message = query.message if query is not None else None
+        if message is not None and getattr(message, "reply_markup", None):  # not on inaccessible ones
+            await self.sender.remove_keyboard(message.chat.id, message.message_id)
+        if not result.duplicate and update.effective_chat is not None:
             await self._send(event.user, update.effective_chat.id, result.replies)
 
     async def on_member(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -90,8 +95,10 @@ class TelegramAdapter:
             log.error("%s outside an update (e.g. while polling)\n%s", type(error).__name__, where)
         if not isinstance(update, Update) or not is_private(update) or isinstance(error, (Forbidden, Unreachable)):
             return
+        if update.effective_chat is None:
+            return
         try:
-            await self.sender.call(update.effective_chat.send_message, text=SORRY)
+            await self.sender.call(update.effective_chat.send_message, text=self.companion.library.texts.plain(SORRY))
         except Exception as exc:  # noqa: BLE001 - nothing more we can do for this person
             log.warning("could not apologise: %s", type(exc).__name__)
 
@@ -113,7 +120,7 @@ class TelegramAdapter:
         return True
 
     @staticmethod
-    async def _quietly(awaitable) -> None:  # noqa: ANN001
+    async def _quietly(awaitable: Awaitable[object]) -> None:
         """Answering a callback query is a courtesy: an old query may fail, the turn goes on
         (and the person must not get an apology for it)."""
         try:

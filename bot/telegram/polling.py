@@ -23,13 +23,15 @@ import asyncio
 import contextlib
 import datetime as dtm
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import TelegramError
 from telegram.ext import Updater
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 BUSY_POLL = 0.5  # seconds between polls while an update is still being handled
 MAX_BACKOFF = 30.0
@@ -77,7 +79,7 @@ class Ledger:
             await asyncio.wait(list(self._pending.values()))
 
 
-class AckQueue(asyncio.Queue):
+class AckQueue(asyncio.Queue[object]):
     """The Application's update queue; an awaited ``put`` of an Update waits for its turn."""
 
     def __init__(self, ledger: Ledger):
@@ -96,14 +98,14 @@ class AckQueue(asyncio.Queue):
 class ConfirmingUpdater(Updater):
     """An ``Updater`` whose polling confirms updates only once handled (webhooks: inherited)."""
 
-    def __init__(self, bot, update_queue: asyncio.Queue, ledger: Ledger):  # noqa: ANN001
+    def __init__(self, bot: Bot, update_queue: asyncio.Queue[object], ledger: Ledger):
         super().__init__(bot=bot, update_queue=update_queue)
         self.ledger = ledger
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
         self._next = 0  # one past the highest update id fetched
 
-    async def start_polling(  # noqa: PLR0913 - PTB's signature
+    async def start_polling(  # PTB's signature
         self,
         poll_interval: float = 0.0,
         timeout: dtm.timedelta | int = dtm.timedelta(seconds=10),
@@ -111,7 +113,7 @@ class ConfirmingUpdater(Updater):
         allowed_updates: Sequence[str] | None = None,
         drop_pending_updates: bool | None = None,
         error_callback: Callable[[TelegramError], None] | None = None,
-    ) -> asyncio.Queue:
+    ) -> asyncio.Queue[object]:
         if self.running:
             raise RuntimeError("This Updater is already running!")
         if not self._initialized:
@@ -120,9 +122,8 @@ class ConfirmingUpdater(Updater):
         await self.bot.delete_webhook(drop_pending_updates=bool(drop_pending_updates))
         self._running = True
         self._stop.clear()
-        seconds = timeout.total_seconds() if isinstance(timeout, dtm.timedelta) else float(timeout)
         self._task = asyncio.create_task(
-            self._poll(seconds, list(allowed_updates) if allowed_updates is not None else None, error_callback),
+            self._poll(timeout, list(allowed_updates) if allowed_updates is not None else None, error_callback),
             name="ConfirmingUpdater:poll",
         )
         return self.update_queue
@@ -150,7 +151,7 @@ class ConfirmingUpdater(Updater):
         except TelegramError as exc:
             log.warning("could not confirm the last updates (%s); they will be seen again and skipped", type(exc).__name__)
 
-    async def _poll(self, timeout: float, allowed: list[str] | None, on_error: Callable | None) -> None:
+    async def _poll(self, timeout: dtm.timedelta | int, allowed: list[str] | None, on_error: Callable[[TelegramError], None] | None) -> None:
         backoff = 1.0
         while not self._stop.is_set():
             self.ledger.forget_changes()
@@ -180,7 +181,7 @@ class ConfirmingUpdater(Updater):
             if not fresh and len(self.ledger):
                 await self._unless_stopped(self.ledger.wait_change(BUSY_POLL))
 
-    async def _unless_stopped(self, awaitable):  # noqa: ANN001, ANN202
+    async def _unless_stopped(self, awaitable: Awaitable[T]) -> T | None:
         """Await ``awaitable`` unless ``stop()`` comes first (then cancel it, return None)."""
         task = asyncio.ensure_future(awaitable)
         stopping = asyncio.ensure_future(self._stop.wait())

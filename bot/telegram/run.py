@@ -26,7 +26,7 @@ from telegram.error import InvalidToken, TelegramError
 from .application import ALLOWED_UPDATES, build_application
 
 if TYPE_CHECKING:
-    from ..app import Runtime
+    from ..runtime import Runtime
 
 log = logging.getLogger(__name__)
 SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")

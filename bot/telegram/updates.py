@@ -82,7 +82,7 @@ def attachment_kind(message: Message) -> str | None:
     """
     for kind in MessageAttachmentType:
         if getattr(message, kind.value, None):
-            return kind.value
+            return str(kind.value)
     return None
 
 

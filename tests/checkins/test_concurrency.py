@@ -53,7 +53,7 @@ def test_two_schedulers_send_each_nudge_exactly_once(request, clock, tmp_path) -
                     sent[index].extend(n.user for n in nudges)
                     if not nudges:
                         return
-            except BaseException as exc:  # noqa: BLE001
+            except BaseException as exc:
                 errors.append(exc)
 
         def chatter() -> None:  # people writing meanwhile: their turns lock their rows

@@ -243,7 +243,7 @@ def test_export_has_check_in_settings_and_moods_and_delete_erases_them(runtime, 
     (nudge,) = sweep(runtime)
     press(companion, user, nudge.replies, "Low")
     with runtime.database.transaction() as repo:
-        docs = export_documents(repo, repo.find_person(user), runtime.library, clock())
+        docs = export_documents(repo, repo.find_person(user), runtime.library, clock(), runtime.features.export_sections)
     data = json.loads(docs[1].content)
     assert data["checkins"]["settings"]["time"] == "20:30"
     assert [m["mood"] for m in data["checkins"]["moods"]] == [2]

@@ -19,9 +19,16 @@ def test_times_people_type(typed: str, minute: int) -> None:
 
 @pytest.mark.parametrize("typed", ["8", "25:00", "13pm", "20:75", "soon", "", "8:5"])
 def test_times_that_are_refused_kindly(typed: str) -> None:
-    with pytest.raises(ValueError) as caught:
+    """The refusal names a sentence of texts.yaml that shows how to write a time."""
+    import yaml
+
+    from bot.domain import Unreadable
+    from tests.conftest import ROOT
+
+    with pytest.raises(Unreadable) as caught:
         parse_time(typed)
-    assert "8pm" in str(caught.value) or "20:" in str(caught.value)
+    sentence = yaml.safe_load((ROOT / "dialogues" / "texts.yaml").read_text(encoding="utf-8"))[caught.value.key]
+    assert "8pm" in sentence or "20:" in sentence
 
 
 def test_quiet_hours_rhythms_and_days() -> None:

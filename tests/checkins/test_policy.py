@@ -10,7 +10,7 @@ from bot.checkins.schedule import Rhythm
 NOW = datetime(2026, 1, 15, 20, 30, tzinfo=UTC)
 
 
-def snapshot(**changes) -> Snapshot:  # noqa: ANN003
+def snapshot(**changes) -> Snapshot:
     values = dict(
         rhythm=Rhythm(kind="daily", minute=20 * 60 + 30, zone="UTC", quiet=None, days=frozenset()),
         due=NOW, slot=NOW, last_sent_at=None, missed=0, rhythm_asked_at=None, active=True,

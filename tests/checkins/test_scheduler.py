@@ -18,7 +18,7 @@ def test_the_scheduler_sweeps_at_once_delivers_paced_and_marks_blocked_people(ru
     runtime.settings.checkins_per_second = 20.0
     delivered: list[tuple[str, float]] = []
 
-    async def deliver(user: str, replies) -> bool:  # noqa: ANN001
+    async def deliver(user: str, replies) -> bool:
         delivered.append((user, time.monotonic()))
         return user != "tg:3"  # tg:3 blocked the bot
 
@@ -60,7 +60,7 @@ def test_housekeeping_sends_retention_notices_from_the_running_bot(clock, tmp_pa
     runtime = build_runtime(f"sqlite:///{tmp_path / 'h.db'}", clock, tmp_path, retention_days=30)
     delivered: list[str] = []
 
-    async def deliver(user: str, replies) -> bool:  # noqa: ANN001
+    async def deliver(user: str, replies) -> bool:
         delivered.extend(r.text for r in replies)
         return True
 

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from jinja2.sandbox import SecurityError
+from jinja2.exceptions import SecurityError
 
 from bot.engine.templates import make_environment
 from tests.conftest import ROOT, build_runtime
@@ -147,3 +147,27 @@ def test_person_text_is_a_value_never_template_code(feature_runtime) -> None:
     person.say("/start features", "2")
     out = person.say("{{ 7 * 7 }} {% for x in range(3) %}loop{% endfor %}")
     assert 'You wrote: "{{ 7 * 7 }} {% for x in range(3) %}loop{% endfor %}"' in out
+
+
+def test_one_template_context_for_the_turn_and_the_validator():
+    """The turn and ``dialogues check`` build their context with the same function, and it
+    gives every name templates may use (a script adds answers, vars and title)."""
+    from bot.engine.context import Blanks, sample_context
+    from bot.engine.templates import BASE_NAMES
+
+    sample = sample_context()
+    assert set(sample) | {"answers", "vars", "title"} == BASE_NAMES
+    blanks = Blanks({"letter": "hi"})
+    assert (blanks["letter"], blanks["never_written"]) == ("hi", "")
+    assert Blanks(default="x")["anything"] == "x"
+
+
+def test_button_labels_come_from_texts_as_plain_text():
+    """Labels live in texts.yaml; they are not HTML, so an apostrophe stays itself."""
+    from bot.app import check_dialogues
+
+    library, problems = check_dialogues(ROOT / "dialogues")
+    assert not problems
+    assert library.texts.plain("button_still_here") == "I'm still here"
+    assert library.texts.plain("button_next", {"title": "Tom & Jerry's"}) == "Next: Tom & Jerry's"
+    assert library.texts.plain("button_dialogue", {"title": "Play", "done": True}) == "✓ Play"

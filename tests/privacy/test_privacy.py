@@ -22,7 +22,7 @@ def confide(person: Person) -> None:
     person.say("I want to kill myself tonight")  # a crisis message in the middle
 
 
-def all_rows(database) -> str:  # noqa: ANN001
+def all_rows(database) -> str:
     """Every value in every table, as text."""
     dump = []
     with database.engine.connect() as connection:
@@ -93,6 +93,7 @@ def test_export_gives_a_readable_journal_and_a_json_file(companion, tmp_path) ->
     confide(person)
     out = person.say("/export")
     assert "innerchild-journal.txt" in out and "innerchild-data.json" in out
+    assert f"(saved innerchild-journal.txt to {tmp_path / 'export'})" in out
     journal = (tmp_path / "export" / "innerchild-journal.txt").read_text()
     assert "YOUR SAFETY PLAN" in journal and SECRET_WORDS[0] in journal and SECRET_WORDS[1] in journal
     data = json.loads((tmp_path / "export" / "innerchild-data.json").read_text())
@@ -194,3 +195,17 @@ def test_processed_update_ids_are_forgotten_after_a_week(runtime, clock) -> None
     assert prune_processed_updates(companion, clock.now) == 0
     clock.advance(days=5)
     assert prune_processed_updates(companion, clock.now) == 1
+
+
+def test_the_journal_document_reads_as_it_always_has(runtime, clock) -> None:
+    """Its headings come from texts.yaml now; the document is the same."""
+    from bot.privacy import export_documents
+
+    Person(runtime.companion).onboard()
+    with runtime.database.transaction() as repo:
+        person = repo.find_person("console:sam")
+        (journal, _data) = export_documents(repo, person, runtime.library, clock(), runtime.features.export_sections)
+    lines = journal.content.decode("utf-8").splitlines()
+    assert lines[0] == "Inner Child Companion: your journal"
+    assert lines[1] == f"Exported {clock():%d %B %Y, %H:%M} UTC"
+    assert lines[3:5] == ["YOUR JOURNAL", "============"]

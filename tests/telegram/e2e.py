@@ -99,7 +99,7 @@ class Person:
         self.tg.wait_for(lambda msgs: until(msgs[after:]), self.id, timeout)
         return self.messages()[after:]
 
-    def say(self, text: str, until=None) -> list[BotMessage]:  # noqa: ANN001
+    def say(self, text: str, until=None) -> list[BotMessage]:
         count = len(self.messages())
         self.tg.send_text(self.id, text)
         return self.wait(count, until)
@@ -111,7 +111,7 @@ class Person:
                     return message, data
         raise AssertionError(f"no button {label!r}; the bot sent {[(m.text, m.buttons) for m in self.messages()]}")
 
-    def tap(self, label: str, until=None) -> list[BotMessage]:  # noqa: ANN001
+    def tap(self, label: str, until=None) -> list[BotMessage]:
         message, data = self.button(label)
         count = len(self.messages())
         self.tg.press_button(self.id, message.message_id, data)

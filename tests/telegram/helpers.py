@@ -58,7 +58,7 @@ class RecordingRequest(BaseRequest):
     def sent_texts(self, chat_id: int) -> list[str]:
         return [c.params["text"] for c in self.of("sendMessage", chat_id)]
 
-    async def do_request(self, url, method, request_data: RequestData | None = None, **_timeouts):  # noqa: ANN001, ANN201
+    async def do_request(self, url, method, request_data: RequestData | None = None, **_timeouts):
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files = dict(request_data.multipart_data) if request_data and request_data.contains_files else {}
@@ -162,7 +162,7 @@ class Harness:
         puts = [asyncio.ensure_future(self.app.update_queue.put(self.update(u))) for u in updates]
         await asyncio.wait_for(asyncio.gather(*puts), timeout)
 
-    def person(self, user: str):  # noqa: ANN201
+    def person(self, user: str):
         with self.runtime.database.transaction() as repo:
             person = repo.find_person(user)
             return None if person is None else {"active": person.active}

@@ -18,11 +18,11 @@ from .helpers import DOCUMENT, LOCATION, PHOTO, STICKER, VOICE, Harness, edited,
 pytestmark = pytest.mark.timeout(30)
 
 
-def run(coro):  # noqa: ANN001, ANN201
+def run(coro):
     return asyncio.run(coro)
 
 
-def recording_companion(monkeypatch, runtime, replies_for=None, delay: float = 0.0):  # noqa: ANN001, ANN201
+def recording_companion(monkeypatch, runtime, replies_for=None, delay: float = 0.0):
     """Swap ``companion.handle`` for one that records events (and may answer by hand)."""
     real = runtime.companion.handle
     seen: list[tuple[Event, float, float]] = []

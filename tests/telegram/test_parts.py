@@ -44,7 +44,7 @@ def test_html_to_plain():
 
 
 def test_update_mapping():
-    def event(data):  # noqa: ANN001, ANN202
+    def event(data):
         return event_for(Update.de_json(data, BOT))
 
     start = event(message(7, "/start@innerchild_test_bot  safety_plan ", update_id=3))

@@ -1,0 +1,17 @@
+"""The companion's core: one turn, split into rooms. Read in this order:
+
+- ``companion``    ``Companion.handle``: transaction, dedupe, context, dispatch by event kind
+- ``context``      ``TurnContext`` (what every piece receives) and ``Features`` (what is installed)
+- ``safety_step``  every text assessed first; the support flow steps in when it must
+- ``consent``      the consent and age gate, as one decision
+- ``sessions``     begin, apply a step's result, pause, finish, resume, view
+- ``effects``      what a step asks beyond its state: journal, profile, actions
+- ``commands/``    the registry, and the core's commands by room
+- ``install``      the core's commands, actions and fields, put into ``Features``
+"""
+
+from .companion import Companion
+from .context import CoreSettings, Features, TurnContext
+from .install import install
+
+__all__ = ["Companion", "CoreSettings", "Features", "TurnContext", "install"]

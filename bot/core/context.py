@@ -1,0 +1,175 @@
+"""What every piece of a turn receives: one ``TurnContext`` (like python-telegram-bot's
+``CallbackContext``), and the ``Features`` the composition root filled before the first turn.
+
+A ``TurnContext`` lives for one event of one person, inside one database transaction: the
+repository, the person, the moment, the dialogue library, the settings and the features.
+Commands, actions, the safety step and the session functions all take it as their first
+argument, and nothing else of the core: a feature needs no more than this to take part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from safety.resources import helplines_for
+
+from ..domain import COMMAND_BUTTON, Button, Unreadable
+from ..engine import DialogueLibrary, Vocabulary
+from ..engine.context import helpline, support_values, template_context
+from ..engine.machine import CompiledScript
+from ..engine.texts import Texts
+from ..privacy import ExportSection
+from ..storage import Person, Repository
+from .commands.registry import Command, CommandRegistry
+
+Action = Callable[["TurnContext"], None]  # a ``do:`` action scripts may run
+ProfileParser = Callable[[str], object]  # reads what a person typed; ValueError: ask again
+ProfileSetter = Callable[["TurnContext", object], None]  # keeps a profile answer elsewhere
+
+
+@dataclass(frozen=True)
+class CoreSettings:
+    """The few settings a turn reads."""
+
+    default_country: str = ""
+    admin_ids: frozenset[str] = frozenset()
+    retention_days: int = 0
+    consent_version: int = 0  # of the onboarding script; older consent asks again
+
+
+@dataclass
+class Features:
+    """Everything the companion offers, filled explicitly by ``app.build()``: the core
+    first (``core.install``), then each feature (``checkins.install``). Nothing registers
+    itself at import, and a name taken twice is refused."""
+
+    commands: CommandRegistry[TurnContext] = field(default_factory=CommandRegistry)
+    actions: dict[str, Action] = field(default_factory=dict)
+    parsers: dict[str, ProfileParser] = field(default_factory=dict)
+    setters: dict[str, ProfileSetter] = field(default_factory=dict)
+    export_sections: list[ExportSection] = field(default_factory=list)
+    texts: set[str] = field(default_factory=set)  # keys the companion needs from texts.yaml
+
+    def add_command(self, command: Command[TurnContext]) -> None:
+        self.commands.add(command)
+        if command.description:
+            self.texts.add(command.description)
+
+    def add_action(self, name: str, action: Action) -> None:
+        if name in self.actions:
+            raise ValueError(f"action '{name}' is registered twice")
+        self.actions[name] = action
+
+    def add_profile_field(self, name: str, parser: ProfileParser, setter: ProfileSetter | None = None) -> None:
+        """``ask: profile.<name>``: ``parser`` reads it; ``setter`` keeps it (default: on the person)."""
+        if name in self.parsers:
+            raise ValueError(f"profile field '{name}' is registered twice")
+        self.parsers[name] = parser
+        if setter is not None:
+            self.setters[name] = setter
+
+    def add_export_section(self, section: ExportSection) -> None:
+        self.export_sections.append(section)
+
+    def need_texts(self, *keys: str) -> None:
+        self.texts.update(keys)
+
+    def vocabulary(self) -> Vocabulary:
+        """What scripts may use, for the validator."""
+        return Vocabulary(actions=frozenset(self.actions), texts=frozenset(self.texts), profile_fields=frozenset(self.parsers))
+
+
+@dataclass
+class TurnContext:
+    """One event of one person, inside one transaction."""
+
+    repo: Repository
+    person: Person
+    now: datetime
+    library: DialogueLibrary
+    features: Features
+    settings: CoreSettings
+    deleted: bool = False  # the person erased everything (/delete): nothing more is kept
+
+    @property
+    def texts(self) -> Texts:
+        return self.library.texts
+
+    def say(self, key: str, **extra: object) -> str:
+        """A sentence from texts.yaml, for this person."""
+        return self.texts.render(key, self.template_context() | extra)
+
+    def label(self, key: str, **extra: object) -> str:
+        """A button label from texts.yaml: plain text, not HTML."""
+        return self.texts.plain(key, self.template_context() | extra)
+
+    def explain(self, error: ValueError) -> str:
+        """What to tell a person whose typing could not be read (a parser's ``Unreadable``)."""
+        if isinstance(error, Unreadable) and error.key in self.texts:
+            return self.say(error.key, **error.values)
+        return str(error)
+
+    def has_consent(self) -> bool:
+        return (self.person.consent_version or 0) >= self.settings.consent_version
+
+    def is_admin(self) -> bool:
+        user = self.person.external_id
+        return user.startswith("tg:") and user[3:] in self.settings.admin_ids
+
+    def menu_button(self) -> tuple[Button, ...]:
+        return (Button(self.label("button_open_menu"), f"{COMMAND_BUTTON}:menu"),)
+
+    def template_context(self, compiled: CompiledScript | None = None) -> dict[str, object]:
+        """The names templates read, for this person (and ``compiled``'s journal keys and visits)."""
+        person = self.person
+        support = support_context(person.country or self.settings.default_country)
+        reads = compiled.journal_reads if compiled is not None else frozenset()
+        visits = 0
+        if compiled is not None:
+            active = self.repo.active_session(person)
+            current = active.id if active is not None and active.dialogue_id == compiled.script.id else None
+            visits = self.repo.visits_before(person, compiled.script.id, current)
+        return template_context(
+            name=person.name,
+            child_name=person.child_name,
+            country=person.country,
+            country_name=str(support["country_name"]) if person.country else "",
+            timezone=person.timezone,
+            journal=self.repo.latest_journal(person, set(reads)),
+            support=support,
+            part_of_day=part_of_day(self.now, person.timezone),
+            visits=visits,
+        )
+
+
+def support_context(country: str | None) -> dict[str, object]:
+    """Crisis resources for a country, in the shape templates use."""
+    resources = helplines_for(country or None)
+    lines = [helpline(h.name, phone=h.phone, sms=h.sms, url=h.url, hours=h.hours) for h in resources.lines]
+    return support_values(
+        known=bool(resources.known),
+        country_name=resources.country_name,
+        emergency=resources.emergency,
+        lines=lines,
+        last_checked=max((h.last_checked or "" for h in resources.lines), default=""),
+    )
+
+
+def part_of_day(now: datetime, timezone: str | None) -> str:
+    local = now
+    if timezone:
+        try:
+            local = now.astimezone(ZoneInfo(timezone))
+        except Exception:  # noqa: BLE001 - an unknown zone is only a greeting less precise
+            local = now
+    hour = local.hour
+    if 5 <= hour < 12:
+        return "morning"
+    if 12 <= hour < 18:
+        return "afternoon"
+    if 18 <= hour < 23:
+        return "evening"
+    return "night"

@@ -1,0 +1,225 @@
+"""A person's place in their dialogues: begin one, apply what a step produced, pause,
+finish, resume, and show the current step again.
+
+At most one session is active per person; others wait paused, each with a ``PauseReason``.
+``apply`` follows where a step leads (pause, visit another dialogue, start the next one,
+finish), and ``start`` opens a dialogue through the consent gate, so everything that moves
+a person between dialogues lives in this one module.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ..domain import COMMAND_BUTTON, Button, Reply
+from ..engine import SessionState, StepResult
+from ..storage import RETURN_AFTER, DialogueSession, PauseReason, SessionStatus
+from . import consent
+from .context import TurnContext
+from .dialogues import OPEN_WITHOUT_CONSENT, SUPPORT_DIALOGUES, YOUTH
+from .effects import apply_effects
+
+log = logging.getLogger(__name__)
+
+
+# -- entering ----------------------------------------------------------------------------
+def start(ctx: TurnContext, dialogue_id: str) -> list[Reply]:
+    """Open a dialogue as the person asked (the menu, a script's ``start:``/``visit:``)."""
+    if dialogue_id not in OPEN_WITHOUT_CONSENT:
+        gate = through_gate(ctx)
+        if gate is not None:
+            return gate
+    if dialogue_id not in ctx.library:
+        return stale(ctx, ctx.repo.active_session(ctx.person))
+    active = ctx.repo.active_session(ctx.person)
+    if active is not None and active.dialogue_id == dialogue_id:
+        return view(ctx, active)
+    compiled = ctx.library.get(dialogue_id)
+    if compiled is not None and compiled.script.heavy and not safety_phase_done(ctx):
+        return [Reply(ctx.say("heavy_note"))] + begin(ctx, dialogue_id)
+    return begin(ctx, dialogue_id)
+
+
+def begin(
+    ctx: TurnContext,
+    dialogue_id: str,
+    *,
+    at_step: str | None = None,
+    pause_current: bool = True,
+    pause_reason: PauseReason = PauseReason.SWITCHED,
+) -> list[Reply]:
+    """A new session of ``dialogue_id``: at its start, or shown at the waiting step ``at_step``
+    (the soft and the rhythm check-ins). Whatever was open is paused, or finished if it was
+    a support flow (or ``pause_current`` is false)."""
+    compiled = ctx.library.get(dialogue_id)
+    if compiled is None:
+        log.error("dialogue %s is not loaded", dialogue_id)
+        return [Reply(ctx.say("unknown_command"))]
+    if at_step is not None and at_step not in compiled.script.steps:
+        at_step = None
+    active = ctx.repo.active_session(ctx.person)
+    if active is not None:
+        if pause_current and active.dialogue_id not in SUPPORT_DIALOGUES:
+            pause(ctx, active, pause_reason)
+        else:
+            finish(ctx, active, completed=False)
+    result: StepResult | None = None
+    if at_step is None:
+        result = compiled.begin(ctx.template_context(compiled))
+        state = result.session
+    else:
+        state = SessionState(dialogue=dialogue_id, state=at_step)
+        shown = compiled.view(state, ctx.template_context(compiled))
+    session = ctx.repo.add_session(
+        DialogueSession(
+            person_id=ctx.person.id,
+            dialogue_id=dialogue_id,
+            state=state.state,
+            step=state.step,
+            status=SessionStatus.ACTIVE,
+            context={"vars": state.vars, "answers": state.answers},
+            started_at=ctx.now,
+            updated_at=ctx.now,
+        )
+    )
+    ctx.repo.count("dialogue_started", ctx.now)
+    return apply(ctx, session, result) if result is not None else shown
+
+
+def through_gate(ctx: TurnContext) -> list[Reply] | None:
+    """None when the person may go on; else what they see instead (``consent.detour``)."""
+    way = consent.detour(ctx)
+    if way is None:
+        return None
+    if way.youth:
+        return [Reply(ctx.say("youth_stop"))] + begin(ctx, YOUTH, pause_current=False)
+    if way.show is not None:
+        return view(ctx, way.show)
+    if way.resume is not None:
+        active = ctx.repo.active_session(ctx.person)
+        if active is not None:
+            pause(ctx, active, PauseReason.SWITCHED)
+        resume(ctx, way.resume)
+        return view(ctx, way.resume)
+    return begin(ctx, way.begin or "")
+
+
+def safety_phase_done(ctx: TurnContext) -> bool:
+    """Whether the person has done any of the safety-and-noticing conversations."""
+    done = ctx.repo.finished_dialogues(ctx.person)
+    return any(s.phase == "safety" and s.id in done for s in ctx.library.listed())
+
+
+# -- a step's result ---------------------------------------------------------------------
+def apply(ctx: TurnContext, session: DialogueSession, result: StepResult) -> list[Reply]:
+    """Keep what a step produced, then follow where it leads."""
+    save_state(ctx, session, result.session)
+    apply_effects(ctx, session, result)
+    replies = list(result.replies)
+    if result.pause:
+        title = title_of(ctx, session)
+        pause(ctx, session, PauseReason.USER)
+        return replies + [paused_reply(ctx, title)]
+    if result.visit:
+        pause(ctx, session, PauseReason.DETOUR)
+        return replies + start(ctx, result.visit)
+    if result.start:
+        finish(ctx, session, completed=True)
+        return replies + start(ctx, result.start)
+    if result.finished:
+        finish(ctx, session, completed=True)
+        return after_finish(ctx, replies)
+    return replies
+
+
+def after_finish(ctx: TurnContext, replies: list[Reply]) -> list[Reply]:
+    """A dialogue ended: offer to return to one that safety paused, or somewhere to go."""
+    if ctx.person.adult is False or ctx.deleted:
+        return replies
+    waiting = [p for p in ctx.repo.paused_sessions(ctx.person) if p.reason in RETURN_AFTER and p.dialogue_id in ctx.library]
+    if waiting:
+        title = title_of(ctx, waiting[0])
+        offer = Reply(ctx.say("resume_offer", paused_title=title), (
+            Button(ctx.label("button_go_back"), f"{COMMAND_BUTTON}:resume"),
+            Button(ctx.label("button_not_now"), f"{COMMAND_BUTTON}:notnow"),
+        ))
+        return replies + [offer]
+    if replies and not replies[-1].buttons and ctx.has_consent():
+        last = replies[-1]
+        replies[-1] = Reply(last.text, ctx.menu_button(), document=last.document)
+    return replies
+
+
+def paused_reply(ctx: TurnContext, title: str) -> Reply:
+    return Reply(ctx.say("paused", paused_title=title), (Button(ctx.label("button_resume"), f"{COMMAND_BUTTON}:resume"),))
+
+
+# -- status --------------------------------------------------------------------------------
+def pause(ctx: TurnContext, session: DialogueSession, reason: PauseReason) -> None:
+    for older in ctx.repo.paused_sessions(ctx.person):
+        if older.dialogue_id == session.dialogue_id:
+            older.status = SessionStatus.ABANDONED
+            older.context = None
+    session.status = SessionStatus.PAUSED
+    session.reason = reason
+    session.updated_at = ctx.now
+
+
+def resume(ctx: TurnContext, session: DialogueSession) -> None:
+    session.status = SessionStatus.ACTIVE
+    session.updated_at = ctx.now
+
+
+def finish(ctx: TurnContext, session: DialogueSession, *, completed: bool) -> None:
+    session.status = SessionStatus.FINISHED if completed else SessionStatus.ABANDONED
+    session.finished_at = ctx.now
+    session.updated_at = ctx.now
+    session.context = None  # answers live on in the journal; nothing else is needed
+    if completed:
+        ctx.repo.count("dialogue_finished", ctx.now)
+
+
+def save_state(ctx: TurnContext, session: DialogueSession, state: SessionState) -> None:
+    session.state = state.state
+    session.step = state.step
+    session.context = {"vars": state.vars, "answers": state.answers}
+    session.updated_at = ctx.now
+
+
+def state_of(session: DialogueSession) -> SessionState:
+    context = session.context or {}
+    return SessionState(
+        dialogue=session.dialogue_id,
+        state=session.state,
+        step=session.step,
+        vars=dict(context.get("vars", {})),
+        answers=dict(context.get("answers", {})),
+    )
+
+
+# -- showing -------------------------------------------------------------------------------
+def view(ctx: TurnContext, session: DialogueSession, *, last_only: bool = False) -> list[Reply]:
+    """The session's current step again, as it was shown."""
+    compiled = ctx.library.get(session.dialogue_id)
+    if compiled is None or session.state not in compiled.script.steps:
+        return lost(ctx, session)
+    replies = compiled.view(state_of(session), ctx.template_context(compiled))
+    return replies[-1:] if last_only else replies
+
+
+def lost(ctx: TurnContext, session: DialogueSession) -> list[Reply]:
+    """The operator removed or renamed what this person was in: end it gently."""
+    finish(ctx, session, completed=False)
+    return [Reply(ctx.say("stale_button"), ctx.menu_button())]
+
+
+def stale(ctx: TurnContext, active: DialogueSession | None) -> list[Reply]:
+    """A button from an earlier moment: a gentle note and where we are now."""
+    if active is None:
+        return [Reply(ctx.say("stale_button"), ctx.menu_button())]
+    return [Reply(ctx.say("stale_button"))] + view(ctx, active, last_only=True)
+
+
+def title_of(ctx: TurnContext, session: DialogueSession) -> str:
+    compiled = ctx.library.get(session.dialogue_id)
+    return compiled.script.title if compiled else session.dialogue_id

@@ -1,0 +1,104 @@
+"""The names every template reads, built by one function for a person's turn and for the
+validator's made-up person, so the two can never drift apart.
+
+The core fills ``template_context`` from the person, their journal and their country's
+crisis lines; ``dialogues check`` fills it from ``SAMPLE``. Each compiled script then adds
+its own ``answers``, ``vars`` and ``title`` (``CompiledScript.context_for``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+DIRECTORY = "https://findahelpline.com"
+SHOWN_LINES = 2  # crisis lines shown in a message; the rest are "more"
+
+
+class Blanks(dict[str, str]):
+    """Values by key; a key with no value reads as ``default`` ("" unless told) instead of
+    failing, so ``{{ answers.letter }}`` or ``{{ journal.need }}`` is empty until written."""
+
+    def __init__(self, values: Mapping[str, str] | Iterable[tuple[str, str]] = (), *, default: str = ""):
+        super().__init__(values)
+        self._default = default  # underscored: the sandbox never shows it as ``answers._default``
+
+    def __missing__(self, key: str) -> str:
+        return self._default
+
+
+def helpline(name: str, *, phone: str | None = "", sms: str | None = "", url: str | None = "", hours: str | None = "") -> dict[str, str]:
+    """One crisis line as templates read it (``support.lines``)."""
+    return {"name": name, "phone": phone or "", "sms": sms or "", "url": url or "", "hours": hours or ""}
+
+
+def support_values(
+    *, known: bool, country_name: str | None, emergency: str | None, lines: list[dict[str, str]], last_checked: str = ""
+) -> dict[str, object]:
+    """Crisis resources in the shape templates use: one or two lines and a way to see more."""
+    return {
+        "known": bool(known),
+        "country_name": country_name or "",
+        "emergency": emergency or "",
+        "lines": lines[:SHOWN_LINES],
+        "more": max(0, len(lines) - SHOWN_LINES),
+        "all_lines": lines,
+        "directory": DIRECTORY,
+        "last_checked": last_checked,
+    }
+
+
+def template_context(
+    *,
+    name: str | None,
+    child_name: str | None,
+    country: str | None,
+    country_name: str,
+    timezone: str | None,
+    journal: Mapping[str, str],
+    support: Mapping[str, object],
+    part_of_day: str,
+    visits: int,
+) -> dict[str, object]:
+    """Every name a template may use (``BASE_NAMES``) but a script's own answers, vars and title."""
+    return {
+        "visits": visits,
+        "name": name or "",
+        "child_name": child_name or "",
+        "country": country or "",
+        "country_name": country_name,
+        "timezone": timezone or "",
+        "journal": Blanks(journal),
+        "support": support,
+        "part_of_day": part_of_day,
+    }
+
+
+SHORT_ANSWER = "a few words"  # for the writing guide's limits: the writer's words count
+
+
+def sample_context(answer: str = SHORT_ANSWER) -> dict[str, object]:
+    """A made-up person with every optional value filled in, for rendering every template;
+    every journal answer they could have written reads as ``answer``."""
+    sample = template_context(
+        name="Alex",
+        child_name="Little Alex",
+        country="GB",
+        country_name="United Kingdom",
+        timezone="Europe/London",
+        journal={},
+        support=support_values(
+            known=True,
+            country_name="United Kingdom",
+            emergency="999",
+            lines=[
+                helpline("Samaritans", phone="116 123", url="https://www.samaritans.org", hours="24/7"),
+                helpline("Shout", sms="Text SHOUT to 85258", hours="24/7"),
+                helpline("CALM", phone="0800 58 58 58", url="https://www.thecalmzone.net", hours="5pm to midnight"),
+            ],
+            last_checked="2026-11-22",
+        ),
+        part_of_day="evening",
+        visits=3,
+    )
+    sample["journal"] = Blanks(default=answer)
+    return sample
