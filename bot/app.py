@@ -18,6 +18,8 @@ from . import checkins, core
 from .config import Settings
 from .core import Companion, Features
 from .engine import DialogueLibrary, Problem, load_library
+from safety import model as safety_model
+
 from .runtime import Runtime, StartupError
 from .storage import Cipher, Database, key_file_keys, use_cipher
 
@@ -64,6 +66,12 @@ def build(settings: Settings, *, migrate: bool | None = None) -> Runtime:
     library, features, problems = load(settings.dialogues_dir)
     if problems:
         raise StartupError("\n".join(str(p) for p in problems[:20]))
+    try:
+        # Read the safety model now: a missing or corrupt file stops the start with one
+        # clear line, rather than failing on the first message someone sends.
+        safety_model.load()
+    except safety_model.ModelError as exc:
+        raise StartupError(str(exc)) from None
     notice = configure_encryption(settings)
     if notice:
         log.warning(notice)

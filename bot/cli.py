@@ -115,11 +115,13 @@ def db_upgrade(db: Annotated[Optional[str], typer.Option(help="Database URL.")] 
 
 
 @safety_app.command("scan")
-def safety_scan() -> None:
-    """Read JSON Lines ({"text": ...}) on stdin; write each back with level and categories."""
+def safety_scan(
+    rules_only: bool = typer.Option(False, "--rules-only", help="Use the rules alone, without the learned layer."),
+) -> None:
+    """Read JSON Lines ({"text": ...}) on stdin; write each back with level, categories and reasons."""
     from safety.scan import scan
 
-    scan(sys.stdin, sys.stdout)
+    scan(sys.stdin, sys.stdout, learned=not rules_only)
 
 
 @app.command()

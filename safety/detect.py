@@ -480,11 +480,11 @@ def _evidence(hits: list[_Hit]) -> frozenset[str]:
     return frozenset(roles)
 
 
-def _learned_raise(text: str, level: Level, hits: list[_Hit], vetoed: bool):
+def _learned_raise(text: str, level: Level, hits: list[_Hit], vetoed: bool, answering: bool):
     """The learned layer's raise over the rules' level, or None (see safety/model/layer.py)."""
     if level >= Level.CONCERN:
         return None
-    return decide(level, load_model().scores(text), vetoed=vetoed, evidence=_evidence(hits))
+    return decide(level, load_model().scores(text), vetoed=vetoed, evidence=_evidence(hits), answering=answering)
 
 
 def _with_previous(lex: Lexicon, text: str, previous: Sequence[str]):
@@ -518,6 +518,7 @@ def assess(
     previous: Sequence[str] = (),
     language: str = "en",
     learned: bool = True,
+    answering: bool = False,
 ) -> Assessment:
     """Assess one message.
 
@@ -527,6 +528,10 @@ def assess(
     read together with this message for a thought split over two messages.
     `learned=False` reads with the rules alone: for the rules' own tests and
     for clinicians comparing the two layers (`innerchild safety scan --rules-only`).
+    `answering=True`: the person is answering an exercise's question, where
+    describing a feeling or a memory is the task ("tight chest, and my jaw was
+    clenched"); there the learned layer raises only to concern or crisis, never
+    to distress alone (the rules' distress still counts).
     """
     if not isinstance(text, str):
         raise TypeError("text must be a str")
@@ -543,7 +548,7 @@ def assess(
         if joined is not None and joined[0][0] > level:
             (level, categories, contributing, has_amp), norm, shift = joined
     # The learned layer: recall on wording no rule lists (safety/model/layer.py).
-    learned_raise = _learned_raise(text, level, own_hits, vetoed) if learned else None
+    learned_raise = _learned_raise(text, level, own_hits, vetoed, answering) if learned else None
     if learned_raise is not None:
         level = learned_raise.level
         categories.insert(0, learned_raise.category)

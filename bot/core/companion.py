@@ -27,6 +27,7 @@ from . import safety_step, sessions
 from .commands.navigation import welcome_back
 from .context import CoreSettings, Features, TurnContext
 from .effects import set_profile
+from .recent_texts import RecentTexts
 from .safety_step import Screened
 from .dialogues import ONBOARDING
 
@@ -53,6 +54,7 @@ class Companion:
         self.library = library
         self.features = features
         self.clock = clock
+        self.recent_texts = RecentTexts()
         onboarding = library.get(ONBOARDING)
         self.settings = CoreSettings(
             default_country=default_country,
@@ -88,9 +90,19 @@ class Companion:
             person.last_seen_at = now
             person.active = True
             person.retention_notice_at = None
-            screened = safety_step.assess(event, person.recent_safety, now)  # every text, first
+            screened = safety_step.assess(  # every text, first
+                event,
+                person.recent_safety,
+                now,
+                previous=self.recent_texts.previous(event.user, now),
+                answering=repo.active_session(person) is not None,
+            )
+            if screened is not None and event.text:
+                self.recent_texts.add(event.user, event.text, now)
             ctx = self.turn(repo, person, now)
             replies = dispatch(ctx, event, screened)
+            if ctx.deleted:
+                self.recent_texts.forget(event.user)
             if event.update_key and not ctx.deleted:
                 repo.mark_update(event.update_key, person, now)
         return TurnResult(replies=replies, deactivate=ctx.deleted)

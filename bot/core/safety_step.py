@@ -39,16 +39,31 @@ class Screened:
     source: str  # "message", "caption" or "edited": where the words were (kept with the event)
 
 
-def assess(event: Event, history: list[dict[str, Any]] | None, now: datetime) -> Screened | None:
+def assess(
+    event: Event,
+    history: list[dict[str, Any]] | None,
+    now: datetime,
+    *,
+    previous: tuple[str, ...] = (),
+    answering: bool = False,
+) -> Screened | None:
     """The detector's view of the event's words, escalated by the person's recent levels;
-    None when the event carries no words (a button, a command, a sticker)."""
+    None when the event carries no words (a button, a command, a sticker).
+
+    ``previous``: the person's messages of the last few minutes (memory only), so a thought
+    split over two messages is read whole. ``answering``: the person is inside an exercise,
+    where describing a feeling is the task, so the learned layer raises only to concern or
+    crisis there (the rules' distress still counts)."""
     if event.kind is EventKind.TEXT:
         source = "message"
     elif event.kind is EventKind.UNSUPPORTED and event.text:
         source = "edited" if event.what == "edited" else "caption"
     else:
         return None
-    return Screened(safety.assess(event.text, recent=recent_assessments(history, now)), source)
+    assessment = safety.assess(
+        event.text, recent=recent_assessments(history, now), previous=previous, answering=answering
+    )
+    return Screened(assessment, source)
 
 
 def respond(ctx: TurnContext, screened: Screened, answer: str) -> list[Reply] | None:

@@ -22,6 +22,9 @@
    distress (grounding is offered, never forced).
 6. Someone else at risk, with no risk of one's own -> distress, category
    someone_else_at_risk.
+7. Inside an exercise (`answering`), where describing feelings, memories and
+   the inner critic's words is the task, the model needs `concern_answering`
+   to raise concern and never raises to distress alone (the rules still do).
 Every raise names the model and its score in the categories' explanation
 (`reason`), so `innerchild safety scan` shows why.
 """
@@ -55,6 +58,9 @@ class Thresholds:
     distress: float = 0.7
     someone_else: float = 0.6
     crisis: float = 0.5
+    # Inside an exercise (`assess(answering=True)`) the person is asked about feelings,
+    # memories and their inner critic: the model needs more before it interrupts.
+    concern_answering: float = 0.8
 
 
 THRESHOLDS = Thresholds()
@@ -76,6 +82,7 @@ def decide(
     vetoed: bool,
     evidence: frozenset[str] = frozenset(),
     thresholds: Thresholds | None = None,
+    answering: bool = False,
 ) -> Raise | None:
     """The model's raise over `rule_level`, or None when it adds nothing (see the module rules).
 
@@ -85,13 +92,13 @@ def decide(
         return None
     thresholds = thresholds or THRESHOLDS
     risk = scores.risk
-    if risk >= thresholds.concern:
+    if risk >= (thresholds.concern_answering if answering else thresholds.concern):
         cls = scores.top(RISK_CLASSES)
         crisis = bool(evidence & CRISIS_EVIDENCE) or ("time" in evidence and cls in CRISIS_CLASSES) \
             or sum(scores.probs.get(c, 0.0) for c in CRISIS_CLASSES) >= thresholds.crisis
         return Raise(Level.CRISIS if crisis else Level.CONCERN, CATEGORY_OF_CLASS[cls], f"model.risk@{risk:.2f}")
-    if rule_level >= Level.DISTRESS:
-        return None
+    if rule_level >= Level.DISTRESS or answering:
+        return None  # inside an exercise the model raises only to concern or crisis
     if scores.distress >= thresholds.distress:
         cls = scores.top(DISTRESS_CLASSES + RISK_CLASSES)
         return Raise(Level.DISTRESS, CATEGORY_OF_CLASS[cls], f"model.distress@{scores.distress:.2f}")
