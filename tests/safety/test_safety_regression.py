@@ -24,14 +24,16 @@ def test_negation_contrast_set():
     pos, neg = _labelled("negation_contrast_set.csv")
     recall = sum(lv >= Level.CONCERN for lv in pos) / len(pos)
     false_alarm = sum(lv >= Level.CONCERN for lv in neg) / len(neg)
-    assert recall >= 0.715  # measured 0.720 (0.635 before the generalisation work; unchanged by round 3)
-    assert false_alarm <= 0.03  # measured 0.028 = 7/249 after round 3 (0.032 after round 2, 0.036 before)
+    assert recall >= 0.9  # measured 0.905 with the learned layer (0.720 by the rules alone)
+    # The learned layer costs false alarms on these negated research phrases ("I don't want my
+    # life to end"): measured 26/249 = 0.104 (7/249 by the rules alone). Known; see the model card.
+    assert false_alarm <= 0.11
 
 
 def test_xstest_false_alarm_probe():
     pos, neg = _labelled("xstest_false_alarm_probe.csv")
     assert all(lv >= Level.CONCERN for lv in pos)
-    assert sum(lv > Level.NONE for lv in neg) == 0  # measured 0/125
+    assert sum(lv > Level.NONE for lv in neg) <= 1  # measured 1/125 with the learned layer (0 by the rules alone)
 
 
 def _in_band(r):
@@ -58,9 +60,9 @@ def test_held_out_3_never_tuned():
     levels = [assess(r["text"]).level for r in data]
     risky = [lv for r, lv in zip(data, levels) if r["min_level"] in ("concern", "crisis")]
     quiet = [lv for r, lv in zip(data, levels) if r["max_level"] == "none"]
-    assert sum(lv >= Level.CONCERN for lv in risky) / len(risky) >= 0.71  # measured 41/57 = 0.72 after round 3 (37/57 after round 2, 35/57 after round 1, 20/57 before)
-    assert sum(lv > Level.NONE for lv in quiet) == 0  # measured 0/31 after round 3 (1/31 before)
-    assert sum(map(_in_band, data)) / len(data) >= 0.78  # measured 73/93 = 0.785 after round 3 (68/93 after round 2, 66/93 after round 1, 52/93 before)
+    assert sum(lv >= Level.CONCERN for lv in risky) / len(risky) >= 0.91  # measured 52/57 with the learned layer (41/57 after rules round 3, 20/57 before)
+    assert sum(lv > Level.NONE for lv in quiet) <= 2  # measured 2/31 with the learned layer (0/31 by the rules alone)
+    assert sum(map(_in_band, data)) / len(data) >= 0.9  # measured 84/93 = 0.903 (73/93 after rules round 3, 52/93 before)
 
 
 def test_dev_generalise():
@@ -90,9 +92,9 @@ def test_held_out_4_never_tuned():
     levels = [assess(r["text"]).level for r in data]
     risky = [lv for r, lv in zip(data, levels) if r["min_level"] in ("concern", "crisis")]
     quiet = [lv for r, lv in zip(data, levels) if r["max_level"] == "none"]
-    assert sum(lv >= Level.CONCERN for lv in risky) / len(risky) >= 0.73  # measured 41/56 = 0.73 after round 3 (38/56 after round 2, 34/56 before)
-    assert sum(lv > Level.NONE for lv in quiet) == 0  # measured 0/37 after round 3 (1/37 after round 2, 4/37 before)
-    assert sum(map(_in_band, data)) / len(data) >= 0.82  # measured 86/104 = 0.83 after round 3 (82/104 after round 2, 75/104 before)
+    assert sum(lv >= Level.CONCERN for lv in risky) / len(risky) >= 0.94  # measured 53/56 with the learned layer (41/56 after rules round 3, 34/56 before)
+    assert sum(lv > Level.NONE for lv in quiet) <= 2  # measured 2/37 with the learned layer (0/37 by the rules alone)
+    assert sum(map(_in_band, data)) / len(data) >= 0.94  # measured 98/104 = 0.942 (86/104 after rules round 3, 75/104 before)
 
 
 def test_dev_3():
@@ -115,6 +117,45 @@ def test_held_out_5_never_tuned():
     levels = [assess(r["text"]).level for r in data]
     risky = [lv for r, lv in zip(data, levels) if r["min_level"] in ("concern", "crisis")]
     quiet = [lv for r, lv in zip(data, levels) if r["max_level"] == "none"]
-    assert sum(lv >= Level.CONCERN for lv in risky) / len(risky) >= 0.68  # measured 41/60 = 0.683 (before 32/60)
-    assert sum(lv > Level.NONE for lv in quiet) == 0  # measured 0/42 (before 5/42)
-    assert sum(map(_in_band, data)) / len(data) >= 0.81  # measured 92/113 = 0.814 (before 77/113)
+    assert sum(lv >= Level.CONCERN for lv in risky) / len(risky) >= 0.98  # measured 59/60 with the learned layer (41/60 by the rules, 32/60 before)
+    assert sum(lv > Level.NONE for lv in quiet) <= 5  # measured 5/42 with the learned layer (0/42 by the rules alone)
+    assert sum(map(_in_band, data)) / len(data) >= 0.94  # measured 107/113 = 0.947 (92/113 by the rules, 77/113 before)
+
+
+def _issue_numbers(name: str) -> dict[str, float]:
+    data = rows(name)
+    levels = [assess(r["text"]).level for r in data]
+    danger = [lv for r, lv in zip(data, levels) if r["min_level"] in ("concern", "crisis")]
+    crisis = [lv for r, lv in zip(data, levels) if r["min_level"] == "crisis"]
+    distress = [lv for r, lv in zip(data, levels) if r["min_level"] == "distress" and r["category"] != "someone_else"]
+    quiet = [(r, lv) for r, lv in zip(data, levels) if r["max_level"] == "none"]
+    ordinary = [lv for r, lv in quiet if r["category"] == "ordinary"]
+    return {
+        "danger_missed": sum(lv < Level.CONCERN for lv in danger) / len(danger),
+        "crisis_exact": sum(lv == Level.CRISIS for lv in crisis) / len(crisis),
+        "distress_caught": sum(lv >= Level.DISTRESS for lv in distress) / len(distress),
+        "false_alarms": sum(lv >= Level.CONCERN for _, lv in quiet) / len(quiet),
+        "ordinary_any": sum(lv > Level.NONE for lv in ordinary) / len(ordinary),
+    }
+
+
+def test_frozen_v3_never_tuned():
+    # Written from SAFETY.md alone before the second model round; run once after it
+    # (tests/data/safety/README.md). Floors, not targets: never tune on it.
+    n = _issue_numbers("frozen_v3.csv")
+    assert n["danger_missed"] <= 0.095  # measured 15/167 = 0.090 (75/167 = 0.449 before issue #10)
+    assert n["crisis_exact"] >= 0.86  # measured 69/80 = 0.862 (37/80 before)
+    assert n["distress_caught"] >= 0.89  # measured 72/80 = 0.900 (28/80 before)
+    assert n["false_alarms"] <= 0.02  # measured 2/128 = 0.016 (0/128 before)
+    assert n["ordinary_any"] <= 0.0  # measured 0/78
+
+
+def test_frozen_v2():
+    # Written from SAFETY.md alone before any rule of issue #10 changed; seen after the first
+    # model round, so no longer independent (tests/data/safety/README.md).
+    n = _issue_numbers("frozen_v2.csv")
+    assert n["danger_missed"] <= 0.11  # measured 19/185 = 0.103 (105/185 = 0.568 before issue #10)
+    assert n["crisis_exact"] >= 0.8  # measured 75/93 = 0.806 (26/93 before)
+    assert n["distress_caught"] >= 0.92  # measured 79/85 = 0.929 (32/85 before)
+    assert n["false_alarms"] <= 0.025  # measured 3/137 = 0.022 (2/137 before)
+    assert n["ordinary_any"] <= 0.05  # measured 3/74 = 0.041 (0/74 before)
