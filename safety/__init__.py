@@ -1,6 +1,6 @@
 """Inner Child Companion safety module: reads every message before anything else.
 
-Standalone: imports nothing from `bot/` (stdlib + PyYAML only).
+Standalone: imports nothing from `bot/` (stdlib, PyYAML and numpy for the learned layer).
 
     from safety import assess, Level, Assessment
     a = assess(text, recent=previous_assessments)
