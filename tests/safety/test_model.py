@@ -111,3 +111,12 @@ def test_wording_no_rule_lists_is_raised_with_the_model_named(text: str) -> None
 @pytest.mark.parametrize("text", ["i don't want to die, i want to finally live", "this exam is killing me lol", "my phone died again"])
 def test_the_model_does_not_raise_cancelled_or_figurative_talk(text: str) -> None:
     assert assess(text).level < Level.CONCERN
+
+
+def test_an_old_risky_message_does_not_alarm_an_ordinary_new_one() -> None:
+    assert assess("anyway what's for dinner", previous=["i want to die"]).level == Level.NONE
+
+
+def test_inside_an_exercise_the_model_does_not_raise_distress_alone() -> None:
+    text = "Tight chest, and my jaw was clenched."
+    assert assess(text, answering=True).level == Level.NONE
