@@ -21,10 +21,10 @@ chat: $(STAMP)
 run: $(STAMP)
 	$(BIN)/innerchild run
 
-## Lint (ruff, with flake8-annotations) and types (mypy: strict for bot/, looser for tests).
-## Not over safety/ yet: it is being rewritten (see [tool.ruff] and [tool.mypy] in pyproject.toml).
+## Lint (ruff, with flake8-annotations) and types (mypy: strict for bot/, safety/ and bench/, looser for tests;
+## the paths mypy reads are `files` in [tool.mypy] in pyproject.toml).
 lint: $(STAMP)
-	$(BIN)/ruff check bot tests
+	$(BIN)/ruff check bot safety tests bench
 	$(BIN)/mypy
 
 ## Lint and types, then the whole test suite (PostgreSQL too when INNERCHILD_TEST_POSTGRES_URL is set).

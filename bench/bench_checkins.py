@@ -38,7 +38,7 @@ def main() -> None:
     now = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(database_url=f"sqlite:///{tmp}/bench.db", data_dir=Path(tmp), encryption_key=new_key(), _env_file=None)
+        settings = Settings(database_url=f"sqlite:///{tmp}/bench.db", data_dir=Path(tmp), encryption_key=new_key(), _env_file=None)  # type: ignore[call-arg]  # a pydantic-settings option mypy cannot see
         runtime = build(settings, migrate=True)
         runtime.companion.clock = lambda: now
         started = time.perf_counter()

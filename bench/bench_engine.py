@@ -26,7 +26,7 @@ ROUNDS = 200
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(
-            database_url=f"sqlite:///{tmp}/bench.db", data_dir=Path(tmp), encryption_key=new_key(), _env_file=None
+            database_url=f"sqlite:///{tmp}/bench.db", data_dir=Path(tmp), encryption_key=new_key(), _env_file=None  # type: ignore[call-arg]  # a pydantic-settings option mypy cannot see
         )
         runtime = build(settings, migrate=True)
         companion = runtime.companion

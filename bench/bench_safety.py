@@ -16,6 +16,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -76,10 +77,16 @@ def main() -> int:
     cpu_us = (time.process_time() - cpu0) / (repeats * len(texts)) * 1e6
     samples.sort()
     best.sort()
-    p = lambda q: samples[min(len(samples) - 1, int(q * len(samples)))]  # noqa: E731
+
+    def p(q: float) -> float:
+        return samples[min(len(samples) - 1, int(q * len(samples)))]
+
     print(f"safety.assess: {len(texts)} messages x {repeats} runs (import + compile {load_ms:.0f} ms)")
     print(f"mean {statistics.fmean(samples):.0f} us | p50 {p(0.5):.0f} us | p99 {p(0.99):.0f} us | max {samples[-1]:.0f} us")
-    b = lambda q: best[min(len(best) - 1, int(q * len(best)))]  # noqa: E731
+
+    def b(q: float) -> float:
+        return best[min(len(best) - 1, int(q * len(best)))]
+
     print(f"best of {repeats} per message: p50 {b(0.5):.0f} us | p99 {b(0.99):.0f} us | max {best[-1]:.0f} us"
           f" | CPU {cpu_us:.0f} us per message")
     worst = []
@@ -90,9 +97,9 @@ def main() -> int:
     return 0
 
 
-def _time_once(fn: object, text: str) -> float:
+def _time_once(fn: Callable[[str], object], text: str) -> float:
     start = time.perf_counter_ns()
-    fn(text)  # type: ignore[operator]
+    fn(text)
     return (time.perf_counter_ns() - start) / 1e6
 
 

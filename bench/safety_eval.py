@@ -40,6 +40,7 @@ from __future__ import annotations
 import csv
 import sys
 from pathlib import Path
+from typing import Callable, cast
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -134,8 +135,8 @@ def evaluate(include_held_out: bool = True) -> list[dict[str, object]]:
         quiet = [(r, lv) for r, lv in zip(rows, levels) if r["max_level"] == "none"]
         ordinary = [lv for r, lv in quiet if r.get("category") == "ordinary"]
 
-        def share(items: list[Level], ok: object) -> tuple[float, str]:
-            hit = sum(1 for lv in items if ok(lv))  # type: ignore[operator]
+        def share(items: list[Level], ok: Callable[[Level], bool]) -> tuple[float, str]:
+            hit = sum(1 for lv in items if ok(lv))
             return (hit / len(items) if items else 0.0), f"{hit}/{len(items)}"
 
         for metric, items, ok in (
@@ -214,7 +215,7 @@ def main(argv: list[str]) -> int:
                 continue  # held-out sets: totals only, so it stays held out
             if r["misses"]:
                 print(f"\n## {r['set']} / {r['metric']}")
-                for t in r["misses"]:
+                for t in cast(list[str], r["misses"]):
                     print(f"- {assess(t).label}: {t[:160]}")
     return 0
 

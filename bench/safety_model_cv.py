@@ -60,7 +60,8 @@ def out_of_fold(folds: int) -> tuple[list[tuple[str, str]], dict[str, Scores]]:
 def main(argv: list[str]) -> int:
     folds = int(argv[argv.index("--folds") + 1]) if "--folds" in argv else 5
     rows, scores = out_of_fold(folds)
-    detect.load_model = lambda: _Lookup(scores)  # type: ignore[assignment]
+    # Patch the model detect.py imported with the out-of-fold scores (a lookup, not a Model).
+    detect.load_model = lambda: _Lookup(scores)  # type: ignore[attr-defined,assignment]
     n = {name: sum(1 for _, c in rows if c in group) for name, group in
          (("crisis", CRISIS), ("concern", CONCERN), ("distress", DISTRESS), ("none", {"none"}))}
     print(f"out-of-fold hand-written rows: {n}")

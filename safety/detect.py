@@ -9,6 +9,7 @@ function of its inputs; keeps no state and never logs or stores the text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -16,7 +17,8 @@ from . import scopes as sc
 from .levels import AMPLIFIER_ROLES, HARM_FROM_OTHERS_CATEGORIES, SELF_RISK, Assessment, Level, Match, escalate_with_reason, unique
 from .lexicon import Lexicon, Rule, load
 from .model.classifier import load as load_model
-from .model.layer import decide
+from .model.layer import Raise, decide
+from .normalise import Normalised
 
 # The longest message the companion accepts is 16,000 characters (bot/companion.py
 # MAX_TEXT; Telegram's own limit is 4,096): the whole of such a message is read.
@@ -38,6 +40,13 @@ class _Hit:
     level: int
     category: str
     hedged: bool = False  # a hedged negation kept it ("not right now"): never boosted to crisis
+
+
+# Sentences or windows of a long text, as (pos, endpos) ranges, and for each
+# word the indexes of the ranges it is in (see _segments).
+_Segments = tuple[list[tuple[int, int]], dict[str, list[int]]]
+# The rules' reading of one message: (level, categories, contributing hits, has_amplifier).
+_Reading = tuple[Level, list[str], list[_Hit], bool]
 
 
 def _cancelled_after(rule: Rule, text: str, e: int) -> bool:
@@ -62,7 +71,7 @@ def _unless_near(rule: Rule, text: str, s: int, e: int) -> bool:
     return rule.unless.search(text, max(lo, 0), hi + 1) is not None
 
 
-def _find_together(rule: Rule, text: str, segments=None) -> list[_Hit]:
+def _find_together(rule: Rule, text: str, segments: _Segments | None = None) -> list[_Hit]:
     """All parts, in any order, inside a window of `rule.within` words."""
     spans = []
     for i, part in enumerate(rule.parts):
@@ -110,7 +119,7 @@ WINDOW_WORDS = 72
 WINDOW_OVERLAP = 24
 
 
-def _segments(norm) -> tuple[list[tuple[int, int]], dict[str, list[int]]]:
+def _segments(norm: Normalised) -> _Segments:
     """Sentences or windows of long sentences (pos, endpos ranges of
     norm.text, distinct texts only) and, for each word, those it is in."""
     ranges: list[tuple[int, int]] = []
@@ -146,7 +155,7 @@ def _segments(norm) -> tuple[list[tuple[int, int]], dict[str, list[int]]]:
     return ranges, words
 
 
-def _windows(need: frozenset[str] | None, text: str, segments) -> list[tuple[int, int]]:
+def _windows(need: frozenset[str] | None, text: str, segments: _Segments | None) -> list[tuple[int, int]]:
     """Where to run a regex: the whole text, or the sentences/windows that
     hold one of the words it needs."""
     if segments is None:
@@ -195,7 +204,7 @@ def _candidates(lex: Lexicon, tokens: frozenset[str]) -> list[Rule]:
     ]
 
 
-def _find(lex: Lexicon, text: str, tokens: frozenset[str] = frozenset(), norm=None) -> list[_Hit]:
+def _find(lex: Lexicon, text: str, tokens: frozenset[str] = frozenset(), norm: Normalised | None = None) -> list[_Hit]:
     hits: list[_Hit] = []
     segments = _segments(norm) if norm is not None and len(text) > LONG_TEXT else None
     for rule in (_candidates(lex, tokens) if tokens else lex.rules):
@@ -228,7 +237,7 @@ def _find(lex: Lexicon, text: str, tokens: frozenset[str] = frozenset(), norm=No
     return hits
 
 
-def _apply_scopes(lex: Lexicon, norm, hits: list[_Hit]) -> list[_Hit]:
+def _apply_scopes(lex: Lexicon, norm: Normalised, hits: list[_Hit]) -> list[_Hit]:
     scopes = lex.scopes
     text = norm.text
     idioms = _near_hits(lex.idioms, text, hits)
@@ -313,7 +322,7 @@ def _apply_scopes(lex: Lexicon, norm, hits: list[_Hit]) -> list[_Hit]:
     return kept
 
 
-def _near_hits(pattern, text: str, hits: list[_Hit], reach: int = 300) -> list[tuple[int, int]]:
+def _near_hits(pattern: re.Pattern[str], text: str, hits: list[_Hit], reach: int = 300) -> list[tuple[int, int]]:
     """Matches of `pattern` (idioms) overlapping or near any hit: on a long
     text only the neighbourhoods of the hits are searched."""
     if not hits:
@@ -357,7 +366,7 @@ def _retracted(lex: Lexicon, text: str) -> bool:
     return False
 
 
-def _combine(lex: Lexicon, norm, hits: list[_Hit]) -> tuple[Level, list[str], list[_Hit], bool]:
+def _combine(lex: Lexicon, norm: Normalised, hits: list[_Hit]) -> _Reading:
     """The rules' reading of one message: (level, categories, contributing hits, has_amplifier)."""
     signals = [h for h in hits if h.rule.role == "signal"]
     amps = [h for h in hits if h.rule.role in AMPLIFIER_ROLES]
@@ -442,13 +451,13 @@ def _combine(lex: Lexicon, norm, hits: list[_Hit]) -> tuple[Level, list[str], li
     return level, categories, contributing, has_amplifier
 
 
-def _read(lex: Lexicon, text: str):
+def _read(lex: Lexicon, text: str) -> tuple[Normalised, list[_Hit]]:
     """Normalise, find every rule, apply the scopes: (normalised text, hits)."""
     norm, hits, _ = _read_with_vetoes(lex, text)
     return norm, hits
 
 
-def _read_with_vetoes(lex: Lexicon, text: str):
+def _read_with_vetoes(lex: Lexicon, text: str) -> tuple[Normalised, list[_Hit], bool]:
     """As _read, plus whether a rule scope took a risk phrase back.
 
     A concern or crisis phrase was found but the scopes cancelled it (negated,
@@ -480,14 +489,14 @@ def _evidence(hits: list[_Hit]) -> frozenset[str]:
     return frozenset(roles)
 
 
-def _learned_raise(text: str, level: Level, hits: list[_Hit], vetoed: bool, answering: bool):
+def _learned_raise(text: str, level: Level, hits: list[_Hit], vetoed: bool, answering: bool) -> Raise | None:
     """The learned layer's raise over the rules' level, or None (see safety/model/layer.py)."""
     if level >= Level.CONCERN:
         return None
     return decide(level, load_model().scores(text), vetoed=vetoed, evidence=_evidence(hits), answering=answering)
 
 
-def _with_previous(lex: Lexicon, text: str, previous: Sequence[str]):
+def _with_previous(lex: Lexicon, text: str, previous: Sequence[str]) -> tuple[_Reading, Normalised, int] | None:
     """A thought split over two messages ("i just want to" + "die").
 
     The current message is read again after the end of the previous one. The

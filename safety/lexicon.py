@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 
@@ -123,7 +123,9 @@ class Lexicon:
 
 def _split_top(p: str, sep: str = "|") -> list[str]:
     """Split a pattern at `sep` outside brackets."""
-    out, depth, cur = [], 0, []
+    out: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in p:
         if ch in "([{":
             depth += 1
@@ -182,7 +184,7 @@ class _Compiler:
     def __init__(self, groups: dict[str, list[str]]):
         self._groups = groups
         self._cache: dict[str, str] = {}
-        self._first_cache: dict[str, frozenset[str] | None] = {}
+        self._first_cache: dict[str, tuple[frozenset[str], bool] | None] = {}
 
     def first_words(self, pattern: str, depth: int = 0) -> tuple[frozenset[str], bool] | None:
         """The words a match of `pattern` can start with, and whether it can be empty.
@@ -201,6 +203,7 @@ class _Compiler:
             el = el.rstrip("?")
             if not el:
                 return None
+            inner: list[tuple[frozenset[str], bool] | None]
             if el[0] in "([":
                 inner = [self.first_words(a, depth + 1) for a in _split_top(el[1:-1])]
             elif el[0] == "{":
@@ -208,20 +211,22 @@ class _Compiler:
                 if name not in self._first_cache:
                     self._first_cache[name] = None  # guards recursion
                     alts = [self.first_words(a, depth + 1) for a in self._groups.get(name, [])]
-                    if any(a is None for a in alts) or not alts:
+                    known_alts = [a for a in alts if a is not None]
+                    if len(known_alts) < len(alts) or not alts:
                         self._first_cache[name] = None
                     else:
-                        self._first_cache[name] = (frozenset().union(*(a[0] for a in alts)), any(a[1] for a in alts))  # type: ignore[assignment]
+                        self._first_cache[name] = (frozenset[str]().union(*(a[0] for a in known_alts)), any(a[1] for a in known_alts))
                 cached = self._first_cache[name]
-                inner = [cached]  # type: ignore[list-item]
+                inner = [cached]
             else:
                 if not re.fullmatch(r"[a-z0-9_]+", el):
                     return None  # wildcards, regex escapes: cannot tell
                 inner = [(frozenset([el]), False)]
-            if any(a is None for a in inner):
+            known = [a for a in inner if a is not None]
+            if len(known) < len(inner):
                 return None
-            words.update(*(a[0] for a in inner))  # type: ignore[index]
-            if not (optional or any(a[1] for a in inner)):  # type: ignore[index]
+            words.update(*(a[0] for a in known))
+            if not (optional or any(a[1] for a in known)):
                 return frozenset(words), False
         return frozenset(words), True
 
@@ -296,7 +301,7 @@ class _Compiler:
         return " (?:" + "|".join(alts) + r")(?= |$)"
 
 
-def _words(items: Any) -> frozenset[str]:
+def _words(items: Iterable[object] | None) -> frozenset[str]:
     return frozenset(str(x).lower() for x in (items or ()))
 
 
@@ -305,7 +310,7 @@ def _words(items: Any) -> frozenset[str]:
 _BOOLEAN_KEYS = frozenset({"hyperbole", "keep_in_idiom", "timeless", "crisis_with_other_risk"})
 
 
-def _check_no_booleans(node: Any, where: str) -> None:
+def _check_no_booleans(node: object, where: str) -> None:
     """Fail on a word that YAML turned into true/false (`no` in a word list)."""
     if isinstance(node, dict):
         for k, v in node.items():
@@ -396,7 +401,7 @@ def _compile_rule(raw: dict[str, Any], compiler: _Compiler, source: str) -> Rule
         raise LexiconError(f"{source}:{rid}: {exc}") from exc
 
 
-def _regex_list(items: Any, compiler: _Compiler) -> re.Pattern[str]:
+def _regex_list(items: Iterable[object] | None, compiler: _Compiler) -> re.Pattern[str]:
     return re.compile(compiler.anchored([str(x) for x in items]) if items else r"(?!)")
 
 

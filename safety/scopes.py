@@ -29,7 +29,7 @@ def clauses(norm: Normalised, scopes: Scopes) -> list[Clause]:
     out: list[Clause] = []
     text = norm.text
     start = 1
-    for tok, pos in zip(norm.tokens, norm.starts):
+    for tok, pos in zip(norm.tokens, norm.starts, strict=False):
         if tok == "." or tok in scopes.clause_breaks:
             if pos > start:
                 out.append(Clause(start, pos - 1))

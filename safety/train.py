@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     data = build()
     if args.check:
         same = args.out.exists() and args.out.read_bytes() == data
-        print("safety model matches a retrain" if same else f"safety model differs from a retrain: run python -m safety.train")
+        print("safety model matches a retrain" if same else "safety model differs from a retrain: run python -m safety.train")
         return 0 if same else 1
     args.out.write_bytes(data)
     print(f"wrote {args.out} ({len(data) / 1e6:.1f} MB)")

@@ -70,7 +70,7 @@ class Model:
         logits = val @ self.weights[idx] + self.bias
         logits = np.exp(logits - logits.max())
         probs = logits / logits.sum()
-        return Scores(dict(zip(self.classes, probs.tolist())))
+        return Scores(dict(zip(self.classes, probs.tolist(), strict=False)))
 
 
 def read(path: Path) -> Model:

@@ -14,12 +14,13 @@ import pytest
 import yaml
 
 from safety import Assessment, Level, assess as assess_full
+from safety.lexicon import LEXICON_DIR, LexiconError, _check_no_booleans, load
+
 
 # These tests pin the rules. The learned layer on top is measured as a whole
 # (tests/safety/test_model.py, test_safety_regression.py, bench/safety_eval.py).
-def assess(text: str, **kwargs: object) -> Assessment:  # noqa: D103
-    return assess_full(text, learned=False, **kwargs)  # type: ignore[arg-type]
-from safety.lexicon import LEXICON_DIR, LexiconError, _check_no_booleans, load
+def assess(text: str, **kwargs: object) -> Assessment:
+    return assess_full(text, learned=False, **kwargs)
 
 
 def level(text: str, **kw) -> Level:
@@ -30,7 +31,7 @@ def level(text: str, **kw) -> Level:
 
 def test_no_is_a_negation_cue():
     assert "no" in load("en").scopes.negation_cues
-    assert False not in load("en").scopes.negation_cues  # noqa: E712 - the old bug
+    assert False not in load("en").scopes.negation_cues  # the old bug
 
 
 @pytest.mark.parametrize("path", sorted((LEXICON_DIR / "en").glob("*.yaml")), ids=lambda p: p.name)

@@ -6,8 +6,8 @@ from safety import Assessment, Level, assess as assess_full
 
 # These tests pin the rules. The learned layer on top is measured as a whole
 # (tests/safety/test_model.py, test_safety_regression.py, bench/safety_eval.py).
-def assess(text: str, **kwargs: object) -> Assessment:  # noqa: D103
-    return assess_full(text, learned=False, **kwargs)  # type: ignore[arg-type]
+def assess(text: str, **kwargs: object) -> Assessment:
+    return assess_full(text, learned=False, **kwargs)
 
 D = Assessment(Level.DISTRESS, ("overwhelm",))
 C = Assessment(Level.CONCERN, ("passive_ideation",))

@@ -9,8 +9,7 @@ for.
 from __future__ import annotations
 
 from safety import Level, assess
-
-from safety_data import rows
+from safety_data import rows  # type: ignore[import-not-found]  # pytest puts tests/safety/ (no __init__.py) on sys.path
 
 
 def _labelled(name):
