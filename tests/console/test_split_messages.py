@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from bot.core.recent_texts import RecentTexts
 from tests.console.helpers import Person
@@ -24,8 +24,7 @@ def test_the_previous_words_live_in_memory_only(runtime) -> None:
     person.onboard()
     person.say("a very particular sentence about my tortoise")
     with runtime.database.engine.connect() as connection:
-        tables = [r[0] for r in connection.execute(text("select name from sqlite_master where type='table'"))]
-        for table in tables:
+        for table in inspect(connection).get_table_names():
             for row in connection.execute(text(f'select * from "{table}"')):
                 assert "tortoise" not in " ".join(str(v) for v in row)
 
