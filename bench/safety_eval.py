@@ -4,8 +4,10 @@ Run from the repository root:  python bench/safety_eval.py [--misses]
 
 Data sets (tests/data/safety/):
   must_catch.csv        hand-written, every row must reach its min_level (concern or crisis)
-  frozen_v3.csv         388 messages written from SAFETY.md alone (the writer never saw a rule or
-                        a data set) before the second model round; never tuned on: the honest number
+  frozen_v4.csv         327 messages written from SAFETY.md alone (the writer never saw a rule or
+                        a data set) before the third model round; never tuned on: the honest number
+  frozen_v3.csv         388 messages written the same way before the second model round; its
+                        totals were seen after that round
   frozen_v2.csv         423 messages written the same way before any rule of issue #10 changed;
                         measured once before and once after the first round, then (its numbers
                         having been seen) run once more after the second round
@@ -151,7 +153,8 @@ def evaluate(include_held_out: bool = True) -> list[dict[str, object]]:
             value, count = share(items, ok)
             out.append({"set": label, "n": len(items), "metric": metric, "value": value, "misses": [], "extra": count})
 
-    issue_metrics("frozen_v3.csv", "frozen v3 (written from SAFETY.md alone; never tuned on)")
+    issue_metrics("frozen_v4.csv", "frozen v4 (written from SAFETY.md alone; never tuned on)")
+    issue_metrics("frozen_v3.csv", "frozen v3 (written from SAFETY.md alone; run once per model round)")
     issue_metrics("frozen_v2.csv", "frozen v2 (written from SAFETY.md alone; run once per model round)")
     issue_metrics("public_openai_moderation.csv", "OpenAI moderation sample, relabelled (public)")
     issue_metrics("public_simplesafetytests.csv", "SimpleSafetyTests, relabelled (public)")
