@@ -35,7 +35,7 @@ FEATURE_VERSION = 1
 # The model reads at most this many tokens (the first and last halves of a longer
 # message): every training message is far shorter, and a pasted wall of emoji or
 # punctuation stays fast.
-MAX_TOKENS = 1200
+MAX_TOKENS = 600
 
 
 def tokens(text: str) -> list[str]:
