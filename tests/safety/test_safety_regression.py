@@ -8,6 +8,8 @@ for.
 
 from __future__ import annotations
 
+import pytest
+
 from safety import Level, assess
 from safety_data import rows  # type: ignore[import-not-found]  # pytest puts tests/safety/ (no __init__.py) on sys.path
 
@@ -138,34 +140,26 @@ def _issue_numbers(name: str) -> dict[str, float]:
     }
 
 
-def test_frozen_v4_never_tuned() -> None:
-    # Written from SAFETY.md alone before the third model round; run once after it
-    # (tests/data/safety/README.md). Floors, not targets: never tune on it.
-    n = _issue_numbers("frozen_v4.csv")
-    assert n["danger_missed"] <= 0.05  # measured 6/144 = 0.042 (57/144 = 0.396 before issue #10)
-    assert n["crisis_exact"] >= 0.88  # measured 61/69 = 0.884 (38/69 before)
-    assert n["distress_caught"] >= 0.93  # measured 61/65 = 0.938 (28/65 before)
-    assert n["false_alarms"] <= 0.01  # measured 1/107 = 0.009 (1/107 before)
-    assert n["ordinary_any"] <= 0.016  # measured 1/66 = 0.015 (0/66 before)
+# Floors at the measured numbers of issue #10 (tests/data/safety/README.md says when each set
+# was written and run). v4 is the independent one; v3 and v2 were seen after earlier rounds.
+# Not targets: never tune on them.
+FROZEN_FLOORS = {
+    # name: (danger missed <=, crisis exact >=, distress caught >=, false alarms <=, ordinary <=)
+    # v4: 6/144, 61/69, 61/65, 1/107, 1/66 (before issue #10: 57/144, 38/69, 28/65, 1/107, 0/66)
+    "frozen_v4.csv": (0.05, 0.88, 0.93, 0.01, 0.016),
+    # v3: 8/167, 71/80, 73/80, 3/128, 0/78 (before: 75/167, 37/80, 28/80, 0/128, 0/78)
+    "frozen_v3.csv": (0.05, 0.88, 0.91, 0.025, 0.0),
+    # v2: 14/185, 78/93, 80/85, 4/137, 2/74 (before: 105/185, 26/93, 32/85, 2/137, 0/74)
+    "frozen_v2.csv": (0.08, 0.83, 0.94, 0.03, 0.03),
+}
 
 
-def test_frozen_v3() -> None:
-    # Written from SAFETY.md alone before the second model round; its totals were seen after
-    # that round, so it is no longer independent (tests/data/safety/README.md).
-    n = _issue_numbers("frozen_v3.csv")
-    assert n["danger_missed"] <= 0.05  # measured 8/167 = 0.048 (75/167 = 0.449 before issue #10)
-    assert n["crisis_exact"] >= 0.88  # measured 71/80 = 0.888 (37/80 before)
-    assert n["distress_caught"] >= 0.91  # measured 73/80 = 0.912 (28/80 before)
-    assert n["false_alarms"] <= 0.025  # measured 3/128 = 0.023 (0/128 before)
-    assert n["ordinary_any"] <= 0.0  # measured 0/78
-
-
-def test_frozen_v2() -> None:
-    # Written from SAFETY.md alone before any rule of issue #10 changed; seen after the first
-    # model round, so no longer independent (tests/data/safety/README.md).
-    n = _issue_numbers("frozen_v2.csv")
-    assert n["danger_missed"] <= 0.08  # measured 14/185 = 0.076 (105/185 = 0.568 before issue #10)
-    assert n["crisis_exact"] >= 0.83  # measured 78/93 = 0.839 (26/93 before)
-    assert n["distress_caught"] >= 0.94  # measured 80/85 = 0.941 (32/85 before)
-    assert n["false_alarms"] <= 0.03  # measured 4/137 = 0.029 (2/137 before)
-    assert n["ordinary_any"] <= 0.03  # measured 2/74 = 0.027 (0/74 before)
+@pytest.mark.parametrize("name", sorted(FROZEN_FLOORS))
+def test_frozen_sets(name: str) -> None:
+    missed, crisis, distress, false_alarms, ordinary = FROZEN_FLOORS[name]
+    n = _issue_numbers(name)
+    assert n["danger_missed"] <= missed
+    assert n["crisis_exact"] >= crisis
+    assert n["distress_caught"] >= distress
+    assert n["false_alarms"] <= false_alarms
+    assert n["ordinary_any"] <= ordinary
