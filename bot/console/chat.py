@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from ..core import Companion
+from ..core import LAST_RESORT_SORRY, Companion, TurnFailed, describe_failure
 from ..domain import Button, Event, EventKind, Reply
 from ..engine.templates import html_to_plain
 
@@ -57,13 +57,23 @@ class ConsoleChat:
             return
         try:
             result = self.companion.handle(event)
-        except Exception:  # a person never sees a traceback
-            log.exception("turn failed (%s)", event.kind.value)
-            self.out.write(self.companion.library.texts.plain("something_went_wrong_console") + "\n\n")
+        except Exception as exc:  # noqa: BLE001 - a person never sees a traceback, the log never their words
+            log.error("turn failed (%s): %s", event.kind.value, describe_failure(exc))
+            if isinstance(exc, TurnFailed) and exc.replies:
+                self.deliver(exc.replies)  # the crisis card, whatever broke
+            else:
+                self.apologise()
             return
         self.deliver(result.replies)
         if result.deactivate:
             self.buttons = ()
+
+    def apologise(self) -> None:
+        try:
+            sorry = self.companion.library.texts.plain("something_went_wrong_console")
+        except Exception:  # noqa: BLE001 - texts.yaml broken as well: the defaults speak
+            sorry = LAST_RESORT_SORRY
+        self.out.write(sorry + "\n\n")
 
     def deliver(self, replies: list[Reply]) -> None:
         shown_buttons: tuple[Button, ...] = ()
