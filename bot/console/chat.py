@@ -44,7 +44,7 @@ class ConsoleChat:
         self.export_dir = export_dir or Path.cwd() / "innerchild-export"
 
     def run(self, lines: Iterable[str]) -> None:
-        self.deliver(self.companion.handle(Event(self.user, EventKind.OPEN)).replies)
+        self.play(Event(self.user, EventKind.OPEN))
         for line in lines:
             self.run_line(line)
 
@@ -53,8 +53,12 @@ class ConsoleChat:
         if not self.interactive:
             self.out.write(f"> {line.rstrip()}\n")
         event = parse_line(line, self.buttons, self.user)
-        if event is None:
-            return
+        if event is not None:
+            self.play(event)
+
+    def play(self, event: Event) -> None:
+        """One turn and its replies; when it fails, the crisis card its words call for, or
+        the apology."""
         try:
             result = self.companion.handle(event)
         except Exception as exc:  # noqa: BLE001 - a person never sees a traceback, the log never their words

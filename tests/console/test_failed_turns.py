@@ -148,3 +148,12 @@ def test_the_card_words_are_the_operators(companion) -> None:
         assert key in companion.library.texts
         assert companion.card_texts[key].strip()
         assert TEXT_NAMES.get(key, frozenset()) == names
+
+
+def test_opening_the_console_with_the_database_down_apologises_without_a_traceback(companion, monkeypatch) -> None:
+    database_down(companion, monkeypatch, USER)
+    person = Person(companion)  # the console opens the conversation first
+    assert SORRY in person.out.getvalue()
+    no_traceback(person.out.getvalue())
+    out = person.say(CRISIS)
+    assert "findahelpline.com" in out and "your local emergency number" in out
