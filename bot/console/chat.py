@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from ..core import Companion
+from ..core import LAST_RESORT_SORRY, Companion, TurnFailed, describe_failure
 from ..domain import Button, Event, EventKind, Reply
 from ..engine.templates import html_to_plain
 
@@ -44,7 +44,7 @@ class ConsoleChat:
         self.export_dir = export_dir or Path.cwd() / "innerchild-export"
 
     def run(self, lines: Iterable[str]) -> None:
-        self.deliver(self.companion.handle(Event(self.user, EventKind.OPEN)).replies)
+        self.play(Event(self.user, EventKind.OPEN))
         for line in lines:
             self.run_line(line)
 
@@ -53,17 +53,31 @@ class ConsoleChat:
         if not self.interactive:
             self.out.write(f"> {line.rstrip()}\n")
         event = parse_line(line, self.buttons, self.user)
-        if event is None:
-            return
+        if event is not None:
+            self.play(event)
+
+    def play(self, event: Event) -> None:
+        """One turn and its replies; when it fails, the crisis card its words call for, or
+        the apology."""
         try:
             result = self.companion.handle(event)
-        except Exception:  # a person never sees a traceback
-            log.exception("turn failed (%s)", event.kind.value)
-            self.out.write(self.companion.library.texts.plain("something_went_wrong_console") + "\n\n")
+        except Exception as exc:  # noqa: BLE001 - a person never sees a traceback, the log never their words
+            log.error("turn failed (%s): %s", event.kind.value, describe_failure(exc))
+            if isinstance(exc, TurnFailed) and exc.replies:
+                self.deliver(exc.replies)  # the crisis card, whatever broke
+            else:
+                self.apologise()
             return
         self.deliver(result.replies)
         if result.deactivate:
             self.buttons = ()
+
+    def apologise(self) -> None:
+        try:
+            sorry = self.companion.library.texts.plain("something_went_wrong_console")
+        except Exception:  # noqa: BLE001 - texts.yaml broken as well: the defaults speak
+            sorry = LAST_RESORT_SORRY
+        self.out.write(sorry + "\n\n")
 
     def deliver(self, replies: list[Reply]) -> None:
         shown_buttons: tuple[Button, ...] = ()

@@ -3,6 +3,7 @@
 - ``companion``    ``Companion.handle``: transaction, dedupe, context, dispatch by event kind
 - ``context``      ``TurnContext`` (what every piece receives) and ``Features`` (what is installed)
 - ``safety_step``  every text assessed first; the support flow steps in when it must
+- ``fallback``     the crisis card a failed turn still gives (``TurnFailed``), plain text
 - ``consent``      the consent and age gate, as one decision
 - ``sessions``     begin, apply a step's result, pause, finish, resume, view
 - ``effects``      what a step asks beyond its state: journal, profile, actions
@@ -12,6 +13,7 @@
 
 from .companion import Companion
 from .context import CoreSettings, Features, TurnContext
+from .fallback import LAST_RESORT_SORRY, TurnFailed, describe_failure
 from .install import install
 
-__all__ = ["Companion", "CoreSettings", "Features", "TurnContext", "install"]
+__all__ = ["LAST_RESORT_SORRY", "Companion", "CoreSettings", "Features", "TurnContext", "TurnFailed", "describe_failure", "install"]

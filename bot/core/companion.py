@@ -1,13 +1,17 @@
 """One turn of the companion: one event of one person, one database transaction.
 
 ``Companion.handle`` is the door every adapter (Telegram, the console, the check-in
-scheduler) knocks on. It opens the transaction, drops a redelivered update, builds the
+scheduler) knocks on. It assesses the words first, then opens the transaction, drops a
+redelivered update, builds the
 ``TurnContext`` and dispatches by event kind; the replies go back to the adapter to send
 *after* the commit. The new dialogue state, journal entries, the safety event and the
 processed update id land together or not at all, so a redelivered update changes nothing twice.
 
-First in every turn, the words of a message, caption or edit are assessed for safety
-(``safety_step.assess``, pure: it could run before the transaction as well). Dispatch, top
+First in every turn, before any database or script work, the words of a message, caption or
+edit are assessed for safety (``safety_step.assess``, pure), with the person's recent levels
+from a short read of plain columns (none when the database cannot be read). If the turn then
+fails, ``TurnFailed`` carries the crisis card the words call for (``fallback``), so a person
+in crisis gets their lines even when the database, the key or a script is broken. Dispatch, top
 to bottom: text goes to the safety step's response first (``safety_step.respond``), in every
 state; buttons press the current step, open a dialogue from the menu or run a
 command; commands come from the one registry, behind the consent gate when they need it.
@@ -15,18 +19,22 @@ command; commands come from the one registry, behind the consent gate when they 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
+import safety
+
 from ..domain import COMMAND_BUTTON, DIALOGUE_BUTTON, MENU_BUTTON, Event, EventKind, Reply, TurnResult
 from ..engine import DialogueLibrary
-from ..storage import Database, Person, Repository
+from ..storage import Database, Person, Repository, SafetyHistory
 from ..storage.types import utcnow
 from . import safety_step, sessions
 from .commands.navigation import welcome_back
 from .context import CoreSettings, Features, TurnContext
 from .effects import set_profile
+from .fallback import TurnFailed, crisis_card, load_card_texts
 from .recent_texts import RecentTexts
 from .safety_step import Screened
 from .dialogues import ONBOARDING
@@ -34,6 +42,7 @@ from .dialogues import ONBOARDING
 MAX_TEXT = 16_000
 
 Clock = Callable[[], datetime]
+log = logging.getLogger(__name__)
 
 
 class Companion:
@@ -55,6 +64,7 @@ class Companion:
         self.features = features
         self.clock = clock
         self.recent_texts = RecentTexts()
+        self.card_texts = load_card_texts(library.folder / "texts.yaml")  # read now, not when failing
         onboarding = library.get(ONBOARDING)
         self.settings = CoreSettings(
             default_country=default_country,
@@ -81,8 +91,48 @@ class Companion:
         return TurnContext(repo, person, now, self.library, self.features, self.settings)
 
     def handle(self, event: Event) -> TurnResult:
-        """Play one event as one transaction; returns what to send once it has committed."""
+        """Play one event as one transaction; returns what to send once it has committed.
+
+        Raises ``TurnFailed`` (carrying the crisis card when the words call for one) when
+        anything after the assessment fails."""
         now = self.clock()
+        history = self.safety_history(event.user)
+        screened = safety_step.assess(  # every text, first, before any database or script work
+            event,
+            history.recent_safety if history else None,
+            now,
+            previous=self.recent_texts.previous(event.user, now),
+            answering=history.answering if history else False,
+        )
+        try:
+            result = self.play(event, now, screened)
+        except Exception as exc:
+            self.remember_text(event, screened, now)
+            level = screened.assessment.level if screened else safety.Level.NONE
+            countries = (history.country if history else None, self.settings.default_country)
+            raise TurnFailed(exc, crisis_card(self.card_texts, level, countries)) from exc
+        if not result.duplicate and not result.deactivate:
+            self.remember_text(event, screened, now)
+        return result
+
+    def remember_text(self, event: Event, screened: Screened | None, now: datetime) -> None:
+        """Keep a message's words in memory a few minutes, so the next one is read with it."""
+        if screened is not None and event.text:
+            self.recent_texts.add(event.user, event.text, now)
+
+    def safety_history(self, user: str) -> SafetyHistory | None:
+        """The person's recent levels, country and whether they are inside a dialogue, in a
+        short read of its own; None for someone new or when the database cannot be read
+        (the words are then assessed on their own)."""
+        try:
+            with self.db.transaction() as repo:
+                return repo.safety_history(user)
+        except Exception as exc:  # noqa: BLE001 - the turn will fail on it too, and be logged there
+            log.debug("safety history unreadable: %s", type(exc).__name__)
+            return None
+
+    def play(self, event: Event, now: datetime, screened: Screened | None) -> TurnResult:
+        """The turn itself, in one transaction."""
         with self.db.transaction() as repo:
             if event.update_key and repo.update_seen(event.update_key):
                 return TurnResult(duplicate=True)
@@ -90,15 +140,6 @@ class Companion:
             person.last_seen_at = now
             person.active = True
             person.retention_notice_at = None
-            screened = safety_step.assess(  # every text, first
-                event,
-                person.recent_safety,
-                now,
-                previous=self.recent_texts.previous(event.user, now),
-                answering=repo.active_session(person) is not None,
-            )
-            if screened is not None and event.text:
-                self.recent_texts.add(event.user, event.text, now)
             ctx = self.turn(repo, person, now)
             replies = dispatch(ctx, event, screened)
             if ctx.deleted:

@@ -4,9 +4,9 @@ matching support flow steps in when the assessment calls for it.
 Two steps, used apart:
 
 - ``assess(event, history, now)``: the detector on the words of an event (a message, a
-  caption, an edit) and the person's recent levels. Pure: no database, no context, so it can
-  run anywhere (``Companion.handle`` calls it first thing in the turn; it could as well run
-  before the transaction opens, given the person's ``recent_safety``).
+  caption, an edit) and the person's recent levels. Pure: no database, no context, so
+  ``Companion.handle`` runs it before the turn's transaction opens (with the person's
+  ``recent_safety`` when the database can tell them), and a failed turn still knows the level.
 - ``respond(ctx, screened, answer)``: inside the turn, remember the assessment (levels and
   categories, never text) and step in or not. Stepping in pauses what was going on, keeping
   any answer the person wrote in it, and begins the support script for the level.

@@ -33,6 +33,11 @@ TEXT_NAMES: Mapping[str, frozenset[str]] = {
     "unreadable_name_long": frozenset({"limit"}),
     "export_date": frozenset({"at"}),
     "console_saved": frozenset({"filename", "folder"}),
+    # the failed turn's crisis card (bot/core/fallback.py fills these in without Jinja)
+    "fallback_crisis": frozenset({"lines", "emergency"}),
+    "fallback_concern": frozenset({"lines", "emergency"}),
+    "fallback_line": frozenset({"name", "number"}),
+    "fallback_directory": frozenset({"directory"}),
 }
 
 

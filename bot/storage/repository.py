@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -11,6 +13,15 @@ from sqlalchemy.orm import Session
 from .models import DialogueSession, JournalEntry, Person, ProcessedUpdate, SafetyEvent, UsageCount
 
 from .states import SessionStatus
+
+
+@dataclass(frozen=True)
+class SafetyHistory:
+    """What the safety check needs to know of a person before their turn begins."""
+
+    recent_safety: list[dict[str, Any]]
+    country: str | None
+    answering: bool  # a dialogue is active, so the message may be an exercise answer
 
 
 class Repository:
@@ -35,6 +46,20 @@ class Repository:
         except IntegrityError:  # created by a concurrent turn a moment ago
             return self.find_person(external_id, lock=True), False  # type: ignore[return-value]
         return person, True
+
+    def safety_history(self, external_id: str) -> SafetyHistory | None:
+        """Plain columns only (no encrypted one is read), so a key that does not match the
+        stored data cannot stop it; None for someone new."""
+        row = self.session.execute(
+            select(Person.id, Person.recent_safety, Person.country).where(Person.external_id == external_id)
+        ).first()
+        if row is None:
+            return None
+        active = select(DialogueSession.id).where(
+            DialogueSession.person_id == row.id, DialogueSession.status == SessionStatus.ACTIVE
+        )
+        answering = self.session.execute(active.limit(1)).first() is not None
+        return SafetyHistory(list(row.recent_safety or []), row.country, answering)
 
     def delete_person(self, person: Person) -> None:
         """Erase a person and everything that names them (the cascades take the rest)."""

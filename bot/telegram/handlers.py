@@ -11,14 +11,14 @@ that is stale anyway goes to the companion like any other; it answers with a gen
 the current step.
 
 Nothing here logs what a person wrote: errors are logged by class, update id and code
-location only, and the person sees a short apology, never a traceback.
+location only, and the person sees a short apology, never a traceback; when the failed turn's
+words read as crisis or concern (``TurnFailed``), the crisis card instead of the apology.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import traceback
 from collections.abc import Awaitable
 from typing import Any, TypeAlias
 
@@ -27,7 +27,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import Forbidden
 from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, ContextTypes, MessageHandler, filters
 
-from ..core import Companion
+from ..core import LAST_RESORT_SORRY, Companion, TurnFailed, describe_failure
 from ..domain import Reply
 from .processor import PersonLocks
 from .sender import Sender, Unreachable
@@ -88,19 +88,30 @@ class TelegramAdapter:
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the error class and where it happened (never content); apologise if we can."""
         error = context.error
-        where = "".join(traceback.format_tb(error.__traceback__)[-3:]).rstrip() if error is not None else ""
         if isinstance(update, Update):
-            log.error("update %s failed: %s\n%s", update.update_id, type(error).__name__, where)
+            log.error("update %s failed: %s", update.update_id, describe_failure(error))
         else:
-            log.error("%s outside an update (e.g. while polling)\n%s", type(error).__name__, where)
+            log.error("outside an update (e.g. while polling): %s", describe_failure(error))
         if not isinstance(update, Update) or not is_private(update) or isinstance(error, (Forbidden, Unreachable)):
             return
         if update.effective_chat is None:
             return
+        if isinstance(error, TurnFailed) and error.replies:  # the crisis card, whatever broke
+            try:
+                await self.sender.send(update.effective_chat.id, error.replies)
+                return
+            except Exception as exc:  # noqa: BLE001 - then at least the apology below
+                log.warning("could not send the crisis card: %s", type(exc).__name__)
         try:
-            await self.sender.call(update.effective_chat.send_message, text=self.companion.library.texts.plain(SORRY))
+            await self.sender.call(update.effective_chat.send_message, text=self.sorry())
         except Exception as exc:  # noqa: BLE001 - nothing more we can do for this person
             log.warning("could not apologise: %s", type(exc).__name__)
+
+    def sorry(self) -> str:
+        try:
+            return self.companion.library.texts.plain(SORRY)
+        except Exception:  # noqa: BLE001 - texts.yaml broken as well: the last resort speaks
+            return LAST_RESORT_SORRY
 
     # -- sending ------------------------------------------------------------------------------
     async def deliver(self, user: str, replies: list[Reply]) -> bool:
