@@ -72,22 +72,21 @@ def main(argv: list[str]) -> int:
     grid = [(c, d, k) for c in (0.5, 0.6, 0.7, 1.01) for d in (0.7, 0.8, 1.01) for k in (1.01,)]
     grid += [(c, 0.8, k) for c in (0.5, 0.6, 0.7) for k in (0.5, 0.6, 0.7, 0.8, 0.9)]
     for concern, distress, crisis_at in grid:
-        if True:
-            layer.THRESHOLDS = replace(base, concern=concern, distress=distress, crisis=crisis_at)
-            levels = [(c, assess(t).level) for t, c in rows]
-            danger = [lv for c, lv in levels if c in CRISIS | CONCERN]
-            crisis = [lv for c, lv in levels if c in CRISIS]
-            dist = [lv for c, lv in levels if c in DISTRESS]
-            quiet = [lv for c, lv in levels if c == "none"]
-            concern_rows = [lv for c, lv in levels if c in CONCERN]
-            print(f"| {concern:.2f} | {distress:.2f} | {crisis_at:.2f} "
-                  f"| {sum(lv < Level.CONCERN for lv in danger) / len(danger):.1%} "
-                  f"| {sum(lv == Level.CRISIS for lv in crisis) / len(crisis):.1%} "
-                  f"| {sum(lv >= Level.DISTRESS for lv in dist) / len(dist):.1%} "
-                  f"| {sum(lv >= Level.CONCERN for lv in quiet) / len(quiet):.1%} "
-                  f"| {sum(lv > Level.NONE for lv in quiet) / len(quiet):.1%} "
-                  f"| {sum(lv == Level.CRISIS for lv in concern_rows) / len(concern_rows):.1%} "
-                  f"| {sum(lv == Level.CRISIS for lv in quiet) / len(quiet):.1%} |")
+        layer.THRESHOLDS = replace(base, concern=concern, distress=distress, crisis=crisis_at)
+        levels = [(c, assess(t).level) for t, c in rows]
+        danger = [lv for c, lv in levels if c in CRISIS | CONCERN]
+        crisis = [lv for c, lv in levels if c in CRISIS]
+        dist = [lv for c, lv in levels if c in DISTRESS]
+        quiet = [lv for c, lv in levels if c == "none"]
+        concern_rows = [lv for c, lv in levels if c in CONCERN]
+        print(f"| {concern:.2f} | {distress:.2f} | {crisis_at:.2f} "
+              f"| {sum(lv < Level.CONCERN for lv in danger) / len(danger):.1%} "
+              f"| {sum(lv == Level.CRISIS for lv in crisis) / len(crisis):.1%} "
+              f"| {sum(lv >= Level.DISTRESS for lv in dist) / len(dist):.1%} "
+              f"| {sum(lv >= Level.CONCERN for lv in quiet) / len(quiet):.1%} "
+              f"| {sum(lv > Level.NONE for lv in quiet) / len(quiet):.1%} "
+              f"| {sum(lv == Level.CRISIS for lv in concern_rows) / len(concern_rows):.1%} "
+              f"| {sum(lv == Level.CRISIS for lv in quiet) / len(quiet):.1%} |")
     print("(1.01 = the model never raises at that level: the rules alone)")
     return 0
 

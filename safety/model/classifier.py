@@ -80,22 +80,19 @@ def read(path: Path) -> Model:
     try:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(bytes(data["meta"]).decode("utf-8"))
-            weights = data["weights"].astype(np.float32)
-            bias = data["bias"].astype(np.float32)
+            stored_weights, stored_bias = data["weights"], data["bias"]
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
         raise ModelError(f"safety model unreadable: {path} ({type(exc).__name__}); rebuild it with `python -m safety.train`") from None
     if meta.get("feature_version") != FEATURE_VERSION:
         raise ModelError(f"safety model {path} was built for feature version {meta.get('feature_version')}, "
                          f"this code has {FEATURE_VERSION}: rebuild it with `python -m safety.train`")
     classes = tuple(meta["classes"])
-    if weights.shape != (meta["buckets"], len(classes)) or bias.shape != (len(classes),) \
-            or weights_digest(data_as_saved(weights, meta), data_as_saved(bias, meta)) != meta["sha256"]:
+    # The checksum covers the weights exactly as stored (float16), before any conversion.
+    if stored_weights.shape != (meta["buckets"], len(classes)) or stored_bias.shape != (len(classes),) \
+            or weights_digest(stored_weights, stored_bias) != meta["sha256"]:
         raise ModelError(f"safety model corrupt: {path} (checksum or shape mismatch); rebuild it with `python -m safety.train`")
+    weights, bias = stored_weights.astype(np.float32), stored_bias.astype(np.float32)
     return Model(weights, bias, classes, int(meta["buckets"]))
-
-
-def data_as_saved(array: np.ndarray, meta: dict[str, object]) -> np.ndarray:
-    return array.astype(str(meta.get("dtype", "float16")))
 
 
 @lru_cache(maxsize=1)

@@ -103,7 +103,8 @@ def test_distress_threshold() -> None:
     "i keep thinking everyone would breathe easier if i wasnt around",
     "little me never asked to be born and honestly neither did i want to stay",
 ])
-def test_wording_no_rule_lists_is_raised_with_the_model_named(text: str) -> None:
+def test_indirect_wording_reaches_concern(text: str) -> None:
+    """The first is caught by a rule (passive.burden), the second by the model alone."""
     a = assess(text)
     assert a.level >= Level.CONCERN
 
