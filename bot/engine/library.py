@@ -12,6 +12,7 @@ from pathlib import Path
 from jinja2 import Template, TemplateError, TemplateSyntaxError
 
 from .machine import PAUSE_TEXT, CompiledScript
+from .meanings import MEANINGS_FILE, Meanings, load_meanings
 from .script import Bubble, Problem, Script, load_script
 from .templates import CompanionEnvironment, attribute_uses, make_environment, template_source
 from .texts import Texts, load_texts
@@ -21,10 +22,11 @@ from .validate import Vocabulary, check_scripts
 class DialogueLibrary:
     """The compiled scripts, by id."""
 
-    def __init__(self, folder: Path, scripts: dict[str, CompiledScript], texts: Texts | None = None):
+    def __init__(self, folder: Path, scripts: dict[str, CompiledScript], texts: Texts | None = None, meanings: Meanings | None = None):
         self.folder = folder
         self.scripts = scripts
         self.texts = texts or Texts({})
+        self.meanings = meanings or Meanings()  # also heard outside any step ("are you a real person?")
 
     def get(self, dialogue_id: str) -> CompiledScript | None:
         return self.scripts.get(dialogue_id)
@@ -42,7 +44,7 @@ def script_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.yaml") if p.is_file() and p.name not in NOT_SCRIPTS)
 
 
-NOT_SCRIPTS = frozenset({"texts.yaml"})
+NOT_SCRIPTS = frozenset({"texts.yaml", MEANINGS_FILE})
 
 
 def load_library(folder: Path, vocabulary: Vocabulary | None = None) -> tuple[DialogueLibrary, list[Problem]]:
@@ -65,9 +67,11 @@ def load_library(folder: Path, vocabulary: Vocabulary | None = None) -> tuple[Di
                 scripts[script.id] = script
     if not scripts:
         problems.append(Problem(folder, 0, "no dialogue scripts (*.yaml) found"))
+    meanings, meaning_problems = load_meanings(folder)
+    problems.extend(meaning_problems)
     compiled_templates, template_problems = _compile_templates(env, scripts.values())
     problems.extend(template_problems)
-    problems.extend(check_scripts(env, scripts, compiled_templates, vocabulary))
+    problems.extend(check_scripts(env, scripts, compiled_templates, vocabulary, meanings))
     texts, text_problems = load_texts(folder / "texts.yaml", env, vocabulary.texts | {PAUSE_TEXT})
     problems.extend(text_problems)
     pause_label = texts.plain(PAUSE_TEXT) if PAUSE_TEXT in texts else ""
@@ -78,9 +82,9 @@ def load_library(folder: Path, vocabulary: Vocabulary | None = None) -> tuple[Di
             continue
         conditions = {src: env.compile_expression(src) for src in _conditions(script)}
         bubbles = {id(b): compiled_templates[id(b)] for b in _bubbles(script)}
-        compiled[script.id] = CompiledScript(script, bubbles, conditions, pause_label=pause_label)
+        compiled[script.id] = CompiledScript(script, bubbles, conditions, pause_label=pause_label, meanings=meanings)
         compiled[script.id].journal_reads = _journal_reads(env, script)
-    return DialogueLibrary(folder, compiled, texts), _sorted(problems)
+    return DialogueLibrary(folder, compiled, texts, meanings), _sorted(problems)
 
 
 def _journal_reads(env: CompanionEnvironment, script: Script) -> frozenset[str]:

@@ -4,8 +4,9 @@ Each turn the companion hands us a small ``Conversation`` restored from the data
 attach it to the script's machine (``Machine(model=None)`` + ``add_model``), fire one event,
 let pass-through steps run on, and detach it again. Nothing per person stays in memory.
 
-Events are named by what the person did: ``b<index>`` for a button, ``answered`` for free
-text, ``advance`` for a step that only speaks and moves on. Callbacks are declared here,
+Events are named by what the person did: ``b<index>`` for a button (tapped, or typed in
+words that mean it: ``meanings``), ``answered`` for free text, ``otherwise`` for typed words
+no button of the step means, ``advance`` for a step that only speaks and moves on. Callbacks are declared here,
 from the script, never as ``on_enter_<step>`` methods on the model.
 """
 
@@ -21,6 +22,7 @@ from transitions import EventData, Machine, MachineError
 from ..domain import DIALOGUE_BUTTON, Button, Reply
 from .script import PROFILE_PREFIX, ButtonSpec, Script, StepSpec, Target
 from .context import Blanks
+from .meanings import Choice, Meanings
 from .templates import tidy
 
 FINISHED = "__end__"
@@ -100,9 +102,18 @@ def conversation(event: EventData) -> Conversation:
 class CompiledScript:
     """A script with its templates compiled and its machine built."""
 
-    def __init__(self, script: Script, bubbles: Mapping[int, Template], conditions: Mapping[str, Callable[..., object]], *, pause_label: str = ""):
+    def __init__(
+        self,
+        script: Script,
+        bubbles: Mapping[int, Template],
+        conditions: Mapping[str, Callable[..., object]],
+        *,
+        pause_label: str = "",
+        meanings: Meanings | None = None,
+    ):
         self.script = script
         self.pause_label = pause_label
+        self.meanings = meanings or Meanings()
         self._bubbles = bubbles  # id(Bubble) -> compiled template
         self._conditions = conditions  # expression source -> compiled expression
         self.journal_reads: frozenset[str] = frozenset()
@@ -129,6 +140,8 @@ class CompiledScript:
             trigger = "answered" if step.ask else "advance"
             for route in step.then:
                 self._add(machine, trigger, step.name, route)
+            for route in step.otherwise:
+                self._add(machine, "otherwise", step.name, route)
         return machine
 
     def _add(self, machine: Machine, trigger: str, source: str, target: Target, before: Callback | None = None) -> None:
@@ -187,6 +200,9 @@ class CompiledScript:
         model.effects.extend(RunAction(name) for name in step.actions)
 
     def _auto_pause(self, step: StepSpec) -> bool:
+        """Support scripts (crisis lines, grounding offers) never offer "Pause for now"."""
+        if self.script.phase == "support":
+            return False
         return step.pause_button and not any(leads_out(self.script, b.target) for b in step.buttons)
 
     # -- rendering --------------------------------------------------------------------
@@ -202,13 +218,17 @@ class CompiledScript:
         texts = (tidy(self._bubbles[id(b)].render(context)) for b in step.say)
         return [t for t in texts if t]
 
-    def buttons_for(self, step: StepSpec, model: Conversation) -> tuple[Button, ...]:
+    def shown_buttons(self, step: StepSpec, model: Conversation) -> list[tuple[int, ButtonSpec]]:
+        """The step's buttons whose ``if`` holds now, with their index."""
         context = self.context_for(model)
-        shown = []
-        for index, button in enumerate(step.buttons):
-            if button.condition and not self._conditions[button.condition](**context):
-                continue
-            shown.append(Button(button.label, f"{DIALOGUE_BUTTON}:{model.session.step}:{index}"))
+        return [
+            (index, button)
+            for index, button in enumerate(step.buttons)
+            if not button.condition or self._conditions[button.condition](**context)
+        ]
+
+    def buttons_for(self, step: StepSpec, model: Conversation) -> tuple[Button, ...]:
+        shown = [Button(b.label, f"{DIALOGUE_BUTTON}:{model.session.step}:{i}") for i, b in self.shown_buttons(step, model)]
         if step.waits and self._auto_pause(step):
             shown.append(Button(self.pause_label, f"{DIALOGUE_BUTTON}:{model.session.step}:{PAUSE_INDEX}"))
         return tuple(shown)
@@ -235,15 +255,19 @@ class CompiledScript:
         parsers: Mapping[str, Parser],
         refresh: Callable[[str, object], Mapping[str, object]] | None = None,
     ) -> StepResult | None:
-        """Free text for the current step; None when the step does not ask for any.
+        """Free text for the current step. At a step of buttons, words that mean one of them
+        press it, and other words go where ``otherwise`` says; None when the step has neither.
 
         ``refresh`` applies a profile answer at once and returns the context as it now is,
         so the next step already speaks with it (the crisis lines of a newly set country).
         """
         step = self.script.steps[session.state]
-        if not step.ask:
-            return None
         model = Conversation(session, context)
+        if not step.ask:
+            index = self.understand(step, model, text)
+            if index is not None:
+                return self._run(model, f"b{index}")
+            return self._run(model, "otherwise") if step.otherwise else None
         if step.ask.startswith(PROFILE_PREFIX):
             name = step.ask[len(PROFILE_PREFIX):]
             value = parsers[name](text)  # ValueError carries a kind message for the person
@@ -256,6 +280,11 @@ class CompiledScript:
             session.answers[step.ask] = text
             model.effects.append(SaveAnswer(step.ask, text))
         return self._run(model, "answered")
+
+    def understand(self, step: StepSpec, model: Conversation, text: str) -> str | None:
+        """The index of the shown button the typed words mean, if exactly one."""
+        choices = [Choice(str(i), b.label, self.meanings.phrases(b.means)) for i, b in self.shown_buttons(step, model)]
+        return self.meanings.understand(text, choices)
 
     def view(self, session: SessionState, context: Mapping[str, object]) -> list[Reply]:
         """The current step again, as it was shown (for a stale button or a return)."""

@@ -60,6 +60,7 @@ class ButtonSpec:
     actions: tuple[str, ...] = ()
     condition: str | None = None  # shown only when true
     line: int = 0
+    means: tuple[str, ...] = ()  # what typing presses it: meanings (meanings.yaml) or phrases
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class StepSpec:
     pause_button: bool = True
     keep: bool = True  # False: the answer is listened to but kept nowhere
     actions_line: int = 0
+    otherwise: tuple[Target, ...] = ()  # typed words no button of the step means
 
     @property
     def waits(self) -> bool:
@@ -117,8 +119,8 @@ _SCRIPT_KEYS = {
     "id", "title", "description", "phase", "minutes", "heavy", "start", "steps", "vars",
     "order", "menu", "consent_version",
 }
-_STEP_KEYS = {"say", "buttons", "ask", "then", "end", "do", "checkin", "present", "pause_button", "keep"}
-_BUTTON_KEYS = {"label", "go", "start", "visit", "end", "pause", "set", "do", "if"}
+_STEP_KEYS = {"say", "buttons", "ask", "then", "end", "do", "checkin", "present", "pause_button", "keep", "otherwise"}
+_BUTTON_KEYS = {"label", "go", "start", "visit", "end", "pause", "set", "do", "if", "means"}
 _ROUTE_KEYS = {"go", "start", "visit", "end", "pause", "if"}
 
 
@@ -261,7 +263,8 @@ def _read_step(reader: _Reader, name: str, data: object, line: int) -> StepSpec 
     if ask is not None and (not isinstance(ask, str) or not ask.strip()):
         reader.problem(data.line_of("ask"), "'ask' names where the answer is kept, e.g. ask: letter")
         ask = None
-    then = _read_then(reader, data)
+    then = _read_then(reader, data, "then")
+    otherwise = _read_then(reader, data, "otherwise")
     step = StepSpec(
         name=name,
         line=line,
@@ -276,7 +279,10 @@ def _read_step(reader: _Reader, name: str, data: object, line: int) -> StepSpec 
         pause_button=reader.flag(data, "pause_button", True),
         keep=reader.flag(data, "keep", True),
         actions_line=data.line_of("do"),
+        otherwise=otherwise,
     )
+    if step.otherwise and (step.ask or not step.buttons):
+        reader.problem(data.line_of("otherwise"), f"step '{name}': 'otherwise' is for typed words at a step of buttons (a step that asks takes any text)")
     if step.ask and not step.then:
         reader.problem(line, f"step '{name}' asks for an answer but has no 'then' to go on to")
     if step.end and (step.then or step.ask):
@@ -361,29 +367,42 @@ def _read_button(reader: _Reader, item: object, line: int) -> ButtonSpec | None:
         actions=reader.names(item, "do"),
         condition=condition if isinstance(condition, str) else None,
         line=line,
+        means=_read_means(reader, item),
     )
 
 
-def _read_then(reader: _Reader, data: LineDict) -> tuple[Target, ...]:
-    raw = data.get("then")
+def _read_means(reader: _Reader, item: LineDict) -> tuple[str, ...]:
+    raw = item.get("means")
     if raw is None:
         return ()
-    line = data.line_of("then")
+    values = raw if isinstance(raw, list) else [raw]
+    if not values or not all(isinstance(v, str) and v.strip() for v in values):
+        reader.problem(item.line_of("means"), "'means' lists meanings from meanings.yaml or phrases in quotes, e.g. means: [no, \"not safe\"]")
+        return ()
+    return tuple(v.strip() for v in values)
+
+
+def _read_then(reader: _Reader, data: LineDict, key: str) -> tuple[Target, ...]:
+    """``then`` or ``otherwise``: a step name, or routes (the last without ``if``)."""
+    raw = data.get(key)
+    if raw is None:
+        return ()
+    line = data.line_of(key)
     if isinstance(raw, str):
-        return (_read_target(reader, _mapping(go=raw, line=line), line, "'then'"),)
+        return (_read_target(reader, _mapping(go=raw, line=line), line, f"'{key}'"),)
     if isinstance(raw, LineList):
         routes = []
         for index, item in enumerate(raw):
             item_line = raw.line_of(index)
             if not isinstance(item, LineDict):
-                reader.problem(item_line, "each 'then' route is a mapping: {if: ..., go: step}")
+                reader.problem(item_line, f"each '{key}' route is a mapping: {{if: ..., go: step}}")
                 continue
             reader.unknown(item, _ROUTE_KEYS, "route")
             routes.append(_read_target(reader, item, item_line, "route"))
         if routes and routes[-1].condition is not None:
-            reader.problem(line, "the last 'then' route needs no 'if', so there is always a way on")
+            reader.problem(line, f"the last '{key}' route needs no 'if', so there is always a way on")
         return tuple(routes)
-    reader.problem(line, "'then' is a step name or a list of routes")
+    reader.problem(line, f"'{key}' is a step name or a list of routes")
     return ()
 
 

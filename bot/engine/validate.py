@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from jinja2 import Template, TemplateError, TemplateSyntaxError
 
-from .script import PROFILE_PREFIX, Bubble, Problem, Script, StepSpec, Target
+from .script import PROFILE_PREFIX, Bubble, ButtonSpec, Problem, Script, StepSpec, Target
 from .context import SHORT_ANSWER, Blanks, sample_context
+from .meanings import Meanings
 from .templates import BASE_NAMES, CompanionEnvironment, attribute_uses, template_source, undeclared_names, visible_length
 
 TELEGRAM_MESSAGE_LIMIT = 4096
@@ -25,6 +26,13 @@ BUBBLES_IN_A_ROW = 3
 LABEL_LIMIT = 30  # Telegram shows about 20 characters of a button well; 30 is the hard stop
 
 LONG_ANSWER = "I remember the garden. " * 20  # for Telegram's hard limit: answers can be long
+
+# Presence a program cannot keep (SAFETY.md): it cannot notice silence, so support scripts
+# never promise to stay, watch or listen.
+PRESENCE_PROMISES = (
+    "staying right here", "still here with you", "stay with you", "right here with you",
+    "not going anywhere", "i hear you", "i'll be right here", "i will be right here", "i'm watching",
+)
 
 
 @dataclass(frozen=True)
@@ -41,10 +49,11 @@ def check_scripts(
     scripts: Mapping[str, Script],
     templates: Mapping[int, Template],
     vocabulary: Vocabulary,
+    meanings: Meanings | None = None,
 ) -> list[Problem]:
     problems: list[Problem] = []
     for script in scripts.values():
-        checker = _ScriptChecker(env, script, scripts, templates, vocabulary)
+        checker = _ScriptChecker(env, script, scripts, templates, vocabulary, meanings or Meanings())
         checker.run()
         problems.extend(checker.problems)
     return problems
@@ -52,8 +61,15 @@ def check_scripts(
 
 class _ScriptChecker:
     def __init__(
-        self, env: CompanionEnvironment, script: Script, scripts: Mapping[str, Script], templates: Mapping[int, Template], vocabulary: Vocabulary
+        self,
+        env: CompanionEnvironment,
+        script: Script,
+        scripts: Mapping[str, Script],
+        templates: Mapping[int, Template],
+        vocabulary: Vocabulary,
+        meanings: Meanings,
     ):
+        self.meanings = meanings
         self.env = env
         self.script = script
         self.scripts = scripts
@@ -97,9 +113,14 @@ class _ScriptChecker:
                 self.problem(step.line, f"'ask: {step.ask}': no such profile field (known: {known})")
         for action in step.actions:
             self.check_action(action, step.actions_line)
-        for route in step.then:
+        for route in step.then + step.otherwise:
             self.check_target(route, step)
+        if self.script.phase == "support" and step.buttons and not step.ask and not step.otherwise:
+            self.problem(step.line, f"step '{step.name}' is in a support script: add 'otherwise:' for typed words no button means (someone in crisis may type instead of tapping)")
         for button in step.buttons:
+            self.check_means(button)
+            if button.target.pause and self.script.phase == "support":
+                self.problem(button.line, "a support script offers no pause: someone in crisis needs the way on, not a way to stop halfway")
             self.check_target(button.target, step)
             self.check_label(button.label, button.line)
             if button.target.end and self.script.phase != "support":
@@ -110,6 +131,12 @@ class _ScriptChecker:
                 self.check_expression(button.condition, button.line)
         for bubble in step.say:
             self.check_bubble(bubble, step)
+
+    def check_means(self, button: ButtonSpec) -> None:
+        for entry in button.means:
+            if "_" in entry and " " not in entry and entry not in self.meanings:
+                known = ", ".join(sorted(self.meanings.table)) or "none"
+                self.problem(button.line, f"'means: {entry}': no such meaning in meanings.yaml (known: {known}); a phrase of your own goes in quotes with spaces")
 
     def check_action(self, action: str, line: int) -> None:
         if action not in self.vocabulary.actions:
@@ -159,6 +186,11 @@ class _ScriptChecker:
         except TemplateError:
             return
         self.check_names(source, bubble.line)
+        if self.script.phase == "support":
+            plain = source.casefold().replace("’", "'")
+            for promise in PRESENCE_PROMISES:
+                if promise in plain:
+                    self.problem(bubble.line, f"'{promise}': a program cannot notice silence, so it never promises presence; say what it can do (SAFETY.md)")
         try:
             short_text = template.render(self.sample(SHORT_ANSWER))
             long_text = template.render(self.sample(LONG_ANSWER))
@@ -182,7 +214,7 @@ class _ScriptChecker:
 
     # -- the whole graph -----------------------------------------------------------------
     def successors(self, step: StepSpec) -> list[str]:
-        targets = [b.target for b in step.buttons] + list(step.then)
+        targets = [b.target for b in step.buttons] + list(step.then) + list(step.otherwise)
         return [t.go for t in targets if t.go and t.go in self.script.steps]
 
     def check_reachable(self) -> None:
