@@ -31,11 +31,28 @@ def helpline(name: str, *, phone: str | None = "", sms: str | None = "", url: st
     return {"name": name, "phone": phone or "", "sms": sms or "", "url": url or "", "hours": hours or ""}
 
 
+VIOLENCE_DIRECTORY = "https://www.hotpeachpages.net"
+
+
 def support_values(
-    *, known: bool, country_name: str | None, emergency: str | None, lines: list[dict[str, str]], last_checked: str = ""
+    *,
+    known: bool,
+    country_name: str | None,
+    emergency: str | None,
+    lines: list[dict[str, str]],
+    last_checked: str = "",
+    police: str | None = "",
+    violence_lines: list[dict[str, str]] | None = None,
+    abuse_lines: list[dict[str, str]] | None = None,
 ) -> dict[str, object]:
-    """Crisis resources in the shape templates use: one or two lines and a way to see more."""
+    """Crisis resources in the shape templates use: one or two lines and a way to see more;
+    for danger from another person the police number and domestic-violence lines, and for
+    a disclosure of abuse the survivors' lines."""
     return {
+        "police": police or "",
+        "violence_lines": (violence_lines or [])[:SHOWN_LINES],
+        "abuse_lines": (abuse_lines or [])[:SHOWN_LINES],
+        "violence_directory": VIOLENCE_DIRECTORY,
         "known": bool(known),
         "country_name": country_name or "",
         "emergency": emergency or "",
@@ -96,6 +113,9 @@ def sample_context(answer: str = SHORT_ANSWER) -> dict[str, object]:
                 helpline("CALM", phone="0800 58 58 58", url="https://www.thecalmzone.net", hours="5pm to midnight"),
             ],
             last_checked="2026-11-22",
+            police="999",
+            violence_lines=[helpline("National Domestic Abuse Helpline (Refuge)", phone="0808 2000 247", hours="24/7")],
+            abuse_lines=[helpline("NAPAC", phone="0808 801 0331")],
         ),
         part_of_day="evening",
         visits=3,
