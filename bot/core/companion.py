@@ -28,7 +28,7 @@ import safety
 
 from ..domain import COMMAND_BUTTON, DIALOGUE_BUTTON, MENU_BUTTON, Event, EventKind, Reply, TurnResult
 from ..engine import DialogueLibrary
-from ..storage import Database, Person, Repository, SafetyHistory
+from ..storage import Database, DialogueSession, Person, Repository, SafetyHistory
 from ..storage.types import utcnow
 from . import safety_step, sessions
 from .commands.navigation import welcome_back
@@ -40,6 +40,7 @@ from .safety_step import Screened
 from .dialogues import ONBOARDING
 
 MAX_TEXT = 16_000
+REAL_PERSON = "real_person"  # the meaning (dialogues/meanings.yaml) of "are you a real person?"
 
 Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
@@ -173,12 +174,14 @@ def dispatch(ctx: TurnContext, event: Event, screened: Screened | None) -> list[
 
 def on_text(ctx: TurnContext, text: str, screened: Screened) -> list[Reply]:
     too_long = len(text) > MAX_TEXT
-    stepped_in = safety_step.respond(ctx, screened, answer="" if too_long else text)
+    stepped_in = safety_step.respond(ctx, screened, "" if too_long else text)
     if stepped_in is not None:
         return stepped_in
     if too_long:
         return [Reply(ctx.say("too_long"))]
     active = ctx.repo.active_session(ctx.person)
+    if ctx.library.meanings.heard(text, REAL_PERSON):
+        return real_person(ctx, active)
     if active is None and ctx.person.adult is False:
         return sessions.through_gate(ctx) or []
     if active is None:
@@ -199,6 +202,15 @@ def on_text(ctx: TurnContext, text: str, screened: Screened) -> list[Reply]:
     if result is None:
         return [Reply(ctx.say("buttons_please"))] + sessions.view(ctx, active, last_only=True)
     return sessions.apply(ctx, active, result)
+
+
+def real_person(ctx: TurnContext, active: DialogueSession | None) -> list[Reply]:
+    """A plain answer, in every state; the question is never kept as an exercise's answer,
+    and the step that was waiting asks again."""
+    answer = Reply(ctx.say("real_person"))
+    if active is None:
+        return [Reply(answer.text, ctx.menu_button())]
+    return [answer] + sessions.view(ctx, active, last_only=True)
 
 
 def on_button(ctx: TurnContext, data: str) -> list[Reply]:
@@ -238,7 +250,7 @@ def on_command(ctx: TurnContext, name: str, args: str) -> list[Reply]:
 def on_unsupported(ctx: TurnContext, event: Event, screened: Screened | None) -> list[Reply]:
     """Stickers, photos, files, edits: nothing changes, but any words on them are read for safety."""
     if screened is not None:
-        stepped_in = safety_step.respond(ctx, screened, answer="")
+        stepped_in = safety_step.respond(ctx, screened, "")
         if stepped_in is not None:
             return stepped_in
     key = "edited" if event.what == "edited" else "unsupported"

@@ -10,8 +10,23 @@ YOUTH = "youth"
 SOS = "sos"
 GROUNDING = "grounding"
 SAFETY_PLAN = "safety_plan"
-SAFETY_FLOWS = {safety.Level.CRISIS: "crisis", safety.Level.CONCERN: "concern", safety.Level.DISTRESS: "distress"}
-FLOW_LEVEL = {name: level for level, name in SAFETY_FLOWS.items()}
-SUPPORT_DIALOGUES = frozenset(SAFETY_FLOWS.values()) | {SOS}
+
+# The support cards (bot/core/cards.py chooses one), each with the level it answers: a
+# message steps in over a card only when it calls for more than that.
+CRISIS = "crisis"  # suicidal crisis
+CONCERN = "concern"  # the direct question about thoughts of ending one's life
+DISTRESS = "distress"  # panic, overwhelm: grounding offered
+DANGER = "danger"  # danger now from another person
+SELF_HARM = "self_harm"
+DISCLOSURE = "disclosure"  # past abuse told
+FLOW_LEVEL = {
+    CRISIS: safety.Level.CRISIS,
+    DANGER: safety.Level.CRISIS,
+    CONCERN: safety.Level.CONCERN,
+    SELF_HARM: safety.Level.CONCERN,
+    DISTRESS: safety.Level.DISTRESS,
+    DISCLOSURE: safety.Level.DISTRESS,
+}
+SUPPORT_DIALOGUES = frozenset(FLOW_LEVEL) | {SOS}
 CONSENT_DIALOGUES = (ONBOARDING, RECONSENT)
-OPEN_WITHOUT_CONSENT = frozenset({ONBOARDING, RECONSENT, YOUTH, SOS, GROUNDING, SAFETY_PLAN} | set(SAFETY_FLOWS.values()))
+OPEN_WITHOUT_CONSENT = frozenset({ONBOARDING, RECONSENT, YOUTH, SOS, GROUNDING, SAFETY_PLAN} | set(FLOW_LEVEL))

@@ -13,7 +13,8 @@ from .context import Features
 TEXTS = frozenset(
     {
         "help", "menu", "menu_phase", "stale_button", "buttons_please", "unsupported", "edited",
-        "too_long", "paused", "nothing_to_pause", "resumed", "nothing_to_resume", "resume_offer",
+        "too_long", "paused", "nothing_to_pause", "resumed", "nothing_to_resume", "resume_offer", "gentle_offer", "real_person",
+        "button_safety_plan", "button_grounding", "button_rest",
         "welcome_back", "idle", "unknown_command", "youth_stop",
         "journal_empty", "journal_page", "mydata", "delete_confirm", "deleted", "delete_cancelled",
         "stats", "not_now", "retention_notice", "heavy_note", "resumed_heavy",

@@ -7,9 +7,10 @@ Two steps, used apart:
   caption, an edit) and the person's recent levels. Pure: no database, no context, so
   ``Companion.handle`` runs it before the turn's transaction opens (with the person's
   ``recent_safety`` when the database can tell them), and a failed turn still knows the level.
-- ``respond(ctx, screened, answer)``: inside the turn, remember the assessment (levels and
-  categories, never text) and step in or not. Stepping in pauses what was going on, keeping
-  any answer the person wrote in it, and begins the support script for the level.
+- ``respond(ctx, screened, text)``: inside the turn, remember the assessment (levels and
+  categories, never text) and step in or not. Stepping in pauses what was going on (the
+  flagged words are never kept as its answer) and begins the card for the situation
+  (``cards.card_for``).
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from ..domain import Event, EventKind, Reply
 from ..storage import DialogueSession, PauseReason
 from . import sessions
 from .context import TurnContext
-from .dialogues import FLOW_LEVEL, SAFETY_FLOWS, SOS
-from .effects import apply_effects
+from .cards import Card, card_for
+from .dialogues import FLOW_LEVEL, SUPPORT_DIALOGUES
 
 RECENT_WINDOW = timedelta(minutes=30)
 RECENT_KEEP = 6
@@ -66,14 +67,18 @@ def assess(
     return Screened(assessment, source)
 
 
-def respond(ctx: TurnContext, screened: Screened, answer: str) -> list[Reply] | None:
-    """Remember the assessment; the support flow's replies when it steps in, else None.
-    ``answer`` is what to keep as the person's answer in the dialogue it pauses."""
+def respond(ctx: TurnContext, screened: Screened, text: str) -> list[Reply] | None:
+    """Remember the assessment; the support card's replies when it steps in, else None.
+    ``text``: the words as typed ("" for a caption), which a support card's current step
+    may read as its answer ("I'm not safe" at "Are you safe right now?")."""
     assessment = screened.assessment
     remember(ctx, assessment, screened.source)
+    card = card_for(assessment)
+    if card is None:
+        return None
     active = ctx.repo.active_session(ctx.person)
-    if assessment.level > safety.Level.NONE and should_step_in(assessment.level, active):
-        return step_in(ctx, assessment.level, active, answer)
+    if should_step_in(ctx, assessment.level, active, text):
+        return step_in(ctx, card, active)
     return None
 
 
@@ -99,36 +104,31 @@ def remember(ctx: TurnContext, assessment: safety.Assessment, source: str) -> No
         person.last_safety_at = ctx.now
 
 
-def should_step_in(level: safety.Level, active: DialogueSession | None) -> bool:
-    """Always, unless a support flow of this level or higher is already under way (a crisis
-    always begins again)."""
+def should_step_in(ctx: TurnContext, level: safety.Level, active: DialogueSession | None, text: str) -> bool:
+    """Always, unless a support card of this level or higher is under way. A crisis begins
+    again even then, unless the card's current step reads the words as its answer: "no,
+    I'm not safe" at "Are you safe right now?" is the answer to that question, and the step
+    for it brings the emergency number, where starting over would only repeat the card."""
     if active is None or active.dialogue_id not in FLOW_LEVEL:
         return True
     current = FLOW_LEVEL[active.dialogue_id]
-    return level > current or level == safety.Level.CRISIS
+    if level > current:
+        return True
+    if level < safety.Level.CRISIS:
+        return False
+    compiled = ctx.library.get(active.dialogue_id)
+    if compiled is None:
+        return True
+    return not compiled.understands(sessions.state_of(active), text, ctx.template_context(compiled))
 
 
-def step_in(ctx: TurnContext, level: safety.Level, active: DialogueSession | None, answer: str) -> list[Reply]:
-    """Pause what was going on (keeping any answer) and begin the support script."""
+def step_in(ctx: TurnContext, card: Card, active: DialogueSession | None) -> list[Reply]:
+    """Pause what was going on and begin the card. The flagged words are never kept as the
+    paused step's answer (nor read back later): when the person returns, that step asks
+    its question again."""
     if active is not None:
-        if active.dialogue_id in FLOW_LEVEL or active.dialogue_id == SOS:
+        if active.dialogue_id in SUPPORT_DIALOGUES:
             sessions.finish(ctx, active, completed=False)
         else:
-            keep_answer(ctx, active, answer)
             sessions.pause(ctx, active, PauseReason.SAFETY)
-    return sessions.begin(ctx, SAFETY_FLOWS[level], pause_current=False)
-
-
-def keep_answer(ctx: TurnContext, active: DialogueSession, text: str) -> None:
-    """A free-text answer that raised a safety flag is still the person's answer: keep it."""
-    compiled = ctx.library.get(active.dialogue_id)
-    if compiled is None or not text:
-        return
-    try:
-        result = compiled.answer(sessions.state_of(active), text, ctx.template_context(compiled), ctx.features.parsers)
-    except ValueError:
-        return
-    if result is None or result.finished or result.start:
-        return
-    sessions.save_state(ctx, active, result.session)
-    apply_effects(ctx, active, result)
+    return sessions.begin(ctx, card.dialogue, at_step=card.at_step, pause_current=False)

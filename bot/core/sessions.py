@@ -10,16 +10,22 @@ a person between dialogues lives in this one module.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
-from ..domain import COMMAND_BUTTON, Button, Reply
+from ..domain import COMMAND_BUTTON, MENU_BUTTON, Button, Reply
 from ..engine import SessionState, StepResult
 from ..storage import RETURN_AFTER, DialogueSession, PauseReason, SessionStatus
 from . import consent
 from .context import TurnContext
-from .dialogues import OPEN_WITHOUT_CONSENT, SUPPORT_DIALOGUES, YOUTH
+from .dialogues import GROUNDING, OPEN_WITHOUT_CONSENT, SAFETY_PLAN, SUPPORT_DIALOGUES, YOUTH
 from .effects import apply_effects
 
 log = logging.getLogger(__name__)
+
+# After a crisis or concern card, this long the companion offers steadying things first
+# (the safety plan, grounding, rest), never a heavy script as the next suggestion.
+GENTLE_AFTER = timedelta(hours=24)
+HIGH_LEVELS = ("concern", "crisis")
 
 
 # -- entering ----------------------------------------------------------------------------
@@ -133,10 +139,14 @@ def apply(ctx: TurnContext, session: DialogueSession, result: StepResult) -> lis
 
 
 def after_finish(ctx: TurnContext, replies: list[Reply]) -> list[Reply]:
-    """A dialogue ended: offer to return to one that safety paused, or somewhere to go."""
+    """A dialogue ended: offer to return to one that safety paused, or somewhere to go.
+    Soon after a crisis or concern, the safety plan, grounding and rest come first, and
+    what was paused waits for the person to choose it (/resume)."""
     if ctx.person.adult is False or ctx.deleted:
         return replies
     waiting = [p for p in ctx.repo.paused_sessions(ctx.person) if p.reason in RETURN_AFTER and p.dialogue_id in ctx.library]
+    if recently_at_risk(ctx) and ctx.has_consent():
+        return replies + [gentle_offer(ctx, title_of(ctx, waiting[0]) if waiting else "")]
     if waiting:
         title = title_of(ctx, waiting[0])
         offer = Reply(ctx.say("resume_offer", paused_title=title), (
@@ -148,6 +158,25 @@ def after_finish(ctx: TurnContext, replies: list[Reply]) -> list[Reply]:
         last = replies[-1]
         replies[-1] = Reply(last.text, ctx.menu_button(), document=last.document)
     return replies
+
+
+def recently_at_risk(ctx: TurnContext) -> bool:
+    """Whether a message of the last day was read as concern or crisis."""
+    person = ctx.person
+    return bool(
+        person.last_safety_level in HIGH_LEVELS
+        and person.last_safety_at is not None
+        and ctx.now - person.last_safety_at < GENTLE_AFTER
+    )
+
+
+def gentle_offer(ctx: TurnContext, paused_title: str) -> Reply:
+    """The safety plan, grounding or rest; a paused script is named as waiting, not offered."""
+    return Reply(ctx.say("gentle_offer", paused_title=paused_title), (
+        Button(ctx.label("button_safety_plan"), f"{MENU_BUTTON}:{SAFETY_PLAN}"),
+        Button(ctx.label("button_grounding"), f"{MENU_BUTTON}:{GROUNDING}"),
+        Button(ctx.label("button_rest"), f"{COMMAND_BUTTON}:notnow"),
+    ))
 
 
 def paused_reply(ctx: TurnContext, title: str) -> Reply:

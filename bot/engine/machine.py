@@ -281,6 +281,13 @@ class CompiledScript:
             model.effects.append(SaveAnswer(step.ask, text))
         return self._run(model, "answered")
 
+    def understands(self, session: SessionState, text: str, context: Mapping[str, object]) -> bool:
+        """Whether the current step, a step of buttons, reads ``text`` as one of them."""
+        step = self.script.steps.get(session.state)
+        if step is None or step.ask or not step.buttons or not text:
+            return False
+        return self.understand(step, Conversation(session, context), text) is not None
+
     def understand(self, step: StepSpec, model: Conversation, text: str) -> str | None:
         """The index of the shown button the typed words mean, if exactly one."""
         choices = [Choice(str(i), b.label, self.meanings.phrases(b.means)) for i, b in self.shown_buttons(step, model)]

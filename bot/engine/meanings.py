@@ -73,6 +73,11 @@ class Meanings:
             found.extend(self.table.get(entry, (normalise(entry),)))
         return tuple(dict.fromkeys(p for p in found if p))
 
+    def heard(self, text: str, name: str) -> bool:
+        """Whether any phrase of meaning ``name`` counts in ``text`` ("are you a real person?")."""
+        norm = normalise(text)
+        return any(_found(norm, phrase) for phrase in self.table.get(name, ()))
+
     def understand(self, text: str, choices: Iterable[Choice]) -> str | None:
         """The index of the one button the words mean, or None when they mean none or several."""
         norm = normalise(text)

@@ -22,6 +22,7 @@ TEXT_NAMES: Mapping[str, frozenset[str]] = {
     "menu_phase": frozenset({"phase", "scripts"}),
     "journal_page": frozenset({"entries", "page", "pages"}),
     "resume_offer": frozenset({"paused_title"}),
+    "gentle_offer": frozenset({"paused_title"}),
     "resumed": frozenset({"paused_title"}),
     "resumed_heavy": frozenset({"paused_title"}),
     "paused": frozenset({"paused_title"}),

@@ -78,7 +78,7 @@ def menu(ctx: TurnContext, phase: str = "") -> list[Reply]:
         buttons = tuple(Button(ctx.label("button_dialogue", title=s.title, done=s.id in done), f"{MENU_BUTTON}:{s.id}") for s in listed)
         back = Button(ctx.label("button_all_phases"), f"{COMMAND_BUTTON}:menu")
         return [Reply(ctx.say("menu_phase", phase=phase_title(ctx, phase), scripts=shown), buttons + (back,))]
-    suggestion = suggest(scripts, done)
+    suggestion = suggest(scripts, done, gentle=sessions.recently_at_risk(ctx))
     phases: list[dict[str, Any]] = []
     for key in MENU_PHASES:
         in_phase = [s for s in scripts if s.phase == key]
@@ -102,10 +102,11 @@ def phase_title(ctx: TurnContext, phase: str) -> str:
     return ctx.label(f"phase_{phase}")
 
 
-def suggest(scripts: list[Script], done: Mapping[str, object]) -> Script | None:
-    """The next step along the arc: the first unfinished script in program order."""
+def suggest(scripts: list[Script], done: Mapping[str, object], *, gentle: bool = False) -> Script | None:
+    """The next step along the arc: the first unfinished script in program order; when
+    ``gentle`` (soon after a crisis or concern), never a heavy one."""
     for script in scripts:
-        if script.phase not in ("always", "arrive") and script.id not in done:
+        if script.phase not in ("always", "arrive") and script.id not in done and not (gentle and script.heavy):
             return script
     return None
 

@@ -1,0 +1,37 @@
+"""One card per situation (bot/core/cards.py), from what the detector makes of real words."""
+
+from __future__ import annotations
+
+import pytest
+
+import safety
+from bot.core.cards import Card, card_for
+
+
+@pytest.mark.parametrize(("text", "card"), [
+    ("I want to kill myself", Card("crisis")),
+    ("i am going to kill myself tonight", Card("crisis")),
+    ("I don't want to be here anymore", Card("concern")),
+    ("my partner is threatening to hurt me tonight", Card("danger")),
+    ("he said he will kill me", Card("danger")),
+    ("I feel like cutting myself again", Card("self_harm")),
+    ("i cut myself last night", Card("self_harm")),
+    ("im cutting right now", Card("self_harm", "urgent")),
+    ("my stepdad used to hit me", Card("disclosure")),
+    ("I was abused as a kid", Card("disclosure")),
+    ("im panicking", Card("distress")),
+])
+def test_the_card_fits_what_was_said(text: str, card: Card) -> None:
+    assert card_for(safety.assess(text)) == card
+
+
+def test_suicidal_words_win_over_everything_else() -> None:
+    both = safety.Assessment(safety.Level.CRISIS, ("harm_from_others", "suicidal_intent"))
+    assert card_for(both) == Card("crisis")
+    both = safety.Assessment(safety.Level.CONCERN, ("self_harm", "passive_ideation"))
+    assert card_for(both) == Card("concern")
+
+
+def test_an_ordinary_message_has_no_card() -> None:
+    assert card_for(safety.assess("this homework is killing me")) is None
+    assert card_for(safety.Assessment(safety.Level.NONE)) is None
