@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from safety.resources import helplines_for
+from safety.resources import Helpline, helplines_for
 
 from ..domain import COMMAND_BUTTON, Button, Unreadable
 from ..engine import DialogueLibrary, Vocabulary
@@ -148,13 +148,21 @@ class TurnContext:
 def support_context(country: str | None) -> dict[str, object]:
     """Crisis resources for a country, in the shape templates use."""
     resources = helplines_for(country or None)
-    lines = [helpline(h.name, phone=h.phone, sms=h.sms, url=h.url, hours=h.hours) for h in resources.lines]
+
+    def dicts(lines: list[Helpline]) -> list[dict[str, str]]:
+        return [helpline(h.name, phone=h.phone, sms=h.sms, url=h.url, hours=h.hours) for h in lines]
+
+    shown = [*resources.lines, *resources.violence_lines, *resources.abuse_lines]
     return support_values(
         known=bool(resources.known),
         country_name=resources.country_name,
         emergency=resources.emergency,
-        lines=lines,
-        last_checked=max((h.last_checked or "" for h in resources.lines), default=""),
+        lines=dicts(resources.lines),
+        last_checked=max((h.last_checked or "" for h in shown), default=""),
+        police=resources.police,
+        violence_lines=dicts(resources.violence_lines),
+        abuse_lines=dicts(resources.abuse_lines),
+        violence_directory=resources.violence_directory,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 DIRECTORY = "https://findahelpline.com"
+VIOLENCE_DIRECTORY = "https://www.hotpeachpages.net"  # domestic-violence help worldwide
 SHOWN_LINES = 2  # crisis lines shown in a message; the rest are "more"
 
 
@@ -27,11 +28,8 @@ class Blanks(dict[str, str]):
 
 
 def helpline(name: str, *, phone: str | None = "", sms: str | None = "", url: str | None = "", hours: str | None = "") -> dict[str, str]:
-    """One crisis line as templates read it (``support.lines``)."""
+    """One line as templates read it (``support.lines``, ``support.violence_lines``, ``support.abuse_lines``)."""
     return {"name": name, "phone": phone or "", "sms": sms or "", "url": url or "", "hours": hours or ""}
-
-
-VIOLENCE_DIRECTORY = "https://www.hotpeachpages.net"
 
 
 def support_values(
@@ -44,15 +42,12 @@ def support_values(
     police: str | None = "",
     violence_lines: list[dict[str, str]] | None = None,
     abuse_lines: list[dict[str, str]] | None = None,
+    violence_directory: str = VIOLENCE_DIRECTORY,
 ) -> dict[str, object]:
     """Crisis resources in the shape templates use: one or two lines and a way to see more;
-    for danger from another person the police number and domestic-violence lines, and for
-    a disclosure of abuse the survivors' lines."""
+    the police number and the domestic-violence and abuse lines (all of them, in order), ""
+    and empty lists when unknown."""
     return {
-        "police": police or "",
-        "violence_lines": (violence_lines or [])[:SHOWN_LINES],
-        "abuse_lines": (abuse_lines or [])[:SHOWN_LINES],
-        "violence_directory": VIOLENCE_DIRECTORY,
         "known": bool(known),
         "country_name": country_name or "",
         "emergency": emergency or "",
@@ -61,6 +56,10 @@ def support_values(
         "all_lines": lines,
         "directory": DIRECTORY,
         "last_checked": last_checked,
+        "police": police or "",
+        "violence_lines": list(violence_lines or []),
+        "abuse_lines": list(abuse_lines or []),
+        "violence_directory": violence_directory,
     }
 
 
@@ -112,10 +111,17 @@ def sample_context(answer: str = SHORT_ANSWER) -> dict[str, object]:
                 helpline("Shout", sms="Text SHOUT to 85258", hours="24/7"),
                 helpline("CALM", phone="0800 58 58 58", url="https://www.thecalmzone.net", hours="5pm to midnight"),
             ],
-            last_checked="2026-11-22",
+            last_checked="2026-11-29",
             police="999",
-            violence_lines=[helpline("National Domestic Abuse Helpline (Refuge)", phone="0808 2000 247", hours="24/7")],
-            abuse_lines=[helpline("NAPAC", phone="0808 801 0331")],
+            violence_lines=[
+                helpline(
+                    "Refuge National Domestic Abuse Helpline",
+                    phone="0808 2000 247",
+                    url="https://www.nationaldahelpline.org.uk",
+                    hours="24/7",
+                ),
+            ],
+            abuse_lines=[helpline("NAPAC (support for adults abused in childhood)", url="https://napac.org.uk")],
         ),
         part_of_day="evening",
         visits=3,
