@@ -24,7 +24,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-import safety
 
 from ..domain import COMMAND_BUTTON, DIALOGUE_BUTTON, MENU_BUTTON, Event, EventKind, Reply, TurnResult
 from ..engine import DialogueLibrary
@@ -109,9 +108,9 @@ class Companion:
             result = self.play(event, now, screened)
         except Exception as exc:
             self.remember_text(event, screened, now)
-            level = screened.assessment.level if screened else safety.Level.NONE
+            assessment = screened.assessment if screened else None
             countries = (history.country if history else None, self.settings.default_country)
-            raise TurnFailed(exc, crisis_card(self.card_texts, level, countries)) from exc
+            raise TurnFailed(exc, crisis_card(self.card_texts, assessment, countries)) from exc
         if not result.duplicate and not result.deactivate:
             self.remember_text(event, screened, now)
         return result

@@ -28,6 +28,8 @@ import safety
 from safety.resources import INTERNATIONAL_DIRECTORY, helplines_for
 
 from ..domain import Reply
+from .cards import card_for
+from .dialogues import DANGER
 
 MAX_LINES = 2  # one or two options, never a wall of numbers (SAFETY.md)
 
@@ -35,6 +37,7 @@ MAX_LINES = 2  # one or two options, never a wall of numbers (SAFETY.md)
 NAMES: Mapping[str, frozenset[str]] = {
     "fallback_crisis": frozenset({"lines", "emergency"}),
     "fallback_concern": frozenset({"lines", "emergency"}),
+    "fallback_danger": frozenset({"lines", "emergency"}),
     "fallback_line": frozenset({"name", "number"}),
     "fallback_directory": frozenset({"directory"}),
     "fallback_local_emergency": frozenset(),
@@ -51,6 +54,11 @@ DEFAULTS: Mapping[str, str] = {
         "What you wrote matters. If things feel too heavy, people are there to talk to right now, "
         "and it helps:\n{{ lines }}\n"
         "If you are in danger, call {{ emergency }}."
+    ),
+    "fallback_danger": (
+        "I'm a program and something went wrong on my side, so I can't go on with our conversation "
+        "right now. You deserve to be safe. If you are in danger now, call {{ emergency }}. "
+        "When you can, these people help with exactly this, in confidence:\n{{ lines }}"
     ),
     "fallback_line": "• {{ name }}: {{ number }}",
     "fallback_directory": "• A free, confidential crisis line for your country: {{ directory }}",
@@ -98,20 +106,27 @@ def load_card_texts(texts_file: Path) -> dict[str, str]:
     return texts
 
 
-def crisis_card(texts: Mapping[str, str], level: safety.Level, countries: tuple[str | None, ...]) -> list[Reply]:
-    """The card for ``level`` (crisis or concern; nothing below), for the first of
-    ``countries`` the helpline data knows. As HTML like every reply (values escaped)."""
-    if level < safety.Level.CONCERN:
+def crisis_card(texts: Mapping[str, str], assessment: safety.Assessment | None, countries: tuple[str | None, ...]) -> list[Reply]:
+    """The card for the assessment (crisis or concern; nothing below), for the first of
+    ``countries`` the helpline data knows. As HTML like every reply (values escaped).
+    Danger from another person gets the police and a domestic-violence line."""
+    if assessment is None or assessment.level < safety.Level.CONCERN:
         return []
-    lines, emergency = _resources(texts, countries)
-    key = "fallback_crisis" if level >= safety.Level.CRISIS else "fallback_concern"
-    card = _fill(texts[key], {"lines": "\n".join(lines), "emergency": emergency})
-    return [Reply(html.escape(card, quote=False))]
+    card = card_for(assessment)
+    danger = card is not None and card.dialogue == DANGER
+    lines, emergency = _resources(texts, countries, danger=danger)
+    if danger:
+        key = "fallback_danger"
+    else:
+        key = "fallback_crisis" if assessment.level >= safety.Level.CRISIS else "fallback_concern"
+    words = _fill(texts[key], {"lines": "\n".join(lines), "emergency": emergency})
+    return [Reply(html.escape(words, quote=False))]
 
 
-def _resources(texts: Mapping[str, str], countries: tuple[str | None, ...]) -> tuple[list[str], str]:
+def _resources(texts: Mapping[str, str], countries: tuple[str | None, ...], *, danger: bool = False) -> tuple[list[str], str]:
     """Up to two lines and the emergency number; the directory and "your local emergency
-    number" when no country is known (or the helpline data itself cannot be read)."""
+    number" when no country is known (or the helpline data itself cannot be read). For
+    ``danger``: domestic-violence lines first and the police number, where the data has them."""
     for country in countries:
         if not country:
             continue
@@ -121,14 +136,16 @@ def _resources(texts: Mapping[str, str], countries: tuple[str | None, ...]) -> t
             break
         if not resources.known:
             continue
+        offered = (resources.violence_lines or resources.lines) if danger else resources.lines
         lines = [
             _fill(texts["fallback_line"], {"name": line.name, "number": line.phone or line.sms or line.url})
-            for line in resources.lines
+            for line in offered
             if line.phone or line.sms or line.url
         ][:MAX_LINES]
         if not lines:
             lines = [_fill(texts["fallback_directory"], {"directory": INTERNATIONAL_DIRECTORY})]
-        return lines, resources.emergency or texts["fallback_local_emergency"]
+        number = (resources.police or resources.emergency) if danger else resources.emergency
+        return lines, number or texts["fallback_local_emergency"]
     return [_fill(texts["fallback_directory"], {"directory": INTERNATIONAL_DIRECTORY})], texts["fallback_local_emergency"]
 
 

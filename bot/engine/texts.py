@@ -37,6 +37,7 @@ TEXT_NAMES: Mapping[str, frozenset[str]] = {
     # the failed turn's crisis card (bot/core/fallback.py fills these in without Jinja)
     "fallback_crisis": frozenset({"lines", "emergency"}),
     "fallback_concern": frozenset({"lines", "emergency"}),
+    "fallback_danger": frozenset({"lines", "emergency"}),
     "fallback_line": frozenset({"name", "number"}),
     "fallback_directory": frozenset({"directory"}),
 }

@@ -23,6 +23,7 @@ USER = "console:sam"
 CRISIS = "I am going to kill myself tonight"
 CONCERN = "honestly i don't want to be here anymore"
 ORDINARY = "I had a quiet day and made some tea"
+DANGER = "my partner is threatening to hurt me tonight"
 SORRY = "Something went wrong on my side"
 
 
@@ -157,3 +158,16 @@ def test_opening_the_console_with_the_database_down_apologises_without_a_traceba
     no_traceback(person.out.getvalue())
     out = person.say(CRISIS)
     assert "findahelpline.com" in out and "your local emergency number" in out
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f.__name__)
+def test_danger_from_someone_under_each_fault_gets_the_police_and_a_violence_line(companion, monkeypatch, fault) -> None:
+    person = onboarded(companion)
+    fault(companion, monkeypatch, USER)
+    out = person.say(DANGER)
+    assert "You deserve to be safe" in out and "might act on these thoughts" not in out
+    if fault is database_down:
+        assert "findahelpline.com" in out and "your local emergency number" in out
+    else:
+        assert "call 999" in out and "0808 2000 247" in out  # the police, and Refuge's helpline
+    no_traceback(out)

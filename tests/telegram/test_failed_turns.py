@@ -14,7 +14,7 @@ import pytest
 from bot.console.chat import parse_line
 from bot.domain import Button, Event, EventKind
 from tests.console.helpers import ONBOARD
-from tests.console.test_failed_turns import CONCERN, CRISIS, FAULTS, ORDINARY, SORRY, database_down
+from tests.console.test_failed_turns import CONCERN, CRISIS, DANGER, FAULTS, ORDINARY, SORRY, database_down
 
 from .helpers import Harness, message
 
@@ -88,3 +88,16 @@ def test_with_the_database_down_the_default_country_speaks(tg_runtime, me, monke
     database_down(tg_runtime.companion, monkeypatch, f"tg:{me}")
     shown = sent_after(tg_runtime, me, CRISIS)
     assert "13 11 14" in shown and "call 000" in shown
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f.__name__)
+def test_danger_from_someone_under_each_fault_gets_the_police_and_a_violence_line(tg_runtime, me, monkeypatch, fault) -> None:
+    onboarded(tg_runtime.companion, me)
+    fault(tg_runtime.companion, monkeypatch, f"tg:{me}")
+    out = sent_after(tg_runtime, me, DANGER)
+    assert "You deserve to be safe" in out and "might act on these thoughts" not in out
+    if fault is database_down:
+        assert "findahelpline.com" in out and "your local emergency number" in out
+    else:
+        assert "call 999" in out and "0808 2000 247" in out  # the police, and Refuge's helpline
+    no_traceback(out)
