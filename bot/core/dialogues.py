@@ -23,7 +23,7 @@ FLOW_LEVEL = {
     CRISIS: safety.Level.CRISIS,
     DANGER: safety.Level.CRISIS,
     CONCERN: safety.Level.CONCERN,
-    SELF_HARM: safety.Level.CONCERN,
+    SELF_HARM: safety.Level.CRISIS,  # it also answers harm under way (its "urgent" step)
     DISTRESS: safety.Level.DISTRESS,
     DISCLOSURE: safety.Level.DISTRESS,
 }

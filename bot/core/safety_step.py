@@ -77,9 +77,24 @@ def respond(ctx: TurnContext, screened: Screened, text: str) -> list[Reply] | No
     if card is None:
         return None
     active = ctx.repo.active_session(ctx.person)
+    if learned_only(assessment) and assessment.level < safety.Level.CRISIS and understood(ctx, active, text):
+        return None  # "go on" at "Stop here or go on?" is that answer, whatever the model heard in it
     if should_step_in(ctx, assessment.level, active, text):
         return step_in(ctx, card, active)
     return None
+
+
+def learned_only(assessment: safety.Assessment) -> bool:
+    """Whether only the learned layer raised the level (no rule of the lexicon fired)."""
+    return bool(assessment.matches) and all(m.rule_id.startswith("model.") for m in assessment.matches)
+
+
+def understood(ctx: TurnContext, active: DialogueSession | None, text: str) -> bool:
+    """Whether the step waiting now reads ``text`` as one of its buttons."""
+    compiled = ctx.library.get(active.dialogue_id) if active is not None else None
+    if active is None or compiled is None:
+        return False
+    return compiled.understands(sessions.state_of(active), text, ctx.template_context(compiled))
 
 
 def recent_assessments(history: list[dict[str, Any]] | None, now: datetime) -> list[safety.Assessment]:
@@ -116,10 +131,7 @@ def should_step_in(ctx: TurnContext, level: safety.Level, active: DialogueSessio
         return True
     if level < safety.Level.CRISIS:
         return False
-    compiled = ctx.library.get(active.dialogue_id)
-    if compiled is None:
-        return True
-    return not compiled.understands(sessions.state_of(active), text, ctx.template_context(compiled))
+    return not understood(ctx, active, text)
 
 
 def step_in(ctx: TurnContext, card: Card, active: DialogueSession | None) -> list[Reply]:

@@ -134,19 +134,23 @@ def apply(ctx: TurnContext, session: DialogueSession, result: StepResult) -> lis
         return replies + start(ctx, result.start)
     if result.finished:
         finish(ctx, session, completed=True)
-        return after_finish(ctx, replies)
+        return after_finish(ctx, replies, session.dialogue_id)
     return replies
 
 
-def after_finish(ctx: TurnContext, replies: list[Reply]) -> list[Reply]:
+def after_finish(ctx: TurnContext, replies: list[Reply], finished: str = "") -> list[Reply]:
     """A dialogue ended: offer to return to one that safety paused, or somewhere to go.
-    Soon after a crisis or concern, the safety plan, grounding and rest come first, and
-    what was paused waits for the person to choose it (/resume)."""
+    Soon after a crisis or concern, what was paused waits for the person to choose it
+    (/resume): a support card's own goodbye stands alone (it has just offered the plan,
+    grounding and rest), and any other dialogue ending offers those first."""
     if ctx.person.adult is False or ctx.deleted:
         return replies
     waiting = [p for p in ctx.repo.paused_sessions(ctx.person) if p.reason in RETURN_AFTER and p.dialogue_id in ctx.library]
     if recently_at_risk(ctx) and ctx.has_consent():
-        return replies + [gentle_offer(ctx, title_of(ctx, waiting[0]) if waiting else "")]
+        if finished in SUPPORT_DIALOGUES:
+            return replies
+        named = waiting[0] if waiting and waiting[0].dialogue_id != SAFETY_PLAN else None  # the plan is offered anyway
+        return replies + [gentle_offer(ctx, title_of(ctx, named) if named else "")]
     if waiting:
         title = title_of(ctx, waiting[0])
         offer = Reply(ctx.say("resume_offer", paused_title=title), (

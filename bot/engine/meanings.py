@@ -15,7 +15,7 @@ The reading is careful rather than clever, because a wrong guess here is costly:
   after it ("i am not"), does not count;
 - a phrase inside a longer one that matched ("safe" in "not safe") does not count;
 - every meaning in the file is listened for on every step: when the words say something no
-  button of the step means ("not sure" where only yes and no are offered), or point to two
+  button of the step means (a lone word such as "ok" yields to a longer phrase a button means) ("not sure" where only yes and no are offered), or point to two
   buttons, they are not understood, and the step's ``otherwise`` decides.
 """
 
@@ -98,6 +98,9 @@ class Meanings:
             if phrase not in claimed:
                 spans.extend((start, end, None) for start, end in _found(norm, phrase))
         kept = [s for s in spans if not any(_inside(s, other) for other in spans)]
+        if any(index is not None and " " in norm[start:end] for start, end, index in kept):
+            # "ok i called someone": a one-word filler no button means yields to a phrase one does
+            kept = [(start, end, index) for start, end, index in kept if index is not None or " " in norm[start:end]]
         meant = {index for _, _, index in kept}
         if len(meant) != 1:
             return None

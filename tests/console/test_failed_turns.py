@@ -76,6 +76,10 @@ def test_a_crisis_under_each_fault_gets_the_crisis_card(companion, monkeypatch, 
     fault(companion, monkeypatch, USER)
     caplog.set_level(logging.DEBUG)
     out = person.say(CRISIS)
+    no_traceback(out)
+    if fault is missing_step:  # flagged words are never the renamed step's answer: the turn goes on, whole card
+        assert "Samaritans" in out and "116 123" in out and "999" in out and "Are you safe right now?" in out
+        return
     assert "I'm a program and something went wrong on my side" in out
     if fault is database_down:  # the profile cannot be read, and no default country is set
         assert "findahelpline.com" in out and "your local emergency number" in out
@@ -92,6 +96,10 @@ def test_a_concern_under_each_fault_gets_its_card(companion, monkeypatch, fault)
     person = onboarded(companion)
     fault(companion, monkeypatch, USER)
     out = person.say(CONCERN)
+    no_traceback(out)
+    if fault is missing_step:
+        assert "Are you having thoughts of ending your life?" in out
+        return
     assert "I'm a program and something went wrong on my side" in out
     assert "What you wrote matters" in out
     assert ("116 123" in out) if fault is not database_down else ("findahelpline.com" in out)
@@ -165,9 +173,9 @@ def test_danger_from_someone_under_each_fault_gets_the_police_and_a_violence_lin
     person = onboarded(companion)
     fault(companion, monkeypatch, USER)
     out = person.say(DANGER)
-    assert "You deserve to be safe" in out and "might act on these thoughts" not in out
+    assert "deserve to be safe" in out and "might act on these thoughts" not in out
     if fault is database_down:
         assert "findahelpline.com" in out and "your local emergency number" in out
     else:
-        assert "call 999" in out and "0808 2000 247" in out  # the police, and Refuge's helpline
+        assert "999" in out and "0808 2000 247" in out  # the police, and Refuge's helpline
     no_traceback(out)

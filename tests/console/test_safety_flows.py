@@ -7,10 +7,10 @@ from sqlalchemy import text
 from tests.console.helpers import Person
 
 
-def test_crisis_mid_dialogue_steps_aside_keeps_the_answer_and_offers_to_return(runtime) -> None:
+def test_crisis_mid_dialogue_steps_aside_and_never_keeps_the_words_as_an_answer(runtime) -> None:
     person = Person(runtime.companion)
     person.onboard()
-    person.say("/start safety_plan", "1")
+    person.say("/start noticing_patterns", "1")
     out = person.say("I am going to kill myself tonight")
     assert "Samaritans" in out and "116 123" in out
     assert "999" in out
@@ -19,11 +19,15 @@ def test_crisis_mid_dialogue_steps_aside_keeps_the_answer_and_offers_to_return(r
     out = person.say("1")  # I'm safe for now
     assert "help works" in out
     out = person.say(str(person.buttons.index("I'm okay for now") + 1))
-    assert "right where we paused" in out
-    out = person.say("1")  # Yes, go back
-    assert "What helps you get through" in out  # the answer was kept, the dialogue moved on
+    assert "right where we paused" not in out  # the exercise waits until they choose it
+    assert person.buttons == []
+    out = person.say("/start grounding", "Not now")  # any other dialogue ending: steadying things first
+    assert person.buttons == ["My safety plan", "A calming minute", "Rest for now"]
+    assert "/resume brings it back only when you choose" in out
+    out = person.say("/resume")
+    assert "What happened?" in out  # the paused step asks its question again
     with runtime.database.engine.connect() as connection:
-        assert connection.execute(text("select count(*) from journal_entries")).scalar() == 1
+        assert connection.execute(text("select count(*) from journal_entries")).scalar() == 0
         levels = [row[0] for row in connection.execute(text("select level from safety_events"))]
     assert levels == ["crisis"]
 
@@ -35,7 +39,8 @@ def test_not_safe_gives_the_emergency_number_and_stays(companion) -> None:
     out = person.say("2")  # I'm not safe
     assert "999" in out
     out = person.say("2")  # I can't right now
-    assert "I'm still here with you" in out
+    assert "I'm a program, so I can't tell if you stop replying" in out and "999" in out
+    assert "still here with you" not in out
 
 
 def test_concern_asks_directly_and_yes_leads_to_crisis_lines(companion) -> None:

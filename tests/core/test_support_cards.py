@@ -75,7 +75,7 @@ def test_cards_for_danger_now_give_a_number_at_once(card: str, country: str | No
     first = "urgent" if card == "self_harm" else compiled(card).script.start
     words = rendered(card, country)[first]
     if country is None:
-        assert "your local emergency number" in words and (str(support["directory"]) in words or "/sos" in words)
+        assert "your local emergency number" in words
         return
     number = str(support["police"] or support["emergency"]) if card == "danger" else str(support["emergency"])
     assert number and number in words, f"{card} for {country}: {number} not in the first step"

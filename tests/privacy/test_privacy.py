@@ -99,7 +99,7 @@ def test_export_gives_a_readable_journal_and_a_json_file(companion, tmp_path) ->
     data = json.loads((tmp_path / "export" / "innerchild-data.json").read_text())
     assert data["profile"]["name"] == "Sam" and data["profile"]["inner_child_name"] == "Little Sam"
     assert data["profile"]["country"] == "GB" and data["profile"]["last_safety_level"] == "crisis"
-    assert {e["key"] for e in data["journal"]} == {"plan_signs", "plan_helps", "plan_people"}  # the crisis message was their answer too
+    assert {e["key"] for e in data["journal"]} == {"plan_signs", "plan_helps"}  # the crisis message is never kept as an answer
     assert any(s["dialogue"] == "safety_plan" for s in data["dialogue_sessions"])
 
 
@@ -107,7 +107,7 @@ def test_mydata_says_what_is_kept_in_plain_words(companion) -> None:
     person = Person(companion)
     confide(person)
     out = person.say("/mydata")
-    assert "What I keep about you" in out and "3 entries" in out and "only counts" in out
+    assert "What I keep about you" in out and "2 entries" in out and "only counts" in out
 
 
 def test_stats_only_for_operators_and_only_counts(tmp_path, clock, db_url) -> None:

@@ -14,7 +14,7 @@ import pytest
 from bot.console.chat import parse_line
 from bot.domain import Button, Event, EventKind
 from tests.console.helpers import ONBOARD
-from tests.console.test_failed_turns import CONCERN, CRISIS, DANGER, FAULTS, ORDINARY, SORRY, database_down
+from tests.console.test_failed_turns import CONCERN, CRISIS, DANGER, FAULTS, ORDINARY, SORRY, database_down, missing_step
 
 from .helpers import Harness, message
 
@@ -52,6 +52,10 @@ def test_a_crisis_under_each_fault_gets_the_crisis_card(tg_runtime, me, monkeypa
     fault(tg_runtime.companion, monkeypatch, f"tg:{me}")
     caplog.set_level(logging.DEBUG)
     shown = sent_after(tg_runtime, me, CRISIS)
+    no_traceback(shown)
+    if fault is missing_step:  # flagged words are never the renamed step's answer: the turn goes on, whole card
+        assert "Samaritans" in shown and "116 123" in shown and "999" in shown and "Are you safe right now?" in shown
+        return
     assert "I'm a program and something went wrong on my side" in shown
     if fault is database_down:
         assert "findahelpline.com" in shown and "your local emergency number" in shown
@@ -68,6 +72,9 @@ def test_a_concern_under_each_fault_gets_its_card(tg_runtime, me, monkeypatch, f
     onboarded(tg_runtime.companion, me)
     fault(tg_runtime.companion, monkeypatch, f"tg:{me}")
     shown = sent_after(tg_runtime, me, CONCERN)
+    if fault is missing_step:
+        assert "Are you having thoughts of ending your life?" in shown
+        return
     assert "What you wrote matters" in shown
     assert ("116 123" in shown) if fault is not database_down else ("findahelpline.com" in shown)
     no_traceback(shown)
@@ -95,9 +102,9 @@ def test_danger_from_someone_under_each_fault_gets_the_police_and_a_violence_lin
     onboarded(tg_runtime.companion, me)
     fault(tg_runtime.companion, monkeypatch, f"tg:{me}")
     out = sent_after(tg_runtime, me, DANGER)
-    assert "You deserve to be safe" in out and "might act on these thoughts" not in out
+    assert "deserve to be safe" in out and "might act on these thoughts" not in out
     if fault is database_down:
         assert "findahelpline.com" in out and "your local emergency number" in out
     else:
-        assert "call 999" in out and "0808 2000 247" in out  # the police, and Refuge's helpline
+        assert "999" in out and "0808 2000 247" in out  # the police, and Refuge's helpline
     no_traceback(out)

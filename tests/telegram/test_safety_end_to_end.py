@@ -16,7 +16,7 @@ def bot(tg, tmp_path_factory):
     process.close()
 
 
-def test_crisis_mid_dialogue_gives_lines_first_then_asks_and_offers_the_way_back(tg, bot):
+def test_crisis_mid_dialogue_gives_lines_first_then_asks_then_steadying_things(tg, bot):
     sam = onboarded(tg, 201)
     sam.say("/start safety_plan")
     sam.tap("Let's write it", until=mentions("What tells you"))
@@ -26,10 +26,20 @@ def test_crisis_mid_dialogue_gives_lines_first_then_asks_and_offers_the_way_back
     assert "<b>999</b>" in shown or "999" in shown
     assert [label for label, _ in crisis[-1].buttons][:2] == ["I'm safe for now", "I'm not safe"]
     sam.tap("I'm safe for now", until=mentions("help works"))
-    back = sam.tap("I'm okay for now", until=mentions("right where we paused"))
-    assert "My safety plan" in texts(back)
-    resumed = sam.tap("Yes, go back", until=mentions("What helps you get through"))
-    assert "What helps you get through" in texts(resumed)
+    after = sam.tap("I'm okay for now", until=mentions("/sos brings these numbers back"))
+    assert "right where we paused" not in texts(after)  # the exercise waits until they choose it
+    resumed = sam.say("/resume", until=mentions("What tells you"))
+    assert "What tells you" in texts(resumed)  # the flagged words were not kept: the question again
+
+
+def test_typed_answers_at_are_you_safe(tg, bot):
+    """Typing instead of tapping, as people in a hard moment do: no "tap a button"."""
+    joy = onboarded(tg, 205)
+    joy.say("i'm going to end my life tonight", until=mentions("Are you safe right now?"))
+    not_safe = joy.say("no", until=mentions("999"))
+    assert "tap" not in texts(not_safe)
+    unclear = joy.say("what", until=mentions("999"))
+    assert "tap" not in texts(unclear)
 
 
 def test_concern_asks_directly_and_not_sure_leads_to_the_lines(tg, bot):
