@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .types import EncryptedJSON, EncryptedText, UTCDateTime, utcnow
@@ -108,3 +108,34 @@ class UsageCount(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     kind: Mapped[str] = mapped_column(String(48), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OutboxBubble(Base):
+    """A reply waiting to be sent, stored in its turn's transaction and deleted once Telegram
+    has every part of it, so a crash between the commit and the send loses nothing.
+
+    ``parts_sent``: how many of its Telegram messages (a long reply is split) went out.
+    ``not_before``: Telegram asked to wait (429 ``retry_after``) for this chat.
+    ``claimed_by``/``claimed_until``: the process sending it; an expired claim (that process
+    died) lets another one take over."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_person", "person_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    reply: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Meta(Base):
+    """Facts about the database itself (the key check value)."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
