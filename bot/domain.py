@@ -68,6 +68,7 @@ class TurnResult:
     replies: list[Reply] = field(default_factory=list)
     duplicate: bool = False  # the update was seen before: nothing changed, nothing to send
     deactivate: bool = False  # adapters may stop talking to this person (e.g. after /delete)
+    stored: bool = False  # the replies wait in the outbox (the adapter drains it) instead of in ``replies``
 
 
 class Unreadable(ValueError):

@@ -42,7 +42,9 @@ def sweep(companion: Companion, now: datetime, *, notice_days: int) -> Retention
                 if person.active:
                     texts, context = companion.library.texts, {"days": notice_days, "name": person.name or ""}
                     still_here = Button(texts.plain("button_still_here", context), f"{COMMAND_BUTTON}:notnow")
-                    notices.append((person.external_id, [Reply(texts.render("retention_notice", context), (still_here,))]))
+                    notice = [Reply(texts.render("retention_notice", context), (still_here,))]
+                    stored = companion.keep_replies(repo, person, notice, now)  # the outbox, when on
+                    notices.append((person.external_id, [] if stored else notice))
     return RetentionResult(notices, deleted)
 
 

@@ -86,7 +86,7 @@ class Sweeper:
                     return sent
 
     async def send(self, nudge: Nudge) -> int:
-        await self.pacer.wait(len(nudge.replies))
+        await self.pacer.wait(max(1, len(nudge.replies)))
         try:
             delivered = await self.deliver(nudge.user, nudge.replies)
         except Exception:  # already marked sent: never retried, never twice
@@ -114,7 +114,7 @@ class Housekeeping:
         now = self.companion.clock()
         result = await asyncio.to_thread(retention.sweep, self.companion, now, notice_days=self.notice_days)
         for user, replies in result.notices:
-            await self.pacer.wait(len(replies))
+            await self.pacer.wait(max(1, len(replies)))
             try:
                 if await self.deliver(user, replies) is False:
                     await asyncio.to_thread(self.companion.mark_unreachable, user)

@@ -169,6 +169,8 @@ class CheckinService:
             opening = Openers.render(template, turn.template_context())
             replies = with_opening(opening, replies)
             row.last_opening = name
+        if self.companion.keep_replies(repo, person, replies, now):  # the outbox, when on: sent after commit
+            return Nudge(person.external_id, [], mode)
         return Nudge(person.external_id, replies, mode)
 
     # -- the operator's view -----------------------------------------------------------------

@@ -4,6 +4,8 @@
 - ``context``      ``TurnContext`` (what every piece receives) and ``Features`` (what is installed)
 - ``safety_step``  every text assessed first; the support flow steps in when it must
 - ``fallback``     the crisis card a failed turn still gives (``TurnFailed``), plain text
+- ``cards``        which support card answers an assessment (one per situation)
+- ``deliveries``   the outbox as adapters see it (replies kept with their turn until sent)
 - ``consent``      the consent and age gate, as one decision
 - ``sessions``     begin, apply a step's result, pause, finish, resume, view
 - ``effects``      what a step asks beyond its state: journal, profile, actions
@@ -13,7 +15,8 @@
 
 from .companion import Companion
 from .context import CoreSettings, Features, TurnContext
+from .deliveries import Deliveries, Waiting
 from .fallback import LAST_RESORT_SORRY, TurnFailed, describe_failure
 from .install import install
 
-__all__ = ["LAST_RESORT_SORRY", "Companion", "CoreSettings", "Features", "TurnContext", "TurnFailed", "describe_failure", "install"]
+__all__ = ["LAST_RESORT_SORRY", "Companion", "CoreSettings", "Deliveries", "Waiting", "Features", "TurnContext", "TurnFailed", "describe_failure", "install"]

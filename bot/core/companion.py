@@ -27,11 +27,12 @@ from datetime import datetime
 
 from ..domain import COMMAND_BUTTON, DIALOGUE_BUTTON, MENU_BUTTON, Event, EventKind, Reply, TurnResult
 from ..engine import DialogueLibrary
-from ..storage import Database, DialogueSession, Person, Repository, SafetyHistory
+from ..storage import Database, DialogueSession, Person, Repository, SafetyHistory, outbox
 from ..storage.types import utcnow
 from . import safety_step, sessions
 from .commands.navigation import welcome_back
 from .context import CoreSettings, Features, TurnContext
+from .deliveries import Deliveries
 from .effects import set_profile
 from .fallback import TurnFailed, crisis_card, load_card_texts
 from .recent_texts import RecentTexts
@@ -60,6 +61,7 @@ class Companion:
         retention_days: int = 0,
     ):
         self.db = db
+        self.use_outbox = False  # Telegram: replies commit with their turn, a sender drains them
         self.library = library
         self.features = features
         self.clock = clock
@@ -146,7 +148,23 @@ class Companion:
                 self.recent_texts.forget(event.user)
             if event.update_key and not ctx.deleted:
                 repo.mark_update(event.update_key, person, now)
+            stored = self.keep_replies(repo, person, replies, now) if not ctx.deleted else False
+        if stored:
+            return TurnResult(deactivate=ctx.deleted, stored=True)
         return TurnResult(replies=replies, deactivate=ctx.deleted)
+
+    def start_outbox(self, owner: str) -> Deliveries:
+        """From now on replies commit with their turn; the adapter sends them (``owner``
+        names this process in its claims)."""
+        self.use_outbox = True
+        return Deliveries(self.db, self.clock, owner)
+
+    def keep_replies(self, repo: Repository, person: Person, replies: list[Reply], now: datetime) -> bool:
+        """With the outbox on, the replies join the turn's transaction (``storage.outbox``)."""
+        if not self.use_outbox or not replies:
+            return False
+        outbox.keep(repo, person, replies, now)
+        return True
 
     def mark_unreachable(self, user: str) -> None:
         """The person blocked the bot: stop reaching out until they write again."""

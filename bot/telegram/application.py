@@ -1,7 +1,10 @@
 """The python-telegram-bot ``Application``, wired: read top to bottom to see the whole bot.
 
 - The bot: ``settings.telegram_base_url`` (a self-hosted Bot API server, or a fake in
-  tests) and ``AIORateLimiter(max_retries=3)`` so ``RetryAfter`` is waited out, not fatal.
+  tests) and ``AIORateLimiter(max_retries=0)``: the overall pace only. A ``RetryAfter`` is
+  one chat's to wait out: its bubbles stay in the outbox until then (``handlers``).
+- Replies: the companion keeps them in the outbox with their turn (``use_outbox``); the
+  adapter drains it after each turn, and the ``OutboxSweeper`` sends what is left.
 - Updates: ``ConfirmingUpdater`` + ``AckQueue`` confirm an update to Telegram only once it
   has been handled; ``PerPersonProcessor`` runs one person's updates in order, different
   people in parallel.
@@ -14,6 +17,9 @@ from __future__ import annotations
 
 import inspect
 import logging
+import os
+import secrets
+import socket
 from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand
@@ -25,6 +31,7 @@ from .handlers import TelegramAdapter, TelegramApp
 from .polling import AckQueue, ConfirmingUpdater, Ledger
 from .processor import PerPersonProcessor, PersonLocks
 from .sender import Sender
+from .sweeper import OutboxSweeper
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -32,6 +39,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
+FLUSH_AT_STOP = 5.0  # seconds a clean stop waits to send what is in the outbox
 
 
 def build_application(
@@ -52,7 +60,7 @@ def build_application(
     ledger, locks = Ledger(), PersonLocks()
     processor = PerPersonProcessor(locks, on_done=ledger.done)
     application = (
-        builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder.rate_limiter(AIORateLimiter(max_retries=0))
         .job_queue(None)  # check-ins have their own scheduler; PTB's would be a second one
         .update_queue(AckQueue(ledger))
         .concurrent_updates(processor)
@@ -65,10 +73,12 @@ def build_application(
     # excludes base_url/request), so the confirming updater replaces the default one here.
     application.updater = ConfirmingUpdater(application.bot, application.update_queue, ledger)
     sender = Sender(application.bot, pause=settings.message_pause if pause is None else pause)
-    adapter = TelegramAdapter(runtime.companion, sender, locks)
+    outbox = runtime.companion.start_outbox(owner=f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}")
+    adapter = TelegramAdapter(runtime.companion, sender, locks, outbox)
     adapter.register(application)
     processor.acknowledge = adapter.acknowledge
-    application.bot_data.update(runtime=runtime, adapter=adapter, scheduler=None)
+    sweeper = OutboxSweeper(outbox, adapter.drain)
+    application.bot_data.update(runtime=runtime, adapter=adapter, scheduler=None, sweeper=sweeper)
     return application
 
 
@@ -94,11 +104,20 @@ async def _post_init(application: TelegramApp) -> None:
     except Exception as exc:  # noqa: BLE001 - the menu is a convenience; typing commands works
         log.warning("could not set the command menu: %s", type(exc).__name__)
     adapter: TelegramAdapter = application.bot_data["adapter"]
+    application.bot_data["sweeper"].start()  # first: what a crash left waiting goes out now
     application.bot_data["scheduler"] = start_scheduler(application.bot_data["runtime"], adapter.deliver)
     log.info("check-in scheduler started")
 
 
 async def _stop_scheduler(application: TelegramApp) -> None:
+    sweeper: OutboxSweeper | None = application.bot_data.get("sweeper")
+    if sweeper is not None:
+        await sweeper.stop()
+        application.bot_data["sweeper"] = None
+        try:
+            await sweeper.flush(FLUSH_AT_STOP)  # replies held by a short 429 still go out
+        except Exception as exc:  # noqa: BLE001 - what is left waits for the next start
+            log.warning("could not send what waits in the outbox: %s", type(exc).__name__)
     scheduler = application.bot_data.get("scheduler")
     if scheduler is None:
         return

@@ -10,6 +10,13 @@ its keyboard is taken off the message so the old buttons cannot be pressed twice
 that is stale anyway goes to the companion like any other; it answers with a gentle note and
 the current step.
 
+Replies go through the outbox (``storage.outbox``): the turn commits them with its state,
+then ``drain`` sends that person's waiting bubbles in order, marking each Telegram message
+as it goes, so a crash, a restart or a redelivered update sends what was not sent, once. A
+429 for one chat leaves its bubbles waiting (``not_before``) and the ``OutboxSweeper`` sends
+them later; other chats never wait for it. The sweeper also sends what another process left
+when it died.
+
 Nothing here logs what a person wrote: errors are logged by class, update id and code
 location only, and the person sees a short apology, never a traceback; when the failed turn's
 words read as crisis or concern (``TurnFailed``), the crisis card instead of the apology.
@@ -22,12 +29,14 @@ import logging
 from collections.abc import Awaitable
 from typing import Any, TypeAlias
 
+from datetime import timedelta
+
 from telegram import Update
 from telegram.constants import ChatMemberStatus
-from telegram.error import Forbidden
+from telegram.error import Forbidden, RetryAfter
 from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, ContextTypes, MessageHandler, filters
 
-from ..core import LAST_RESORT_SORRY, Companion, TurnFailed, describe_failure
+from ..core import LAST_RESORT_SORRY, Companion, Deliveries, TurnFailed, describe_failure
 from ..domain import Reply
 from .processor import PersonLocks
 from .sender import Sender, Unreachable
@@ -43,10 +52,11 @@ SORRY = "something_went_wrong"  # the apology, in texts.yaml
 class TelegramAdapter:
     """Handlers for the Application, and ``deliver`` for the check-in scheduler."""
 
-    def __init__(self, companion: Companion, sender: Sender, locks: PersonLocks):
+    def __init__(self, companion: Companion, sender: Sender, locks: PersonLocks, outbox: Deliveries):
         self.companion = companion
         self.sender = sender
         self.locks = locks
+        self.outbox = outbox
         self.application: TelegramApp | None = None
 
     def register(self, application: TelegramApp) -> None:
@@ -74,8 +84,12 @@ class TelegramAdapter:
         message = query.message if query is not None else None
         if message is not None and getattr(message, "reply_markup", None):  # not on inaccessible ones
             await self.sender.remove_keyboard(message.chat.id, message.message_id)
-        if not result.duplicate and update.effective_chat is not None:
+        if update.effective_chat is None:
+            return
+        if result.replies:  # not kept in the outbox (after /delete there is no one to keep them for)
             await self._send(event.user, update.effective_chat.id, result.replies)
+        # A redelivered update (a duplicate) sends whatever its first delivery left unsent.
+        await self.drain_held(event.user)
 
     async def on_member(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """The person blocked the bot (Telegram calls it "kicked"): stop reaching out."""
@@ -115,11 +129,51 @@ class TelegramAdapter:
 
     # -- sending ------------------------------------------------------------------------------
     async def deliver(self, user: str, replies: list[Reply]) -> bool:
-        """Send replies made outside an update (a check-in), under the person's lock and with
-        the same pacing. False when the person blocked the bot (they are marked unreachable).
-        Must be awaited on the Application's event loop."""
+        """Send what was made outside an update (a check-in: stored in the outbox with its
+        turn; ``replies`` only when it was not), under the person's lock and with the same
+        pacing. False when the person blocked the bot (they are marked unreachable). Must be
+        awaited on the Application's event loop."""
         async with self.locks.hold(user):
-            return await self._send(user, chat_id_of(user), replies)
+            if replies and not await self._send(user, chat_id_of(user), replies):
+                return False
+            return await self.drain_held(user)
+
+    async def drain(self, user: str) -> bool:
+        """The person's waiting bubbles, under their lock (the sweeper's way in)."""
+        async with self.locks.hold(user):
+            return await self.drain_held(user)
+
+    async def drain_held(self, user: str) -> bool:
+        """Send the person's waiting bubbles in order; the caller holds their lock. False when
+        they blocked the bot. A 429 leaves the rest waiting; any other failure gives the
+        claim back for the sweeper to retry."""
+        chat_id = chat_id_of(user)
+        outbox = self.outbox
+        while True:
+            waiting = await asyncio.to_thread(outbox.claim, user)
+            if not waiting:
+                return True
+            for bubble in waiting:
+                async def progress(parts: int, bubble_id: int = bubble.id) -> None:
+                    await asyncio.to_thread(outbox.progress, bubble_id, parts)
+
+                try:
+                    await self.sender.send_reply(chat_id, bubble.reply, skip=bubble.parts_sent, sent=progress)
+                except RetryAfter as exc:
+                    wait = retry_after(exc)
+                    log.info("Telegram asked one chat to wait %.0f s; its replies wait in the outbox", wait.total_seconds())
+                    await asyncio.to_thread(outbox.defer, user, wait)
+                    return True
+                except Unreachable:
+                    log.info("a person blocked the bot; marking them unreachable")
+                    await asyncio.to_thread(outbox.drop, user)
+                    await asyncio.to_thread(self.companion.mark_unreachable, user)
+                    return False
+                except Exception as exc:  # noqa: BLE001 - the bubble stays; the sweeper tries again
+                    log.warning("sending from the outbox failed (%s); it will be tried again", type(exc).__name__)
+                    await asyncio.to_thread(outbox.release, user)
+                    return True
+                await asyncio.to_thread(outbox.sent, bubble.id)
 
     async def _send(self, user: str, chat_id: int, replies: list[Reply]) -> bool:
         try:
@@ -138,3 +192,12 @@ class TelegramAdapter:
             await awaitable
         except Exception as exc:  # noqa: BLE001
             log.debug("callback answer failed: %s", type(exc).__name__)
+
+
+def retry_after(error: RetryAfter) -> timedelta:
+    """How long Telegram asked this chat to wait (PTB keeps a timedelta; its public attribute
+    is still seconds in v22, with a deprecation warning)."""
+    value = getattr(error, "_retry_after", None)
+    if isinstance(value, timedelta):
+        return value
+    return timedelta(seconds=float(str(error).rsplit(" ", 2)[-2]) if "Retry in" in str(error) else 1.0)

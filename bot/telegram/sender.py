@@ -9,7 +9,10 @@
 - HTML: replies are sent with parse_mode HTML (the engine already escaped user text). If
   Telegram still answers "can't parse entities" (a tag cut by a split, an operator's typo),
   the bubble goes out again as plain text rather than not at all.
-- Failures: ``RetryAfter`` is honoured by ``AIORateLimiter``; a transient ``NetworkError`` /
+- Failures: ``RetryAfter`` (a 429 for this chat) is raised to the caller, who leaves the
+  bubble in the outbox for later, so one chat's limit never holds another's replies
+  (``AIORateLimiter`` keeps only the overall pace, with no retries: its retries halt every
+  chat); a transient ``NetworkError`` /
   ``TimedOut`` is retried a couple of times with backoff (a timed-out send may rarely arrive
   twice, which is kinder than a missing answer); ``Forbidden`` means the person blocked the
   bot and becomes ``Unreachable`` for the caller to record.
@@ -114,17 +117,31 @@ class Sender:
     async def send(self, chat_id: int, replies: Sequence[Reply]) -> None:
         """Every bubble of every reply, in order. Raises ``Unreachable`` on ``Forbidden``."""
         for reply in replies:
-            markup = keyboard(reply.buttons)
-            parts = split_text(reply.text) if reply.text else []
-            for index, part in enumerate(parts):
-                last = index == len(parts) - 1 and reply.document is None
-                await self._pace(chat_id, ChatAction.TYPING)
-                await self._send_text(chat_id, part, markup if last else None)
-            if reply.document is not None:
-                await self._pace(chat_id, ChatAction.UPLOAD_DOCUMENT)
-                document = InputFile(reply.document.content, filename=reply.document.filename)
-                await self.call(self.bot.send_document, chat_id=chat_id, document=document, reply_markup=markup)
-                self._sent(chat_id)
+            await self.send_reply(chat_id, reply)
+
+    async def send_reply(
+        self, chat_id: int, reply: Reply, *, skip: int = 0, sent: Callable[[int], Awaitable[None]] | None = None
+    ) -> None:
+        """One bubble: its Telegram messages (a long text is split; a document comes last),
+        leaving out the first ``skip`` (sent before a crash); ``sent(n)`` after each, with
+        how many are out. Raises ``RetryAfter`` (this chat must wait) and ``Unreachable``."""
+        markup = keyboard(reply.buttons)
+        parts = split_text(reply.text) if reply.text else []
+        for index, part in enumerate(parts):
+            if index < skip:
+                continue
+            last = index == len(parts) - 1 and reply.document is None
+            await self._pace(chat_id, ChatAction.TYPING)
+            await self._send_text(chat_id, part, markup if last else None)
+            if sent is not None:
+                await sent(index + 1)
+        if reply.document is not None and skip <= len(parts):
+            await self._pace(chat_id, ChatAction.UPLOAD_DOCUMENT)
+            document = InputFile(reply.document.content, filename=reply.document.filename)
+            await self.call(self.bot.send_document, chat_id=chat_id, document=document, reply_markup=markup)
+            self._sent(chat_id)
+            if sent is not None:
+                await sent(len(parts) + 1)
 
     async def remove_keyboard(self, chat_id: int, message_id: int) -> None:
         """Take the buttons off a message so they cannot be pressed twice. Best effort: the

@@ -29,6 +29,7 @@ class Call:
     params: dict
     time: float
     files: dict = field(default_factory=dict)
+    failed: bool = False
 
 
 class RecordingRequest(BaseRequest):
@@ -49,8 +50,14 @@ class RecordingRequest(BaseRequest):
     def read_timeout(self) -> float:
         return 1.0
 
-    def fail(self, method: str, status: int, description: str, parameters: dict | None = None) -> None:
-        self._failures.setdefault(method, []).append((status, description, parameters))
+    def fail(self, method: str, status: int, description: str, parameters: dict | None = None, *, chat_id: int | None = None) -> None:
+        """The next call of ``method`` (to ``chat_id`` only, when given) answers this error."""
+        key = method if chat_id is None else f"{method}:{chat_id}"
+        self._failures.setdefault(key, []).append((status, description, parameters))
+
+    def ok(self, method: str, chat_id: int | None = None) -> list[Call]:
+        """The calls of ``method`` that succeeded."""
+        return [c for c in self.of(method, chat_id) if not c.failed]
 
     def of(self, method: str, chat_id: int | None = None) -> list[Call]:
         return [c for c in self.calls if c.method == method and (chat_id is None or c.params.get("chat_id") == chat_id)]
@@ -62,10 +69,12 @@ class RecordingRequest(BaseRequest):
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files = dict(request_data.multipart_data) if request_data and request_data.contains_files else {}
-        self.calls.append(Call(name, params, time.monotonic(), files))
-        pending = self._failures.get(name)
+        call = Call(name, params, time.monotonic(), files)
+        self.calls.append(call)
+        pending = self._failures.get(f"{name}:{params.get('chat_id')}") or self._failures.get(name)
         if pending:
             status, description, parameters = pending.pop(0)
+            call.failed = True
             body = {"ok": False, "error_code": status, "description": description}
             if parameters:
                 body["parameters"] = parameters

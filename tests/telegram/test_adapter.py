@@ -319,18 +319,51 @@ def test_transient_network_errors_are_retried(tg_runtime, me, monkeypatch):
     run(scenario())
 
 
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")
-def test_retry_after_is_waited_out(tg_runtime, me, monkeypatch):
-    recording_companion(monkeypatch, tg_runtime, replies_for=lambda e: [Reply("patience")])
+def test_a_429_for_one_chat_holds_no_other_chat_and_loses_nothing(tg_runtime, me):
+    """Telegram asks one chat to wait: that chat's reply waits in the outbox (no apology, no
+    "try again"), the other person's reply goes out at once, and the sweeper sends the
+    waiting one once the wait is over."""
+    you = me + 1
 
     async def scenario():
         async with Harness(tg_runtime) as bot:
-            bot.request.fail("sendMessage", 429, "Too Many Requests: retry after 1", {"retry_after": 1})
-            await bot.feed(message(me, "hi"))
-            first, second = bot.request.of("sendMessage", me)
-            assert second.time - first.time >= 1.0
+            bot.request.fail("sendMessage", 429, "Too Many Requests: retry after 2", {"retry_after": 2}, chat_id=me)
+            await bot.feed(message(me, "/help"), message(you, "/help"))
+            assert bot.request.ok("sendMessage", you), "the other chat was held"
+            assert not bot.request.ok("sendMessage", me)
+            assert not any("wrong" in c.params.get("text", "") for c in bot.request.of("sendMessage", me))
+            tg_runtime.companion.clock.advance(seconds=5)
+            await bot.app.bot_data["sweeper"].sweep()
+            (help_reply,) = bot.request.ok("sendMessage", me)
+            assert "/menu" in help_reply.params["text"] or help_reply.params["text"]
 
     run(scenario())
+
+
+def test_a_reply_left_unsent_by_a_crash_goes_out_once_after_the_restart(tg_runtime, me):
+    """The turn committed, then sending failed (as if the process died): the next process's
+    sweeper sends it, and a redelivered update sends nothing twice."""
+    update = message(me, "/help")
+
+    async def crashed():
+        async with Harness(tg_runtime) as bot:
+            for _ in range(3):  # every retry fails: the network is gone, as for a dying process
+                bot.request.fail("sendMessage", 502, "Bad Gateway", chat_id=me)
+            await bot.feed(update)
+            assert not bot.request.ok("sendMessage", me)
+            await bot.app.bot_data["sweeper"].stop()  # the process dies: no clean stop sends it
+            bot.app.bot_data["sweeper"] = None
+
+    async def restarted():
+        async with Harness(tg_runtime) as bot:
+            tg_runtime.companion.clock.advance(seconds=5)
+            await bot.app.bot_data["sweeper"].sweep()
+            assert len(bot.request.ok("sendMessage", me)) == 1
+            await bot.feed(update)  # Telegram delivers it again: a duplicate, nothing more to send
+            assert len(bot.request.ok("sendMessage", me)) == 1
+
+    run(crashed())
+    run(restarted())
 
 
 def test_the_command_menu(tg_runtime, me, monkeypatch):

@@ -25,12 +25,16 @@ def onboarded(companion, uid: int) -> None:
     """Onboard (United Kingdom) and open the safety plan, straight through the companion, as
     the console helper does (tapping buttons by their number)."""
     buttons: tuple[Button, ...] = ()
-    for line in [""] + ONBOARD + ["/start safety_plan", "1"]:
-        event = parse_line(line, buttons, f"tg:{uid}") or Event(f"tg:{uid}", EventKind.OPEN)
-        replies = companion.handle(event).replies
-        shown = [reply.buttons for reply in replies if reply.buttons]
-        if replies:
-            buttons = shown[-1] if shown else ()
+    kept, companion.use_outbox = companion.use_outbox, False  # the replies in hand, to read the buttons
+    try:
+        for line in [""] + ONBOARD + ["/start safety_plan", "1"]:
+            event = parse_line(line, buttons, f"tg:{uid}") or Event(f"tg:{uid}", EventKind.OPEN)
+            replies = companion.handle(event).replies
+            shown = [reply.buttons for reply in replies if reply.buttons]
+            if replies:
+                buttons = shown[-1] if shown else ()
+    finally:
+        companion.use_outbox = kept
 
 
 def sent_after(runtime, uid: int, text: str) -> str:

@@ -1,0 +1,181 @@
+"""The outbox: a turn's replies, kept in the turn's own transaction until Telegram has them.
+
+Why: a turn commits its new state and then sends; a crash (even SIGKILL) between the two,
+or a reply cut off half-way, used to lose the reply for good, because the redelivered update
+is a duplicate and duplicates change nothing. Now the replies commit *with* the turn, and a
+sender delivers them in order, marking each Telegram message as it goes and deleting the
+bubble once all of it is out. After a crash, a restart or a redelivered update, what was not
+sent is sent, once, in order.
+
+Several processes may share one database. A sender *claims* one person's waiting bubbles for
+a short lease before sending (on PostgreSQL the person's row is locked ``FOR UPDATE SKIP
+LOCKED`` while claiming, so two processes never claim the same person at once); when the
+process dies its lease runs out and another takes over. A 429 for one chat sets that
+chat's bubbles' ``not_before``: nothing else waits for it.
+
+What a bubble holds is encrypted like the journal (``EncryptedJSON``), and deleted once sent.
+A bubble can still go out twice if the process dies after Telegram accepted a message and
+before it was marked: at-least-once per message, exactly-once per turn.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+
+from ..domain import Button, Document, Reply
+from .database import Database
+from .models import OutboxBubble, Person
+from .repository import Repository
+
+LEASE = timedelta(seconds=10)  # a claim's life; renewed as each message goes out
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One claimed bubble: its id, the reply, and how many of its messages already went out."""
+
+    id: int
+    reply: Reply
+    parts_sent: int
+
+
+def keep(repo: Repository, person: Person, replies: list[Reply], now: datetime) -> None:
+    """Store a turn's replies in its transaction (the turn's caller commits them together)."""
+    for reply in replies:
+        repo.session.add(OutboxBubble(person_id=person.id, reply=encode(reply), parts_sent=0, created_at=now))
+
+
+def encode(reply: Reply) -> dict[str, Any]:
+    value: dict[str, Any] = {"text": reply.text, "buttons": [[b.label, b.data] for b in reply.buttons]}
+    if reply.expects_text:
+        value["expects_text"] = True
+    if reply.document is not None:
+        value["document"] = {
+            "filename": reply.document.filename,
+            "mime": reply.document.mime,
+            "content": base64.b64encode(reply.document.content).decode("ascii"),
+        }
+    return value
+
+
+def decode(value: dict[str, Any]) -> Reply:
+    document = None
+    if value.get("document"):
+        d = value["document"]
+        document = Document(d["filename"], base64.b64decode(d["content"]), d.get("mime", "application/octet-stream"))
+    buttons = tuple(Button(label, data) for label, data in value.get("buttons", []))
+    return Reply(value.get("text", ""), buttons, document, bool(value.get("expects_text")))
+
+
+class Outbox:
+    """Claiming, marking and deleting bubbles, each in a short transaction of its own."""
+
+    def __init__(self, db: Database, owner: str):
+        self.db = db
+        self.owner = owner  # this process, e.g. "host:pid:random"
+
+    def claim(self, user: str, now: datetime) -> list[Waiting]:
+        """The person's waiting bubbles, oldest first, claimed for ``LEASE``; [] when there
+        are none, another process holds them, or the first must wait (a 429)."""
+        with self.db.transaction() as repo:
+            session = repo.session
+            person_id = session.scalars(
+                select(Person.id).where(Person.external_id == user).with_for_update(skip_locked=True)
+            ).first()
+            if person_id is None:
+                return []
+            rows = session.scalars(
+                select(OutboxBubble).where(OutboxBubble.person_id == person_id).order_by(OutboxBubble.id)
+            ).all()
+            ready: list[OutboxBubble] = []
+            for row in rows:
+                if row.claimed_until is not None and row.claimed_until > now and row.claimed_by != self.owner:
+                    return []  # another process is sending this person's replies
+                if row.not_before is not None and row.not_before > now:
+                    break  # in order: nothing after a bubble that must wait
+                ready.append(row)
+            for row in ready:
+                row.claimed_by, row.claimed_until = self.owner, now + LEASE
+            return [Waiting(row.id, decode(row.reply), row.parts_sent) for row in ready]
+
+    def progress(self, bubble_id: int, parts_sent: int, now: datetime) -> None:
+        """One more Telegram message of a long bubble went out (and the claim lives on)."""
+        with self.db.transaction() as repo:
+            repo.session.execute(update(OutboxBubble).where(OutboxBubble.id == bubble_id).values(parts_sent=parts_sent))
+            self._renew(repo, bubble_id, now)
+
+    def sent(self, bubble_id: int, now: datetime) -> None:
+        """The whole bubble is out: forget it, and renew the claim on the person's others."""
+        with self.db.transaction() as repo:
+            self._renew(repo, bubble_id, now)
+            repo.session.execute(delete(OutboxBubble).where(OutboxBubble.id == bubble_id))
+
+    def _renew(self, repo: Repository, bubble_id: int, now: datetime) -> None:
+        person = select(OutboxBubble.person_id).where(OutboxBubble.id == bubble_id).scalar_subquery()
+        repo.session.execute(
+            update(OutboxBubble)
+            .where(OutboxBubble.person_id == person, OutboxBubble.claimed_by == self.owner)
+            .values(claimed_until=now + LEASE)
+        )
+
+    def defer(self, user: str, until: datetime) -> None:
+        """Telegram asked this chat to wait: its bubbles go out after ``until``, by the sweep."""
+        with self.db.transaction() as repo:
+            person = select(Person.id).where(Person.external_id == user).scalar_subquery()
+            repo.session.execute(
+                update(OutboxBubble)
+                .where(OutboxBubble.person_id == person)
+                .values(not_before=until, claimed_by=None, claimed_until=None)
+            )
+
+    def release(self, user: str) -> None:
+        """Give back this process's claims on the person's bubbles (a later sweep retries)."""
+        with self.db.transaction() as repo:
+            person = select(Person.id).where(Person.external_id == user).scalar_subquery()
+            repo.session.execute(
+                update(OutboxBubble)
+                .where(OutboxBubble.person_id == person, OutboxBubble.claimed_by == self.owner)
+                .values(claimed_by=None, claimed_until=None)
+            )
+
+    def drop(self, user: str) -> int:
+        """The person blocked the bot: what waits for them will never arrive; forget it."""
+        with self.db.transaction() as repo:
+            person = select(Person.id).where(Person.external_id == user).scalar_subquery()
+            result = repo.session.execute(delete(OutboxBubble).where(OutboxBubble.person_id == person))
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    def waiting_people(self, now: datetime, *, older_than: timedelta, limit: int = 100) -> list[str]:
+        """People with bubbles nobody is sending: left by a crash, a restart, or a 429 that has
+        passed; only bubbles at least ``older_than`` old (fresh ones are their turn's to send)."""
+        with self.db.transaction() as repo:
+            rows = repo.session.execute(
+                select(Person.external_id, func.min(OutboxBubble.id).label("first"))
+                .join(OutboxBubble, OutboxBubble.person_id == Person.id)
+                .where(
+                    OutboxBubble.created_at <= now - older_than,
+                    or_(OutboxBubble.not_before.is_(None), OutboxBubble.not_before <= now),
+                    or_(OutboxBubble.claimed_until.is_(None), OutboxBubble.claimed_until <= now),
+                )
+                .group_by(Person.external_id)
+                .order_by("first")
+                .limit(limit)
+            ).all()
+            return [row.external_id for row in rows]
+
+    def due_within(self, now: datetime, horizon: timedelta) -> int:
+        """Bubbles that could go out within ``horizon`` (no 429 wait beyond it)."""
+        with self.db.transaction() as repo:
+            query = select(func.count()).select_from(OutboxBubble).where(
+                or_(OutboxBubble.not_before.is_(None), OutboxBubble.not_before <= now + horizon)
+            )
+            return int(repo.session.scalar(query) or 0)
+
+    def count(self) -> int:
+        with self.db.transaction() as repo:
+            return int(repo.session.scalar(select(func.count()).select_from(OutboxBubble)) or 0)
