@@ -19,7 +19,7 @@ SAFE, NOT_SAFE, NUMBERS, COUNTRY = "0", "1", "2", "3"
 
 def are_you_safe() -> list[Choice]:
     return [
-        Choice(SAFE, "I'm safe for now", MEANINGS.phrases(["yes", "safe"])),
+        Choice(SAFE, "I'm safe for now", MEANINGS.phrases(["plain_yes", "safe"])),  # as the cards ask it
         Choice(NOT_SAFE, "I'm not safe", MEANINGS.phrases(["no", "not_safe"])),
         Choice(NUMBERS, "More numbers", MEANINGS.phrases(["numbers"])),
         Choice(COUNTRY, "Set my country", MEANINGS.phrases(["country"])),
@@ -39,7 +39,7 @@ def test_not_safe(text: str) -> None:
     assert MEANINGS.understand(text, are_you_safe()) == NOT_SAFE
 
 
-@pytest.mark.parametrize("text", ["yes", "Yes.", "yeah im ok", "y", "ok", "I'm safe for now", "i’m safe", "safe", "I am safe now"])
+@pytest.mark.parametrize("text", ["yes", "Yes.", "yeah im ok", "y", "ok im safe", "I'm safe for now", "i’m safe", "safe", "I am safe now"])
 def test_safe(text: str) -> None:
     assert MEANINGS.understand(text, are_you_safe()) == SAFE
 
@@ -47,6 +47,7 @@ def test_safe(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "not sure if i am safe",  # a doubt is never read as safe
     "idk", "maybe", "No, I'm safe",  # contradictory: asked again, with the numbers
+    "ok", "okay", "sure", "i think so",  # may only acknowledge the numbers: asked again
     "I am scared", "no one cares", "what do you mean", "", "🙂", "....",
 ])
 def test_doubt_and_contradiction_are_not_understood(text: str) -> None:
@@ -79,7 +80,8 @@ def test_labels_alone_without_means() -> None:
 
 
 @pytest.mark.parametrize("text", ["are you a real person?", "Are you real", "is this a bot??", "r u real", "am I talking to a human",
-                                  "wait, is anyone reading this"])
+                                  "wait, is anyone reading this",
+                                  "you're a bot", "youre just a bot lol", "you're not real"])
 def test_real_person_is_heard(text: str) -> None:
     assert MEANINGS.heard(text, "real_person")
 
