@@ -10,7 +10,7 @@ a person between dialogues lives in this one module.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from ..domain import COMMAND_BUTTON, MENU_BUTTON, Button, Reply
 from ..engine import SessionState, StepResult
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 # (the safety plan, grounding, rest), never a heavy script as the next suggestion.
 GENTLE_AFTER = timedelta(hours=24)
 HIGH_LEVELS = ("concern", "crisis")
+GENTLE_CATEGORIES = frozenset({"abuse_disclosure", "harm_from_others", "self_harm"})
 
 
 # -- entering ----------------------------------------------------------------------------
@@ -165,13 +166,20 @@ def after_finish(ctx: TurnContext, replies: list[Reply], finished: str = "") -> 
 
 
 def recently_at_risk(ctx: TurnContext) -> bool:
-    """Whether a message of the last day was read as concern or crisis."""
+    """Whether a message of the last day was read as concern or crisis, or told of abuse,
+    danger from someone or self-harm (whatever its level)."""
     person = ctx.person
-    return bool(
+    if (
         person.last_safety_level in HIGH_LEVELS
         and person.last_safety_at is not None
         and ctx.now - person.last_safety_at < GENTLE_AFTER
-    )
+    ):
+        return True
+    for entry in person.recent_safety or []:
+        recent = ctx.now - datetime.fromisoformat(entry["at"]) < GENTLE_AFTER
+        if recent and GENTLE_CATEGORIES & set(entry.get("categories", ())):
+            return True
+    return False
 
 
 def gentle_offer(ctx: TurnContext, paused_title: str) -> Reply:
