@@ -20,6 +20,7 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from .leader import Leadership, try_lead
 from .repository import Repository
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -93,6 +94,10 @@ class Database:
                 yield Repository(session)
         finally:
             session.close()
+
+    def try_lead(self, role: str) -> Leadership | None:
+        """Lead ``role`` ("poller", "webhook") if no other process does (``leader.py``)."""
+        return try_lead(self.engine, role)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -71,7 +71,8 @@ def build_application(
     )
     # The builder has no hook for an Updater subclass that shares its own bot (passing one
     # excludes base_url/request), so the confirming updater replaces the default one here.
-    application.updater = ConfirmingUpdater(application.bot, application.update_queue, ledger)
+    database = runtime.database
+    application.updater = ConfirmingUpdater(application.bot, application.update_queue, ledger, lead=lambda: database.try_lead("poller"))
     sender = Sender(application.bot, pause=settings.message_pause if pause is None else pause)
     outbox = runtime.companion.start_outbox(owner=f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}")
     adapter = TelegramAdapter(runtime.companion, sender, locks, outbox)

@@ -12,6 +12,13 @@ update takes effect exactly once.
   some update is still being worked on, Telegram answers at once (it redelivers the
   unfinished ones), so the poller then waits for a finish or ``BUSY_POLL`` seconds before
   asking again; updates it already has are not queued twice.
+- One poller: Telegram allows one long poll per bot (a second gets 409 Conflict). The
+  updater polls only while it leads the "poller" role (``lead``: a PostgreSQL advisory lock,
+  or a file lock beside SQLite); other processes stand by, retrying every
+  ``STANDBY_RETRY`` seconds, and take over when the leader dies. Standing by, a process
+  still sends check-ins and what waits in the outbox.
+- Webhook replicas: only the one that leads the "webhook" role registers it
+  (``sets_webhook``); the others serve the same URL and secret.
 - ``AckQueue``: the update queue; ``await put(update)`` (what PTB's webhook handler does)
   returns only once the update has been handled, so the webhook answers 2xx after the turn.
   ``put_nowait`` is left as it is for the poller, which tracks updates itself.
@@ -24,7 +31,7 @@ import contextlib
 import datetime as dtm
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from telegram import Bot, Update
 from telegram.error import TelegramError
@@ -34,8 +41,17 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 BUSY_POLL = 0.5  # seconds between polls while an update is still being handled
+STANDBY_RETRY = 3.0  # seconds between a standby's tries to become the poller
 MAX_BACKOFF = 30.0
 SHUTDOWN_GRACE = 60.0  # seconds to let updates in hand finish before confirming what is done
+
+
+class Lock(Protocol):
+    """A held role (``Database.try_lead``): still ours? give it up."""
+
+    def alive(self) -> bool: ...
+
+    def release(self) -> None: ...
 
 
 class Ledger:
@@ -98,9 +114,12 @@ class AckQueue(asyncio.Queue[object]):
 class ConfirmingUpdater(Updater):
     """An ``Updater`` whose polling confirms updates only once handled (webhooks: inherited)."""
 
-    def __init__(self, bot: Bot, update_queue: asyncio.Queue[object], ledger: Ledger):
+    def __init__(self, bot: Bot, update_queue: asyncio.Queue[object], ledger: Ledger, *, lead: Callable[[], Lock | None] | None = None):
         super().__init__(bot=bot, update_queue=update_queue)
         self.ledger = ledger
+        self.lead = lead  # None: this process is alone, it always polls
+        self.leadership: Lock | None = None
+        self.sets_webhook = True
         self._task: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
         self._next = 0  # one past the highest update id fetched
@@ -145,15 +164,68 @@ class ConfirmingUpdater(Updater):
             await asyncio.wait_for(self.ledger.drained(), SHUTDOWN_GRACE)
         except TimeoutError:
             log.warning("%d update(s) still in hand at shutdown; Telegram will deliver them again", len(self.ledger))
-        try:
-            confirm = self.ledger.lowest() or self._next  # never past an update still in hand
-            await self.bot.get_updates(offset=confirm or None, timeout=0, limit=1)
-        except TelegramError as exc:
-            log.warning("could not confirm the last updates (%s); they will be seen again and skipped", type(exc).__name__)
+        if self.lead is None or self.leadership is not None:  # a standby never calls getUpdates
+            try:
+                confirm = self.ledger.lowest() or self._next  # never past an update still in hand
+                await self.bot.get_updates(offset=confirm or None, timeout=0, limit=1)
+            except TelegramError as exc:
+                log.warning("could not confirm the last updates (%s); they will be seen again and skipped", type(exc).__name__)
+        self._give_up_leadership()
+
+    async def _bootstrap(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - PTB's private signature
+        """Webhook mode: only the replica that leads "webhook" registers it (PTB always would)."""
+        if not self.sets_webhook:
+            log.info("another replica registers the webhook; serving it here")
+            return
+        await super()._bootstrap(*args, **kwargs)
+
+    async def _await_leadership(self) -> bool:
+        """Until this process may poll (or stops: False)."""
+        if self.lead is None:
+            return True
+        told = False
+        while not self._stop.is_set():
+            try:
+                self.leadership = await asyncio.to_thread(self.lead)
+            except Exception as exc:  # noqa: BLE001 - the database may be down for a while
+                log.warning("could not ask who polls: %s", type(exc).__name__)
+                self.leadership = None
+            if self.leadership is not None:
+                log.info("this process polls Telegram")
+                return True
+            if not told:
+                log.info("another process is polling Telegram; standing by to take over")
+                told = True
+            await self._unless_stopped(asyncio.sleep(STANDBY_RETRY))
+        return False
+
+    async def _still_leading(self) -> bool:
+        if self.leadership is None:
+            return self.lead is None
+        if await asyncio.to_thread(self.leadership.alive):
+            return True
+        log.warning("lost the poller lock (database connection gone); standing by")
+        self.leadership = None
+        return False
+
+    def _give_up_leadership(self) -> None:
+        if self.leadership is not None:
+            self.leadership.release()
+            self.leadership = None
 
     async def _poll(self, timeout: dtm.timedelta | int, allowed: list[str] | None, on_error: Callable[[TelegramError], None] | None) -> None:
+        while not self._stop.is_set():
+            if not await self._await_leadership():
+                return
+            await self._poll_while_leading(timeout, allowed, on_error)
+
+    async def _poll_while_leading(
+        self, timeout: dtm.timedelta | int, allowed: list[str] | None, on_error: Callable[[TelegramError], None] | None
+    ) -> None:
         backoff = 1.0
         while not self._stop.is_set():
+            if not await self._still_leading():
+                return
             self.ledger.forget_changes()
             busy = self.ledger.lowest()
             offset = busy if busy is not None else self._next

@@ -5,9 +5,12 @@
 (its turn commits and its replies go out), then the process exits with status 0.
 
 - Polling never drops pending updates: what people wrote while the bot was down is answered.
+- Polling: one process polls at a time (``polling.ConfirmingUpdater``: the others stand by
+  and take over when it dies).
 - Webhook: the listener checks Telegram's secret header on every request (403 otherwise).
-  Without ``INNERCHILD_WEBHOOK_SECRET`` a random secret is made for this run (``setWebhook``
-  registers it on each start). The listener serves the path of the webhook URL.
+  ``INNERCHILD_WEBHOOK_SECRET`` is required, the same on every replica behind a load
+  balancer; only the replica that leads the "webhook" role calls ``setWebhook``. The
+  listener serves the path of the webhook URL.
 - Logging: PTB logs whole updates (with what people wrote) at DEBUG and httpx logs URLs
   (with the bot token) at INFO, so those loggers stay above that whatever the log level.
 """
@@ -16,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import re
-import secrets
 import sys
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -24,6 +26,7 @@ from urllib.parse import urlsplit
 from telegram.error import InvalidToken, TelegramError
 
 from .application import ALLOWED_UPDATES, build_application
+from .polling import ConfirmingUpdater
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -74,9 +77,15 @@ def run_bot(runtime: Runtime) -> None:
     try:
         application = build_application(runtime)
         if settings.webhook_url:
-            secret = settings.webhook_secret or secrets.token_urlsafe(32)
+            secret = settings.webhook_secret
+            if not secret:
+                _fail("INNERCHILD_WEBHOOK_SECRET is required with INNERCHILD_WEBHOOK_URL: the same secret on every replica (make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))')")
             if not SECRET.fullmatch(secret):
                 _fail("INNERCHILD_WEBHOOK_SECRET: use 1-256 characters from A-Z, a-z, 0-9, _ and -")
+            registrar = runtime.database.try_lead("webhook")  # held until this process exits
+            updater = application.updater
+            if isinstance(updater, ConfirmingUpdater):
+                updater.sets_webhook = registrar is not None
             log.info("receiving updates by webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
             application.run_webhook(
                 listen=settings.webhook_listen,
