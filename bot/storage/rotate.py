@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Table, Text, select, text, type_coerce
+from sqlalchemy import Text, select, text, type_coerce
 
 from .crypto import active_cipher
 from .database import Database
-from .models import DialogueSession, JournalEntry, Person
-
-# (table, primary key column, encrypted columns) — raw tokens, so nothing is decrypted to memory twice.
-# A new encrypted column is added here, by hand: nothing registers itself.
-ENCRYPTED: list[tuple[Table, str, list[str]]] = [
-    (Person.__table__, "id", ["name", "child_name"]),  # type: ignore[list-item]
-    (JournalEntry.__table__, "id", ["text"]),  # type: ignore[list-item]
-    (DialogueSession.__table__, "id", ["context"]),  # type: ignore[list-item]
-]
+from .models import ENCRYPTED
 
 
 def rotate_all(database: Database) -> int:
@@ -32,4 +24,3 @@ def rotate_all(database: Database) -> int:
                     connection.execute(statement, {"token": cipher.rotate(token), "key": row[0]})
                     count += 1
     return count
-
