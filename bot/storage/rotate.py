@@ -1,4 +1,4 @@
-"""Key rotation: re-encrypt every encrypted value under the first configured key."""
+"""Key rotation: re-encrypt every encrypted value, and the key check, under the first configured key."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from sqlalchemy import Text, select, text, type_coerce
 
 from .crypto import active_cipher
 from .database import Database
+from .keycheck import rotate_key_check
 from .models import ENCRYPTED
 
 
@@ -23,4 +24,5 @@ def rotate_all(database: Database) -> int:
                     statement = text(f'UPDATE "{table.name}" SET "{column}" = :token WHERE "{key}" = :key')
                     connection.execute(statement, {"token": cipher.rotate(token), "key": row[0]})
                     count += 1
+        rotate_key_check(connection, cipher)  # so the old key can be dropped: the new one passes the check
     return count
