@@ -21,9 +21,9 @@ from .engine import DialogueLibrary, Problem, load_library
 from safety import model as safety_model
 
 from .runtime import Runtime, StartupError
-from .storage import Cipher, Database, key_file_keys, use_cipher
+from .storage import KEY_FILE, Cipher, Database, KeyMismatch, check_key, key_file_keys, use_cipher
 
-__all__ = ["Runtime", "StartupError", "assemble", "build", "check_dialogues", "configure_encryption"]
+__all__ = ["Runtime", "StartupError", "assemble", "build", "check_dialogues", "configure_encryption", "verify_key"]
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +52,38 @@ def check_dialogues(folder: Path) -> tuple[DialogueLibrary, list[Problem]]:
 
 
 def configure_encryption(settings: Settings) -> str | None:
-    """Use the configured key(s), or the embedded default's key file. Returns a notice."""
+    """Use the configured key(s), or the embedded default's key file. Returns a notice.
+
+    Any database but the embedded SQLite default needs INNERCHILD_ENCRYPTION_KEY: a key file
+    is one host's, and processes sharing a database must share its key."""
     if settings.encryption_key:
         use_cipher(Cipher([k for k in settings.encryption_key.split(",") if k.strip()]))
         return None
+    if not settings.embedded_database:
+        hint = ""
+        if (settings.data_dir / KEY_FILE).exists():
+            hint = f" (this host's key file {settings.data_dir / KEY_FILE} may hold the key this database was created with)"
+        raise StartupError(f"set INNERCHILD_ENCRYPTION_KEY (the same on every process): a key file is only for the embedded SQLite default{hint}")
     keys, path, created = key_file_keys(settings.data_dir)
     use_cipher(Cipher(keys))
     return f"created a new encryption key at {path} (keep it safe: without it the journal cannot be read)" if created else None
+
+
+def verify_key(settings: Settings, database: Database) -> None:
+    """Stop the start when the key cannot read the database (see ``storage.keycheck``)."""
+    try:
+        check_key(database)
+    except KeyMismatch:
+        if settings.encryption_key:
+            raise StartupError(
+                "INNERCHILD_ENCRYPTION_KEY cannot read this database (it was encrypted with another key): "
+                "set the key this database was created with; to change keys, list the new key first and the old one after it, "
+                "then run `innerchild keys rotate`"
+            ) from None
+        raise StartupError(
+            f"the key file {settings.data_dir / KEY_FILE} cannot read this database (it was encrypted with another key): "
+            "restore the key file this database was created with, or set INNERCHILD_ENCRYPTION_KEY to that key"
+        ) from None
 
 
 def build(settings: Settings, *, migrate: bool | None = None) -> Runtime:
@@ -82,6 +107,11 @@ def build(settings: Settings, *, migrate: bool | None = None) -> Runtime:
         database.upgrade()
     elif not database.is_current():
         raise StartupError("the database is not up to date: run `innerchild db upgrade`")
+    try:
+        verify_key(settings, database)
+    except StartupError:
+        database.dispose()
+        raise
     companion = Companion(
         database,
         library,

@@ -78,6 +78,21 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.data_dir / 'innerchild.db'}"
 
     @property
+    def embedded_database(self) -> bool:
+        """The embedded default: the SQLite file ``innerchild.db`` in the data directory (no
+        INNERCHILD_DATABASE_URL, or one naming that very file). Only it may use the key file;
+        any other database, another SQLite file included, needs INNERCHILD_ENCRYPTION_KEY."""
+        if not self.database_url:
+            return True
+        prefix = "sqlite:///"
+        if not self.database_url.startswith(prefix):
+            return False
+        path = self.database_url[len(prefix):].split("?", 1)[0]
+        if not path or path == ":memory:":
+            return False
+        return Path(path).expanduser().resolve() == (self.data_dir / "innerchild.db").expanduser().resolve()
+
+    @property
     def admin_id_set(self) -> frozenset[str]:
         return frozenset(part.strip() for part in self.admin_ids.split(",") if part.strip())
 

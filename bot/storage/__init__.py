@@ -4,14 +4,16 @@
 unit of work. Free text is encrypted by the column types in ``types.py``.
 """
 
-from .crypto import Cipher, KeyError_, key_file_keys, new_key, use_cipher
+from .crypto import KEY_FILE, Cipher, KeyError_, key_file_keys, new_key, use_cipher
 from .database import Database, DatabaseError
+from .keycheck import KeyMismatch, check_key
 from .models import DialogueSession, JournalEntry, Person
 from .outbox import Outbox, Waiting
 from .repository import Repository, SafetyHistory
 from .states import RETURN_AFTER, PauseReason, SessionStatus
 
 __all__ = [
-    "Cipher", "Database", "DatabaseError", "DialogueSession",
-    "JournalEntry", "KeyError_", "Outbox", "Waiting", "PauseReason", "Person", "RETURN_AFTER", "Repository", "SafetyHistory", "SessionStatus", "key_file_keys", "new_key", "use_cipher",
+    "KEY_FILE", "Cipher", "Database", "DatabaseError", "DialogueSession",
+    "JournalEntry", "KeyError_", "KeyMismatch", "Outbox", "Waiting", "PauseReason", "Person", "RETURN_AFTER", "Repository",
+    "SafetyHistory", "SessionStatus", "check_key", "key_file_keys", "new_key", "use_cipher",
 ]

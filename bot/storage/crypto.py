@@ -47,9 +47,12 @@ def new_key() -> str:
     return Fernet.generate_key().decode("ascii")
 
 
+KEY_FILE = "secret.key"
+
+
 def key_file_keys(data_dir: Path) -> tuple[list[str], Path, bool]:
     """The key file's keys, creating it (owner-only) on first use. Returns (keys, path, created)."""
-    path = data_dir / "secret.key"
+    path = data_dir / KEY_FILE
     created = False
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)

@@ -1,20 +1,13 @@
-"""Key rotation: re-encrypt every encrypted value under the first configured key."""
+"""Key rotation: re-encrypt every encrypted value, and the key check, under the first configured key."""
 
 from __future__ import annotations
 
-from sqlalchemy import Table, Text, select, text, type_coerce
+from sqlalchemy import Text, select, text, type_coerce
 
 from .crypto import active_cipher
 from .database import Database
-from .models import DialogueSession, JournalEntry, Person
-
-# (table, primary key column, encrypted columns) — raw tokens, so nothing is decrypted to memory twice.
-# A new encrypted column is added here, by hand: nothing registers itself.
-ENCRYPTED: list[tuple[Table, str, list[str]]] = [
-    (Person.__table__, "id", ["name", "child_name"]),  # type: ignore[list-item]
-    (JournalEntry.__table__, "id", ["text"]),  # type: ignore[list-item]
-    (DialogueSession.__table__, "id", ["context"]),  # type: ignore[list-item]
-]
+from .keycheck import rotate_key_check
+from .models import ENCRYPTED
 
 
 def rotate_all(database: Database) -> int:
@@ -31,5 +24,5 @@ def rotate_all(database: Database) -> int:
                     statement = text(f'UPDATE "{table.name}" SET "{column}" = :token WHERE "{key}" = :key')
                     connection.execute(statement, {"token": cipher.rotate(token), "key": row[0]})
                     count += 1
+        rotate_key_check(connection, cipher)  # so the old key can be dropped: the new one passes the check
     return count
-
