@@ -8,7 +8,7 @@ subset Telegram understands); the console turns it into plain text.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 class EventKind(str, enum.Enum):
@@ -22,8 +22,19 @@ class EventKind(str, enum.Enum):
 
 
 @dataclass(frozen=True)
+class Part:
+    """One message of a text an app split into several (Telegram splits at 4,096 characters)."""
+
+    update_key: str
+    text: str
+    joiner: str = ""  # what stood between it and the part before (the app's cut lost it)
+
+
+@dataclass(frozen=True)
 class Event:
-    """One thing a person did, as an adapter saw it."""
+    """One thing a person did, as an adapter saw it. A text an app split into several
+    messages is one event: ``text`` is the parts joined, ``parts`` keeps each with its own
+    update key, so every one is marked processed (and a part seen before is left out)."""
 
     user: str  # adapter-neutral person id, e.g. "tg:1234" or "console:sam"
     kind: EventKind
@@ -32,6 +43,28 @@ class Event:
     args: str = ""
     update_key: str | None = None  # unique per delivery source; a repeat is a no-op
     what: str = ""  # for UNSUPPORTED: "sticker", "photo", "voice", "edited" ...
+    parts: tuple[Part, ...] = ()  # a split text read as one (``update_key`` is the first's)
+
+    @property
+    def update_keys(self) -> tuple[str, ...]:
+        """Every update this event stands for."""
+        if self.parts:
+            return tuple(p.update_key for p in self.parts)
+        return (self.update_key,) if self.update_key else ()
+
+    def without(self, keys: set[str]) -> Event | None:
+        """The event without the parts whose update key is in ``keys`` (already processed);
+        None when nothing is left."""
+        if not self.parts:
+            return None if self.update_key in keys else self
+        kept = [p for p in self.parts if p.update_key not in keys]
+        if len(kept) == len(self.parts):
+            return self
+        if not kept:
+            return None
+        text = kept[0].text + "".join(p.joiner + p.text for p in kept[1:])
+        first = replace(kept[0], joiner="")
+        return replace(self, text=text, update_key=first.update_key, parts=(first, *kept[1:]))
 
 
 @dataclass(frozen=True)

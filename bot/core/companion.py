@@ -136,8 +136,11 @@ class Companion:
     def play(self, event: Event, now: datetime, screened: Screened | None) -> TurnResult:
         """The turn itself, in one transaction."""
         with self.db.transaction() as repo:
-            if event.update_key and repo.update_seen(event.update_key):
+            seen = {key for key in event.update_keys if repo.update_seen(key)}
+            fresh = event.without(seen) if seen else event
+            if fresh is None:
                 return TurnResult(duplicate=True)
+            event = fresh  # a split text: the parts a crash left unhandled
             person, _created = repo.get_or_create_person(event.user, now)
             person.last_seen_at = now
             person.active = True
@@ -146,8 +149,9 @@ class Companion:
             replies = dispatch(ctx, event, screened)
             if ctx.deleted:
                 self.recent_texts.forget(event.user)
-            if event.update_key and not ctx.deleted:
-                repo.mark_update(event.update_key, person, now)
+            if not ctx.deleted:
+                for key in event.update_keys:
+                    repo.mark_update(key, person, now)
             stored = self.keep_replies(repo, person, replies, now) if not ctx.deleted else False
         if stored:
             return TurnResult(deactivate=ctx.deleted, stored=True)

@@ -18,7 +18,7 @@ from ..storage import RETURN_AFTER, DialogueSession, PauseReason, SessionStatus
 from . import consent
 from .context import TurnContext
 from .dialogues import GROUNDING, OPEN_WITHOUT_CONSENT, SAFETY_PLAN, SUPPORT_DIALOGUES, YOUTH
-from .effects import apply_effects
+from .effects import JOURNAL_ENTRY, apply_effects
 
 log = logging.getLogger(__name__)
 
@@ -221,9 +221,17 @@ def finish(ctx: TurnContext, session: DialogueSession, *, completed: bool) -> No
 
 
 def save_state(ctx: TurnContext, session: DialogueSession, state: SessionState) -> None:
+    """The new place and what was written; while a step gathers an answer in several
+    messages, also the count of parts and the journal entry they grow (``effects``)."""
+    context: dict[str, object] = {"vars": state.vars, "answers": state.answers}
+    if state.parts:
+        context["parts"] = state.parts
+        entry = (session.context or {}).get(JOURNAL_ENTRY)
+        if entry is not None:
+            context[JOURNAL_ENTRY] = entry
     session.state = state.state
     session.step = state.step
-    session.context = {"vars": state.vars, "answers": state.answers}
+    session.context = context
     session.updated_at = ctx.now
 
 
@@ -235,6 +243,7 @@ def state_of(session: DialogueSession) -> SessionState:
         step=session.step,
         vars=dict(context.get("vars", {})),
         answers=dict(context.get("answers", {})),
+        parts=int(context.get("parts", 0)),
     )
 
 

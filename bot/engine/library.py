@@ -11,7 +11,7 @@ from pathlib import Path
 
 from jinja2 import Template, TemplateError, TemplateSyntaxError
 
-from .machine import PAUSE_TEXT, CompiledScript
+from .machine import DONE_TEXT, MORE_TEXT, PAUSE_TEXT, CompiledScript
 from .meanings import MEANINGS_FILE, Meanings, load_meanings
 from .script import Bubble, Problem, Script, load_script
 from .templates import CompanionEnvironment, attribute_uses, make_environment, template_source
@@ -72,9 +72,11 @@ def load_library(folder: Path, vocabulary: Vocabulary | None = None) -> tuple[Di
     compiled_templates, template_problems = _compile_templates(env, scripts.values())
     problems.extend(template_problems)
     problems.extend(check_scripts(env, scripts, compiled_templates, vocabulary, meanings))
-    texts, text_problems = load_texts(folder / "texts.yaml", env, vocabulary.texts | {PAUSE_TEXT})
+    own_words = {PAUSE_TEXT} | ({DONE_TEXT, MORE_TEXT} if _takes_parts(scripts.values()) else set())
+    texts, text_problems = load_texts(folder / "texts.yaml", env, vocabulary.texts | own_words)
     problems.extend(text_problems)
     pause_label = texts.plain(PAUSE_TEXT) if PAUSE_TEXT in texts else ""
+    done_label = texts.plain(DONE_TEXT) if DONE_TEXT in texts else ""
     compiled: dict[str, CompiledScript] = {}
     broken = {p.path for p in problems}
     for script in scripts.values():
@@ -82,7 +84,10 @@ def load_library(folder: Path, vocabulary: Vocabulary | None = None) -> tuple[Di
             continue
         conditions = {src: env.compile_expression(src) for src in _conditions(script)}
         bubbles = {id(b): compiled_templates[id(b)] for b in _bubbles(script)}
-        compiled[script.id] = CompiledScript(script, bubbles, conditions, pause_label=pause_label, meanings=meanings)
+        compiled[script.id] = CompiledScript(
+            script, bubbles, conditions, pause_label=pause_label, meanings=meanings,
+            done_label=done_label, more_note=texts.template(MORE_TEXT),
+        )
         compiled[script.id].journal_reads = _journal_reads(env, script)
     return DialogueLibrary(folder, compiled, texts, meanings), _sorted(problems)
 
@@ -95,6 +100,11 @@ def _journal_reads(env: CompanionEnvironment, script: Script) -> frozenset[str]:
     for condition in _conditions(script):
         keys |= attribute_uses(env, "{{ " + condition + " }}", "journal")
     return frozenset(keys)
+
+
+def _takes_parts(scripts: Iterable[Script]) -> bool:
+    """Whether any step takes its answer in several messages (then "That's all" is needed)."""
+    return any(step.parts for script in scripts for step in script.steps.values())
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

@@ -6,7 +6,9 @@ let pass-through steps run on, and detach it again. Nothing per person stays in 
 
 Events are named by what the person did: ``b<index>`` for a button (tapped, or typed in
 words that mean it: ``meanings``), ``answered`` for free text, ``otherwise`` for typed words
-no button of the step means, ``advance`` for a step that only speaks and moves on. Callbacks are declared here,
+no button of the step means, ``advance`` for a step that only speaks and moves on, ``part``
+for one more message at a step that takes several (``parts: true``: it stays, and its
+"That's all" button, ``b{DONE_INDEX}``, goes where ``then`` says). Callbacks are declared here,
 from the script, never as ``on_enter_<step>`` methods on the model.
 """
 
@@ -29,6 +31,11 @@ FINISHED = "__end__"
 MAX_PASS_THROUGH = 40
 PAUSE_TEXT = "button_pause"  # the label of the automatic pause button, in texts.yaml
 PAUSE_INDEX = "p"
+DONE_TEXT = "button_thats_all"  # the label of the automatic "That's all" button of a ``parts`` step
+MORE_TEXT = "parts_more"  # the note after each part: add more, or tap That's all
+DONE_INDEX = "a"
+PART = "part"
+PART_JOIN = "\n\n"  # the parts of one answer, as it is kept and read back
 
 
 @dataclass
@@ -40,12 +47,18 @@ class SessionState:
     step: int = 0
     vars: dict[str, object] = field(default_factory=dict)  # values buttons set
     answers: dict[str, str] = field(default_factory=dict)  # free-text answers by key
+    parts: int = 0  # messages kept so far as the answer of the current ``parts`` step
 
 
 @dataclass(frozen=True)
 class SaveAnswer:
+    """Keep ``text`` in the journal under ``key``. ``part``: 0 for a whole answer; 1 for the
+    first message of an answer that may come in several (a ``parts`` step); 2, 3 ... when
+    ``text`` is that answer grown by one more message, to replace the entry part 1 made."""
+
     key: str
     text: str
+    part: int = 0
 
 
 @dataclass(frozen=True)
@@ -110,9 +123,13 @@ class CompiledScript:
         *,
         pause_label: str = "",
         meanings: Meanings | None = None,
+        done_label: str = "",
+        more_note: Template | None = None,
     ):
         self.script = script
         self.pause_label = pause_label
+        self.done_label = done_label  # "That's all", after a part
+        self.more_note = more_note  # "Got it. Add more, or tap That's all ...", after a part
         self.meanings = meanings or Meanings()
         self._bubbles = bubbles  # id(Bubble) -> compiled template
         self._conditions = conditions  # expression source -> compiled expression
@@ -140,6 +157,10 @@ class CompiledScript:
             trigger = "answered" if step.ask else "advance"
             for route in step.then:
                 self._add(machine, trigger, step.name, route)
+                if step.parts:
+                    self._add(machine, f"b{DONE_INDEX}", step.name, route)
+            if step.parts:
+                machine.add_transition(PART, step.name, None)  # one more message: the step stays
             for route in step.otherwise:
                 self._add(machine, "otherwise", step.name, route)
         return machine
@@ -193,6 +214,7 @@ class CompiledScript:
 
     def _arrive(self, event: EventData) -> None:
         model = conversation(event)
+        model.session.parts = 0  # arriving (again) at a step starts its answer afresh
         self.arrive(model, self.script.steps[model.state])
 
     def arrive(self, model: Conversation, step: StepSpec) -> None:
@@ -228,7 +250,11 @@ class CompiledScript:
         ]
 
     def buttons_for(self, step: StepSpec, model: Conversation) -> tuple[Button, ...]:
-        shown = [Button(b.label, f"{DIALOGUE_BUTTON}:{model.session.step}:{i}") for i, b in self.shown_buttons(step, model)]
+        """The step's buttons; once a ``parts`` step holds a part, "That's all" instead."""
+        if step.parts and model.session.parts:
+            shown = [Button(self.done_label, f"{DIALOGUE_BUTTON}:{model.session.step}:{DONE_INDEX}")]
+        else:
+            shown = [Button(b.label, f"{DIALOGUE_BUTTON}:{model.session.step}:{i}") for i, b in self.shown_buttons(step, model)]
         if step.waits and self._auto_pause(step):
             shown.append(Button(self.pause_label, f"{DIALOGUE_BUTTON}:{model.session.step}:{PAUSE_INDEX}"))
         return tuple(shown)
@@ -276,10 +302,30 @@ class CompiledScript:
                 model.context = refresh(name, value)
             else:
                 model.context = dict(context) | {_PROFILE_CONTEXT.get(name, name): value}
+        elif step.parts:
+            return self._part(model, step, text)
         elif step.keep:
             session.answers[step.ask] = text
             model.effects.append(SaveAnswer(step.ask, text))
         return self._run(model, "answered")
+
+    def _part(self, model: Conversation, step: StepSpec, text: str) -> StepResult | None:
+        """One message at a step that takes several: added to the answer, and the step stays.
+        Typing the whole "That's all" label, once a part is kept, presses it."""
+        session = model.session
+        assert step.ask is not None
+        if session.parts and self.meanings.understand(text, [Choice(DONE_INDEX, self.done_label, ())]) == DONE_INDEX:
+            return self._run(model, f"b{DONE_INDEX}")
+        before = session.answers.get(step.ask, "") if session.parts else ""
+        whole = f"{before}{PART_JOIN}{text}" if before else text
+        session.answers[step.ask] = whole
+        session.parts += 1
+        model.effects.append(SaveAnswer(step.ask, whole, part=session.parts))
+        if self.more_note is not None:
+            note = tidy(self.more_note.render(self.context_for(model)))
+            if note:
+                model.outbox.append(note)
+        return self._run(model, PART)
 
     def understands(self, session: SessionState, text: str, context: Mapping[str, object]) -> bool:
         """Whether the current step, a step of buttons, reads ``text`` as one of them."""

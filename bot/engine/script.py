@@ -79,6 +79,7 @@ class StepSpec:
     keep: bool = True  # False: the answer is listened to but kept nowhere
     actions_line: int = 0
     otherwise: tuple[Target, ...] = ()  # typed words no button of the step means
+    parts: bool = False  # with ask: the answer may come in several messages ("That's all" goes on)
 
     @property
     def waits(self) -> bool:
@@ -119,7 +120,7 @@ _SCRIPT_KEYS = {
     "id", "title", "description", "phase", "minutes", "heavy", "start", "steps", "vars",
     "order", "menu", "consent_version",
 }
-_STEP_KEYS = {"say", "buttons", "ask", "then", "end", "do", "checkin", "present", "pause_button", "keep", "otherwise"}
+_STEP_KEYS = {"say", "buttons", "ask", "then", "end", "do", "checkin", "present", "pause_button", "keep", "otherwise", "parts"}
 _BUTTON_KEYS = {"label", "go", "start", "visit", "end", "pause", "set", "do", "if", "means"}
 _ROUTE_KEYS = {"go", "start", "visit", "end", "pause", "if"}
 
@@ -280,7 +281,9 @@ def _read_step(reader: _Reader, name: str, data: object, line: int) -> StepSpec 
         keep=reader.flag(data, "keep", True),
         actions_line=data.line_of("do"),
         otherwise=otherwise,
+        parts=reader.flag(data, "parts"),
     )
+    _check_parts(reader, step, data)
     if step.otherwise and (step.ask or not step.buttons):
         reader.problem(data.line_of("otherwise"), f"step '{name}': 'otherwise' is for typed words at a step of buttons (a step that asks takes any text)")
     if step.ask and not step.then:
@@ -290,6 +293,20 @@ def _read_step(reader: _Reader, name: str, data: object, line: int) -> StepSpec 
     if step.buttons and step.then and not step.ask:
         reader.problem(line, f"step '{name}' has buttons and 'then': the buttons already say where to go")
     return step
+
+
+def _check_parts(reader: _Reader, step: StepSpec, data: LineDict) -> None:
+    """``parts: true`` gathers several messages into one kept answer, so it needs an ``ask``
+    that keeps its answer in the journal (a profile field is one short value)."""
+    if not step.parts:
+        return
+    line = data.line_of("parts")
+    if not step.ask:
+        reader.problem(line, f"step '{step.name}': 'parts: true' is for a step that asks (ask: letter)")
+    elif step.ask.startswith(PROFILE_PREFIX):
+        reader.problem(line, f"step '{step.name}': 'parts: true' gathers writing for the journal, not a profile field like '{step.ask}'")
+    elif not step.keep:
+        reader.problem(line, f"step '{step.name}': 'parts: true' keeps every part, so it cannot go with 'keep: false'")
 
 
 def _read_say(reader: _Reader, data: LineDict) -> tuple[Bubble, ...]:

@@ -56,6 +56,10 @@ class Texts:
         escaping of values undone, so "I'm still here" stays itself."""
         return html.unescape(self.render(key, context or {}))
 
+    def template(self, key: str) -> Template | None:
+        """A text's compiled template (None when texts.yaml lacks it), rendered by its user."""
+        return self._templates.get(key)
+
     def __contains__(self, key: str) -> bool:
         return key in self._templates
 

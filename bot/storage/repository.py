@@ -120,8 +120,22 @@ class Repository:
         return self.session.scalar(query) or 0
 
     # -- journal ---------------------------------------------------------------------------
-    def add_journal(self, person: Person, dialogue_id: str, key: str, text: str, now: datetime) -> None:
-        self.session.add(JournalEntry(person_id=person.id, dialogue_id=dialogue_id, key=key, text=text, created_at=now))
+    def add_journal(self, person: Person, dialogue_id: str, key: str, text: str, now: datetime, *, flush: bool = False) -> JournalEntry:
+        """A new entry; ``flush`` gives it its id at once (to grow it later: ``rewrite_journal``)."""
+        entry = JournalEntry(person_id=person.id, dialogue_id=dialogue_id, key=key, text=text, created_at=now)
+        self.session.add(entry)
+        if flush:
+            self.session.flush()
+        return entry
+
+    def rewrite_journal(self, person: Person, entry_id: int, text: str) -> bool:
+        """Replace the words of one of the person's entries (an answer grown by a part); its
+        date stays the first part's. False when there is no such entry of theirs."""
+        entry = self.session.get(JournalEntry, entry_id)
+        if entry is None or entry.person_id != person.id:
+            return False
+        entry.text = text
+        return True
 
     def latest_journal(self, person: Person, keys: set[str] | None = None) -> dict[str, str]:
         """The newest entry for each key (all keys when none are named)."""

@@ -2,7 +2,8 @@
 
 Thin on purpose: an update becomes an ``Event`` (``updates``), the companion plays the turn
 in a worker thread (``handlers``), and its replies become paced Telegram calls (``sender``).
-Around that: one person's updates in order (``processor``), updates confirmed to Telegram
+Around that: one person's updates in order (``processor``), a long text an app split into
+several messages read as one (``coalesce``), updates confirmed to Telegram
 only once handled (``polling``), the wiring (``application``) and ``innerchild run``
 (``run``). Only this package imports ``telegram``.
 """

@@ -8,18 +8,26 @@ the order Telegram sent them.
 
 The same ``PersonLocks`` guard check-in deliveries (``TelegramAdapter.deliver``), so a
 nudge never lands between the bubbles of an answer.
+
+A long text an app split into several messages is read as one (``coalesce.py``): the turn
+of its first part waits, under the lock, for the rest, and is handled as the merged event
+(``updates.read_as``); the parts it took in are skipped when their own turn comes, and every
+update is still reported done (``on_done``) once its turn, or the merged one, has finished.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from .updates import person_of
+from .coalesce import Coalescer
+from .updates import person_of, read_as
 
 
 class PersonLocks:
@@ -63,11 +71,13 @@ class PerPersonProcessor(BaseUpdateProcessor):
         acknowledge: Callable[[object], None] | None = None,
         on_done: Callable[[object], None] | None = None,
         max_concurrent_updates: int = 4096,
+        coalescer: Coalescer | None = None,
     ):
         super().__init__(max_concurrent_updates)
         self.locks = locks
         self.acknowledge = acknowledge
         self.on_done = on_done
+        self.coalescer = coalescer or Coalescer()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         try:
@@ -77,11 +87,27 @@ class PerPersonProcessor(BaseUpdateProcessor):
             if person is None:
                 await coroutine
             else:
-                async with self.locks.hold(person):
-                    await coroutine
+                await self._in_turn(person, update, coroutine)
         finally:
             if self.on_done is not None:
                 self.on_done(update)
+
+    async def _in_turn(self, person: str, update: object, coroutine: Awaitable[Any]) -> None:
+        arrival = self.coalescer.arrive(person, update)
+        try:
+            async with self.locks.hold(person):
+                if arrival.taken:  # a later part of a split text, handled with the first
+                    if inspect.iscoroutine(coroutine):
+                        coroutine.close()
+                    return
+                event = await self.coalescer.gather(person, arrival)
+                if event is None or not isinstance(update, Update):
+                    await coroutine
+                    return
+                with read_as(update, event):
+                    await coroutine
+        finally:
+            self.coalescer.leave(person, arrival)
 
     async def initialize(self) -> None:
         pass

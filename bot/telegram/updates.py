@@ -13,12 +13,31 @@ Pure functions, no I/O, so every mapping rule can be tested on a plain ``Update`
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from telegram import Message, MessageEntity, Update, User
 from telegram.constants import ChatType, MessageAttachmentType
 
 from ..domain import Event, EventKind
 
 PREFIX = "tg:"
+
+# The event an update is read as while its turn runs, when that is not the update alone: the
+# parts of a split text, merged (``coalesce.py``). Set by the update processor around the
+# handler, in the same task, so no handler needs to know.
+_READ_AS: ContextVar[tuple[int, Event] | None] = ContextVar("read_as", default=None)
+
+
+@contextmanager
+def read_as(update: Update, event: Event) -> Iterator[None]:
+    """While this runs (in this task), ``event_for(update)`` is ``event``."""
+    token = _READ_AS.set((update.update_id, event))
+    try:
+        yield
+    finally:
+        _READ_AS.reset(token)
 
 
 def person_id(user: User) -> str:
@@ -50,6 +69,9 @@ def is_private(update: Update) -> bool:
 
 def event_for(update: Update) -> Event | None:
     """The companion event for an update, or ``None`` when there is nothing to tell it."""
+    instead = _READ_AS.get()
+    if instead is not None and instead[0] == update.update_id:
+        return instead[1]
     user = update.effective_user
     if user is None or user.is_bot or not is_private(update):
         return None
