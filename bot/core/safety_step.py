@@ -77,8 +77,10 @@ def respond(ctx: TurnContext, screened: Screened, text: str) -> list[Reply] | No
     if card is None:
         return None
     active = ctx.repo.active_session(ctx.person)
-    if learned_only(assessment) and assessment.level < safety.Level.CRISIS and understood(ctx, active, text):
-        return None  # "go on" at "Stop here or go on?" is that answer, whatever the model heard in it
+    if learned_only(assessment) and (assessment.level < safety.Level.CRISIS or is_label(ctx, active, text)) and understood(ctx, active, text):
+        # "go on" at "Stop here or go on?" is that answer, whatever the model heard in it; a
+        # button's own words typed ("Ready enough") are the answer even at a model-only crisis
+        return None
     if should_step_in(ctx, assessment.level, active, text):
         return step_in(ctx, card, active)
     return None
@@ -87,6 +89,14 @@ def respond(ctx: TurnContext, screened: Screened, text: str) -> list[Reply] | No
 def learned_only(assessment: safety.Assessment) -> bool:
     """Whether only the learned layer raised the level (no rule of the lexicon fired)."""
     return bool(assessment.matches) and all(m.rule_id.startswith("model.") for m in assessment.matches)
+
+
+def is_label(ctx: TurnContext, active: DialogueSession | None, text: str) -> bool:
+    """Whether ``text`` is word for word a label of the buttons waiting now."""
+    compiled = ctx.library.get(active.dialogue_id) if active is not None else None
+    if active is None or compiled is None:
+        return False
+    return compiled.is_label(sessions.state_of(active), text, ctx.template_context(compiled))
 
 
 def understood(ctx: TurnContext, active: DialogueSession | None, text: str) -> bool:

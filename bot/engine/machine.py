@@ -24,7 +24,7 @@ from transitions import EventData, Machine, MachineError
 from ..domain import DIALOGUE_BUTTON, Button, Reply
 from .script import PROFILE_PREFIX, ButtonSpec, Script, StepSpec, Target
 from .context import Blanks
-from .meanings import Choice, Meanings
+from .meanings import Choice, Meanings, normalise
 from .templates import tidy
 
 FINISHED = "__end__"
@@ -333,6 +333,15 @@ class CompiledScript:
         if step is None or step.ask or not step.buttons or not text:
             return False
         return self.understand(step, Conversation(session, context), text) is not None
+
+    def is_label(self, session: SessionState, text: str, context: Mapping[str, object]) -> bool:
+        """Whether ``text`` is, word for word, the label of a button shown at the current step."""
+        step = self.script.steps.get(session.state)
+        if step is None or not text:
+            return False
+        typed = normalise(text).replace("|", " ").split()
+        model = Conversation(session, context)
+        return any(normalise(b.label).replace("|", " ").split() == typed for _, b in self.shown_buttons(step, model))
 
     def understand(self, step: StepSpec, model: Conversation, text: str) -> str | None:
         """The index of the shown button the typed words mean, if exactly one."""
