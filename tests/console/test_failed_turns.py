@@ -173,6 +173,12 @@ def test_danger_from_someone_under_each_fault_gets_the_police_and_a_violence_lin
     person = onboarded(companion)
     fault(companion, monkeypatch, USER)
     out = person.say(DANGER)
+    shows_the_danger_card(out, fault)
+
+
+def shows_the_danger_card(out: str, fault) -> None:
+    """Danger from someone, whatever broke: the police and a violence line (UK), or the
+    directories when even the country could not be read."""
     assert "deserve to be safe" in out and "might act on these thoughts" not in out
     if fault is database_down:
         assert "findahelpline.com" in out and "your local emergency number" in out

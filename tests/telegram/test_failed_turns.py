@@ -14,7 +14,7 @@ import pytest
 from bot.console.chat import parse_line
 from bot.domain import Button, Event, EventKind
 from tests.console.helpers import ONBOARD
-from tests.console.test_failed_turns import CONCERN, CRISIS, DANGER, FAULTS, ORDINARY, SORRY, database_down, missing_step
+from tests.console.test_failed_turns import CONCERN, CRISIS, DANGER, FAULTS, ORDINARY, SORRY, database_down, missing_step, shows_the_danger_card
 
 from .helpers import Harness, message
 
@@ -106,9 +106,4 @@ def test_danger_from_someone_under_each_fault_gets_the_police_and_a_violence_lin
     onboarded(tg_runtime.companion, me)
     fault(tg_runtime.companion, monkeypatch, f"tg:{me}")
     out = sent_after(tg_runtime, me, DANGER)
-    assert "deserve to be safe" in out and "might act on these thoughts" not in out
-    if fault is database_down:
-        assert "findahelpline.com" in out and "your local emergency number" in out
-    else:
-        assert "999" in out and "0808 2000 247" in out  # the police, and Refuge's helpline
-    no_traceback(out)
+    shows_the_danger_card(out, fault)
