@@ -152,6 +152,8 @@ def test_killed_mid_burst_the_restart_sends_the_rest_once_in_order(db_url, tmp_p
 
             wait_until(settled, 20, "every chat to be done or blocked at a send")
             assert len(fake.calls("sendMessage")) == after
+            if after < len(PEOPLE):  # every person is blocked; their later turns wait unhandled
+                assert fake.pending_updates(), "the restart gets some updates again"
             first.kill()
         finally:
             first.close()
@@ -245,6 +247,7 @@ def test_webhook_replicas_behind_a_round_robin_proxy_answer_every_update_once(db
                     turn += 1
             assert_each_answered_once_in_order(fake, people)
             assert not fake.pending_updates()
+            assert {c.via for c in fake.calls("sendMessage")} == {"a", "b"}, "both replicas answered"
             for replica in replicas:
                 assert stop(replica) == 0
         finally:
