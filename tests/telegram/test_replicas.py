@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -238,13 +239,24 @@ def test_webhook_replicas_behind_a_round_robin_proxy_answer_every_update_once(db
             replicas[1].wait_log("another replica registers the webhook")
             assert [(c.via, c.params["url"], c.params.get("secret_token")) for c in fake.calls("setWebhook")] == [
                 ("a", "https://bot.example.org/telegram", SECRET)]
-            turn = 0
-            for command in COMMANDS:
-                for person in people:
+            statuses: dict[int, list[int]] = {person: [] for person in people}
+
+            def talk(index: int, person: int) -> None:
+                """One person's commands, one after another (each webhook call answers once
+                its turn is done); the proxy sends them to the replicas in turn, and the
+                people talk at the same time, so both replicas are busy at once."""
+                for n, command in enumerate(COMMANDS):
                     update = fake.send_text(person, command)
-                    # The proxy: round robin. The webhook answers once the turn is done.
-                    assert fake.post_to_webhook(url=urls[turn % 2], secret_token=SECRET, update=update) == 200
-                    turn += 1
+                    url = urls[(index + n) % 2]
+                    statuses[person].append(fake.post_to_webhook(url=url, secret_token=SECRET, update=update))
+
+            threads = [threading.Thread(target=talk, args=(i, p)) for i, p in enumerate(people)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
+            assert not any(thread.is_alive() for thread in threads)
+            assert statuses == {person: [200] * len(COMMANDS) for person in people}
             assert_each_answered_once_in_order(fake, people)
             assert not fake.pending_updates()
             assert {c.via for c in fake.calls("sendMessage")} == {"a", "b"}, "both replicas answered"
