@@ -5,6 +5,10 @@ Every ``INTERVAL`` seconds it asks the database for people whose bubbles are old
 ``GRACE`` (fresh ones belong to the turn that is sending them) and nobody holds, and drains
 each under the person's lock, a few at a time. Every process runs one; the claims keep
 them from sending the same bubble twice.
+
+Stopping lets a sweep in progress finish (up to ``STOP_GRACE`` seconds) instead of cancelling
+it: a drain cancelled after Telegram accepted a message but before it was marked sent would
+leave it in the outbox, claimed, and the next process would send it again.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ log = logging.getLogger(__name__)
 INTERVAL = 2.0  # seconds between looks
 GRACE = timedelta(seconds=3)
 AT_ONCE = 16  # people drained in parallel
+STOP_GRACE = 30.0  # seconds a sweep in progress may take to finish at stop
 
 
 class OutboxSweeper:
@@ -31,16 +36,25 @@ class OutboxSweeper:
         self.interval = interval
         self._task: asyncio.Task[None] | None = None
         self._slots = asyncio.Semaphore(AT_ONCE)
+        self._stopping: asyncio.Event | None = None
 
     def start(self) -> None:
+        self._stopping = asyncio.Event()
         self._task = asyncio.get_running_loop().create_task(self._run(), name="OutboxSweeper")
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = STOP_GRACE) -> None:
+        """No more sweeps; the one in progress finishes (cancelled only after ``grace`` s)."""
         if self._task is None:
             return
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        assert self._stopping is not None
+        self._stopping.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), grace)
+        except TimeoutError:
+            log.warning("an outbox sweep was still sending at stop; what it did not mark goes out again later")
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
         self._task = None
 
     async def sweep(self, grace: timedelta = GRACE) -> int:
@@ -69,9 +83,11 @@ class OutboxSweeper:
                 log.warning("draining the outbox failed: %s", type(exc).__name__)
 
     async def _run(self) -> None:
-        while True:
+        assert self._stopping is not None
+        while not self._stopping.is_set():
             try:
                 await self.sweep()
             except Exception as exc:  # noqa: BLE001 - the database may be down for a while
                 log.warning("outbox sweep failed: %s", type(exc).__name__)
-            await asyncio.sleep(self.interval)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.interval)

@@ -8,6 +8,19 @@ unconfirmed updates are redelivered, edits that change nothing fail with "messag
 modified", blocked users answer 403, bad HTML is rejected, a second poller gets 409, etc.
 Standard library only; the server lives in a background thread so synchronous and async tests
 can both drive it.  The test plays "a person" through the ``send_*``/``press_button`` methods.
+
+Controls for crash and replica tests:
+
+- ``fail_next(method, code, chat_id=..., times=...)``: injected errors, optionally for one chat
+  only and for several calls in a row; ``clear_failures()`` forgets what is left.
+- ``hold_sends(after=N)``: a gate. Once N ``sendMessage`` calls have been answered, further
+  ``sendMessage`` requests block inside the fake *before* anything is recorded (no message,
+  no ``ApiCall``): to the bot each such request is simply still in flight. ``held_sends()``
+  says which chats are blocked so (a test SIGKILLs the bot while they are), and
+  ``release_held()`` lets them go without recording them (the client is gone; they get a 502
+  nobody reads). Every held request is released by ``stop()`` or after ``HOLD_LIMIT`` s.
+- ``base_url_via(label)``: the same API under ``/via/<label>/bot...``; each ``ApiCall`` keeps
+  the label in ``via``, so tests with several bot processes can tell whose call it was.
 """
 
 from __future__ import annotations
@@ -19,6 +32,7 @@ import itertools
 import json
 import re
 import socket
+import sys
 import threading
 import time
 import urllib.error
@@ -41,6 +55,7 @@ _HTML_TAGS = frozenset({"b", "strong", "i", "em", "u", "ins", "s", "strike", "de
 _COMMAND_RE = re.compile(r"^/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]+)?")
 BLOCKED = "Forbidden: bot was blocked by the user"
 MAX_POLL_TIMEOUT = 50.0  # Telegram caps long polls similarly; keeps every wait bounded.
+HOLD_LIMIT = 60.0  # seconds a held sendMessage waits at most for release_held()
 
 
 class ApiError(Exception):
@@ -64,6 +79,7 @@ class ApiCall:
     time: float
     status: int = 0
     files: dict = dataclasses.field(default_factory=dict)  # field -> (filename, bytes, mime)
+    via: str | None = None  # the label of base_url_via() the call came through, if any
 
 
 @dataclasses.dataclass
@@ -212,6 +228,14 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A client that vanished (e.g. a SIGKILLed bot) is no news; anything else is loud."""
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
+
+
 class FakeBotAPI:
     """In-process fake Telegram Bot API server on 127.0.0.1 (see module docstring)."""
 
@@ -233,7 +257,11 @@ class FakeBotAPI:
         self._messages: dict[tuple[int, int], dict] = {}
         self._sent: dict[tuple[int, int], BotMessage] = {}
         self._calls: list[ApiCall] = []
-        self._failures: dict[str, list[ApiError]] = {}
+        self._failures: dict[str, list[list]] = {}  # method -> [[error, chat_id, times]]
+        self._hold_after: int | None = None
+        self._answered_sends = 0
+        self._held: list[int] = []  # chat ids of sendMessage requests held by the gate
+        self._hold_gen = 0
         self._blocked: set[int] = set()
         self._callbacks: dict[str, dict] = {}
         self._commands: dict[tuple[str, str], list] = {}
@@ -256,7 +284,7 @@ class FakeBotAPI:
         if self._server is not None:
             raise RuntimeError("FakeBotAPI is already running")
         self._closing = False
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _Handler)
+        self._server = _Server(("127.0.0.1", self.port), _Handler)
         self._server.fake = self
         self.port = self._server.server_address[1]  # kept after stop() for "API down" tests
         self._thread = threading.Thread(target=self._server.serve_forever,
@@ -297,10 +325,19 @@ class FakeBotAPI:
     def base_file_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/file/bot"
 
+    def base_url_via(self, label: str) -> str:
+        """``base_url`` for one bot process: its calls carry ``via=label``."""
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", label):
+            raise ValueError(f"bad label {label!r}")
+        return f"http://127.0.0.1:{self.port}/via/{label}/bot"
+
     # ----------------------------------------------------------------- HTTP layer
     def _http(self, path: str, headers, body: bytes) -> tuple[int, bytes, str]:
         parts = urlsplit(path)
         route = unquote(parts.path)  # httpx may send the token's ':' as %3A
+        via = None
+        if via_match := re.match(r"/via/([A-Za-z0-9_-]+)(/.*)", route):
+            via, route = via_match.groups()
         file_match = re.fullmatch(r"/file/bot([^/]*)/(.+)", route)
         if file_match and file_match.group(1) == self.token:
             with self._cond:
@@ -317,7 +354,7 @@ class FakeBotAPI:
         except (ApiError, ValueError) as exc:
             err = exc if isinstance(exc, ApiError) else ApiError(400, "Bad Request: bad body")
             return self._json(err.body(), err.code)
-        return self._call(match.group(2), params, files)
+        return self._call(match.group(2), params, files, via)
 
     @staticmethod
     def _json(obj: dict, status: int) -> tuple[int, bytes, str]:
@@ -337,25 +374,53 @@ class FakeBotAPI:
             raw.update(fields)
         return {k: _decode_value(k, v) for k, v in raw.items()}, files
 
-    def _call(self, method: str, params: dict, files: dict) -> tuple[int, bytes, str]:
+    def _call(self, method: str, params: dict, files: dict,
+              via: str | None = None) -> tuple[int, bytes, str]:
         # Telegram method names ignore case; the log uses the canonical spelling.
         name, handler = self._methods.get(method.lower(), (method, None))
-        call = ApiCall(name, params, time.time(), files=dict(files))
         with self._cond:
+            if name == "sendMessage" and self._hold_after is not None \
+                    and self._answered_sends >= self._hold_after:
+                return self._hold(params.get("chat_id"))
+            call = ApiCall(name, params, time.time(), files=dict(files), via=via)
             self._calls.append(call)
             try:
-                pending = self._failures.get(call.method.lower())
-                if pending:
-                    raise pending.pop(0)
+                if error := self._injected(call):
+                    raise error
                 if handler is None:
                     raise ApiError(404, "Not Found")
                 body = {"ok": True, "result": handler(params, files)}
                 call.status = 200
             except ApiError as err:
                 body, call.status = err.body(), err.code
+            if name == "sendMessage":
+                self._answered_sends += 1
             payload = self._json(body, call.status)  # serialised under the lock: a snapshot
             self._cond.notify_all()
         return payload
+
+    def _injected(self, call: ApiCall) -> ApiError | None:
+        """The first queued failure for this method that applies to this call's chat."""
+        pending = self._failures.get(call.method.lower()) or []
+        for entry in pending:
+            error, chat_id, _ = entry
+            if chat_id is None or chat_id == call.params.get("chat_id"):
+                entry[2] -= 1
+                if entry[2] <= 0:
+                    pending.remove(entry)
+                return error
+        return None
+
+    def _hold(self, chat_id: Any) -> tuple[int, bytes, str]:
+        """The gate of hold_sends(): wait (lock released) until release_held() or stop()."""
+        gen = self._hold_gen
+        self._held.append(chat_id)
+        self._cond.notify_all()
+        self._cond.wait_for(lambda: self._hold_gen != gen or self._closing, HOLD_LIMIT)
+        if chat_id in self._held:
+            self._held.remove(chat_id)
+        self._cond.notify_all()
+        return self._json(ApiError(502, "Bad Gateway").body(), 502)
 
     # ----------------------------------------------------------------- helpers (lock held)
     def _now(self) -> int:
@@ -713,8 +778,10 @@ class FakeBotAPI:
             self._set_blocked(user_id, False)
 
     def fail_next(self, method: str, error_code: int = 429, retry_after: int = 1,
-                  description: str | None = None) -> None:
-        """Queue one injected failure for ``method`` (stackable)."""
+                  description: str | None = None, *, chat_id: int | None = None,
+                  times: int = 1) -> None:
+        """Queue an injected failure for ``method`` (stackable): the next ``times`` calls
+        (for ``chat_id`` only, when given) get it."""
         params = {"retry_after": retry_after} if error_code == 429 else None
         default = {429: f"Too Many Requests: retry after {retry_after}",
                    400: "Bad Request: injected failure", 403: BLOCKED,
@@ -722,7 +789,31 @@ class FakeBotAPI:
         err = ApiError(error_code, description or default.get(error_code, "Injected error"),
                        params)
         with self._cond:
-            self._failures.setdefault(method.lower(), []).append(err)
+            self._failures.setdefault(method.lower(), []).append([err, chat_id, times])
+
+    def clear_failures(self) -> None:
+        """Forget every injected failure not yet used."""
+        with self._cond:
+            self._failures.clear()
+
+    def hold_sends(self, after: int) -> None:
+        """Close the gate (see the module docstring) once ``after`` sendMessage calls have
+        been answered, counting from the start of this fake."""
+        with self._cond:
+            self._hold_after = after
+            self._cond.notify_all()
+
+    def held_sends(self) -> list[int]:
+        """Chat ids of the sendMessage requests blocked at the gate right now."""
+        with self._cond:
+            return list(self._held)
+
+    def release_held(self) -> None:
+        """Open the gate: held requests end (502, never recorded), later ones pass."""
+        with self._cond:
+            self._hold_after = None
+            self._hold_gen += 1
+            self._cond.notify_all()
 
     def pending_updates(self) -> list[dict]:
         """Updates not yet confirmed by an offset (what a restarted bot will receive)."""

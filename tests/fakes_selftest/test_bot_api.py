@@ -347,3 +347,62 @@ def test_json_body_and_method_name_case(fake):
     assert body["ok"] and body["result"]["text"] == "123"
     assert body["result"]["chat"]["first_name"] == "Ana"
     assert fake.calls("sendMessage")[0].method == "sendMessage"
+
+
+def test_failures_for_one_chat_and_several_times(fake):
+    fake.send_text(USER, "hi")
+    fake.send_text(USER + 1, "hi")
+    fake.fail_next("sendMessage", error_code=429, retry_after=3, chat_id=USER, times=2)
+
+    async def go(bot):
+        await bot.send_message(USER + 1, "other chat passes")
+        for _ in range(2):
+            with pytest.raises(RetryAfter):
+                await bot.send_message(USER, "held")
+        await bot.send_message(USER, "third time")
+
+    run(fake, go)
+    assert [m.text for m in fake.bot_messages()] == ["other chat passes", "third time"]
+    fake.fail_next("sendMessage", error_code=429, chat_id=USER, times=5)
+    fake.clear_failures()
+    run(fake, lambda bot: bot.send_message(USER, "cleared"))
+
+
+def test_hold_sends_blocks_unrecorded_until_released(fake):
+    fake.send_text(USER, "hi")
+    fake.hold_sends(after=1)
+    results = []
+
+    async def go(bot):
+        await bot.send_message(USER, "one")
+        try:
+            await bot.send_message(USER, "two")
+        except telegram.error.NetworkError as exc:  # the 502 nobody is meant to read
+            results.append(type(exc).__name__)
+
+    thread = threading.Thread(target=run, args=(fake, go))
+    thread.start()
+    deadline = time.monotonic() + 5
+    while fake.held_sends() != [USER] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert fake.held_sends() == [USER]
+    assert [m.text for m in fake.bot_messages()] == ["one"] and len(fake.calls("sendMessage")) == 1
+    fake.release_held()
+    thread.join(10)
+    assert results == ["NetworkError"] and fake.held_sends() == []
+    assert [m.text for m in fake.bot_messages()] == ["one"] and len(fake.calls("sendMessage")) == 1
+    run(fake, lambda bot: bot.send_message(USER, "gate open"))
+    assert [m.text for m in fake.bot_messages()][-1] == "gate open"
+
+
+def test_calls_through_base_url_via_carry_the_label(fake):
+    async def go(bot):
+        await bot.get_me()
+
+    async def main():
+        async with telegram.Bot(TOKEN, base_url=fake.base_url_via("replica-a")) as bot:
+            await go(bot)
+
+    asyncio.run(main())
+    run(fake, go)
+    assert [c.via for c in fake.calls("getMe")] == ["replica-a", "replica-a", None, None]  # init + go each

@@ -58,17 +58,29 @@ class BotProcess:
         self.env.update(env)
         self.process: subprocess.Popen | None = None
 
-    def start(self, ready: str = "getUpdates") -> "BotProcess":
-        """Start and wait until the bot has called ``ready`` on the fake (it is listening)."""
-        before = len(self.tg.calls(ready))
+    def start(self, ready: str | None = "getUpdates") -> "BotProcess":
+        """Start and wait until the bot has called ``ready`` on the fake (it is listening);
+        with ``ready=None`` only start it (e.g. a standby, which never polls)."""
+        before = len(self.tg.calls(ready)) if ready else 0
         with self.log.open("ab") as log:
             self.process = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=self.folder, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        wait_until(lambda: len(self.tg.calls(ready)) > before or self.process.poll() is not None, STARTUP, f"the bot to call {ready}")
-        assert self.process.poll() is None, f"the bot exited at start-up:\n{self.log_text()}"
+        if ready:
+            wait_until(lambda: len(self.tg.calls(ready)) > before or self.process.poll() is not None, STARTUP, f"the bot to call {ready}")
+            assert self.process.poll() is None, f"the bot exited at start-up:\n{self.log_text()}"
         return self
 
     def log_text(self) -> str:
-        return self.log.read_text(errors="replace")
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def wait_log(self, fragment: str, timeout: float = STARTUP) -> None:
+        """Until the log says ``fragment`` (the process must stay alive meanwhile)."""
+        wait_until(lambda: fragment in self.log_text() or self.process.poll() is not None, timeout, f"the log to say {fragment!r}")
+        assert fragment in self.log_text(), f"the bot exited before saying {fragment!r}:\n{self.log_text()}"
+
+    def kill(self) -> None:
+        """SIGKILL, and wait until it is gone."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
 
     def signal(self, sig: int) -> None:
         self.process.send_signal(sig)
