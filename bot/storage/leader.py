@@ -57,9 +57,11 @@ def try_lead(engine: Engine, role: str) -> Leadership | None:
     """The lock for ``role`` if no other process holds it, else None (try again later)."""
     if engine.dialect.name == "sqlite":
         return _try_file_lock(engine.url.database, role)
-    key = zlib.crc32(f"innerchild:{role}".encode()) & 0x7FFFFFFF
     connection = engine.connect()
     try:
+        schema = connection.execute(text("SELECT current_schema()")).scalar() or ""
+        # per database and schema: two deployments sharing a database under their own schemas
+        key = zlib.crc32(f"innerchild:{role}:{schema}".encode()) & 0x7FFFFFFF
         got = bool(connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar())
         connection.commit()
     except Exception:
