@@ -24,7 +24,7 @@ from transitions import EventData, Machine, MachineError
 from ..domain import DIALOGUE_BUTTON, Button, Reply
 from .script import PROFILE_PREFIX, ButtonSpec, Script, StepSpec, Target
 from .context import Blanks
-from .meanings import Choice, Meanings, normalise
+from .meanings import Choice, Meanings, same_words
 from .templates import tidy
 
 FINISHED = "__end__"
@@ -339,9 +339,8 @@ class CompiledScript:
         step = self.script.steps.get(session.state)
         if step is None or not text:
             return False
-        typed = normalise(text).replace("|", " ").split()
         model = Conversation(session, context)
-        return any(normalise(b.label).replace("|", " ").split() == typed for _, b in self.shown_buttons(step, model))
+        return any(same_words(text, b.label) for _, b in self.shown_buttons(step, model))
 
     def understand(self, step: StepSpec, model: Conversation, text: str) -> str | None:
         """The index of the shown button the typed words mean, if exactly one."""

@@ -47,6 +47,11 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+def same_words(typed: str, label: str) -> bool:
+    """Whether ``typed`` is ``label`` word for word (capitals, apostrophes, punctuation aside)."""
+    return normalise(typed).replace(CLAUSE, " ").split() == normalise(label).replace(CLAUSE, " ").split()
+
+
 @dataclass(frozen=True)
 class Choice:
     """One button as typed answers reach it: its index on the step, label and phrases."""
@@ -84,9 +89,8 @@ class Meanings:
         if not norm or norm == CLAUSE:
             return None
         choices = list(choices)
-        bare = norm.replace(CLAUSE, " ").split()
         for choice in choices:
-            if choice.label and normalise(choice.label).replace(CLAUSE, " ").split() == bare:
+            if choice.label and same_words(text, choice.label):
                 return choice.index
         spans: list[tuple[int, int, str | None]] = []
         claimed: set[str] = set()
