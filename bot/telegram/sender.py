@@ -4,7 +4,9 @@
   every ``pause`` seconds (Telegram allows about one a second per chat; ``AIORateLimiter``
   only limits private chats overall). Tests use ``pause=0``: no typing, no waiting.
 - Splitting: a reply over 4096 characters is cut at paragraph, then line, then word
-  boundaries; the keyboard goes on the last part. Lengths are counted in UTF-16 units on the
+  boundaries; the keyboard goes on the last part. A tag open at a cut (a long letter read
+  back in ``<i>``) is closed at the end of its part and opened again at the start of the
+  next, so each part is valid HTML and keeps its formatting. Lengths are counted in UTF-16 units on the
   raw HTML, which is never shorter than what Telegram counts.
 - HTML: replies are sent with parse_mode HTML (the engine already escaped user text). If
   Telegram still answers "can't parse entities" (a tag cut by a split, an operator's typo),
@@ -82,7 +84,31 @@ def split_text(text: str, limit: int = LIMIT) -> list[str]:
             parts.append(part)
     if rest:
         parts.append(rest)
-    return parts
+    return balance_tags(parts)
+
+
+_TAG_PARTS = re.compile(r"<(/?)([a-zA-Z][\w-]*)([^>]*)>")
+
+
+def balance_tags(parts: list[str]) -> list[str]:
+    """Close the tags still open at the end of each part, and reopen them (with their
+    attributes) at the start of the next."""
+    balanced: list[str] = []
+    carried: list[tuple[str, str]] = []  # (name, the opening tag as written)
+    for part in parts:
+        opened = list(carried)
+        for match in _TAG_PARTS.finditer(part):
+            closing, name = match.group(1) == "/", match.group(2).lower()
+            if not closing:
+                opened.append((name, match.group(0)))
+            elif any(n == name for n, _ in opened):
+                index = max(i for i, (n, _) in enumerate(opened) if n == name)
+                del opened[index]
+        head = "".join(tag for _, tag in carried)
+        tail = "".join(f"</{name}>" for name, _ in reversed(opened))
+        balanced.append(head + part + tail)
+        carried = opened
+    return balanced
 
 
 def _fitting_prefix(text: str, limit: int) -> int:

@@ -81,3 +81,19 @@ def test_the_log_filter_hides_the_token_and_shrinks_ptb_tracebacks():
         redact.filter(record)
         assert "123:ABC" not in logging.Formatter().format(record)
     assert theirs.exc_info is None and theirs.getMessage() == "loop aborted (InvalidToken)"
+
+
+def test_a_tag_open_at_a_cut_is_closed_and_reopened():
+    letter = "<i>" + " ".join(["dear little one"] * 40) + "</i> <b>and</b> done"
+    parts = split_text(letter, limit=200)
+    assert len(parts) > 2
+    for part in parts[:-1]:
+        assert part.startswith("<i>") and part.endswith("</i>")
+    assert parts[-1].endswith("<b>and</b> done")
+    assert html_to_plain("".join(parts)).replace(" ", "") == html_to_plain(letter).replace(" ", "")
+
+
+def test_a_link_keeps_its_address_in_the_next_part():
+    text = '<a href="https://example.org">' + "word " * 30 + "</a>"
+    first, *rest = split_text(text, limit=80)
+    assert first.endswith("</a>") and all(p.startswith('<a href="https://example.org">') for p in rest)
