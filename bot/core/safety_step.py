@@ -77,11 +77,12 @@ def respond(ctx: TurnContext, screened: Screened, text: str) -> list[Reply] | No
     if card is None:
         return None
     active = ctx.repo.active_session(ctx.person)
-    if learned_only(assessment) and (assessment.level < safety.Level.CRISIS or is_label(ctx, active, text)) and understood(ctx, active, text):
+    answer, label = step_reading(ctx, active, text)
+    if learned_only(assessment) and answer and (assessment.level < safety.Level.CRISIS or label):
         # "go on" at "Stop here or go on?" is that answer, whatever the model heard in it; a
         # button's own words typed ("Ready enough") are the answer even at a model-only crisis
         return None
-    if should_step_in(ctx, assessment.level, active, text):
+    if should_step_in(assessment.level, active, reads_as_answer=answer):
         return step_in(ctx, card, active)
     return None
 
@@ -91,20 +92,13 @@ def learned_only(assessment: safety.Assessment) -> bool:
     return bool(assessment.matches) and all(m.rule_id.startswith("model.") for m in assessment.matches)
 
 
-def is_label(ctx: TurnContext, active: DialogueSession | None, text: str) -> bool:
-    """Whether ``text`` is word for word a label of the buttons waiting now."""
+def step_reading(ctx: TurnContext, active: DialogueSession | None, text: str) -> tuple[bool, bool]:
+    """How the step waiting now reads ``text``: as one of its buttons? word for word a label?"""
     compiled = ctx.library.get(active.dialogue_id) if active is not None else None
-    if active is None or compiled is None:
-        return False
-    return compiled.is_label(sessions.state_of(active), text, ctx.template_context(compiled))
-
-
-def understood(ctx: TurnContext, active: DialogueSession | None, text: str) -> bool:
-    """Whether the step waiting now reads ``text`` as one of its buttons."""
-    compiled = ctx.library.get(active.dialogue_id) if active is not None else None
-    if active is None or compiled is None:
-        return False
-    return compiled.understands(sessions.state_of(active), text, ctx.template_context(compiled))
+    if active is None or compiled is None or not text:
+        return False, False
+    state, context = sessions.state_of(active), ctx.template_context(compiled)
+    return compiled.understands(state, text, context), compiled.is_label(state, text, context)
 
 
 def recent_assessments(history: list[dict[str, Any]] | None, now: datetime) -> list[safety.Assessment]:
@@ -129,7 +123,7 @@ def remember(ctx: TurnContext, assessment: safety.Assessment, source: str) -> No
         person.last_safety_at = ctx.now
 
 
-def should_step_in(ctx: TurnContext, level: safety.Level, active: DialogueSession | None, text: str) -> bool:
+def should_step_in(level: safety.Level, active: DialogueSession | None, *, reads_as_answer: bool) -> bool:
     """Always, unless a support card of this level or higher is under way. A crisis begins
     again even then, unless the card's current step reads the words as its answer: "no,
     I'm not safe" at "Are you safe right now?" is the answer to that question, and the step
@@ -141,7 +135,7 @@ def should_step_in(ctx: TurnContext, level: safety.Level, active: DialogueSessio
         return True
     if level < safety.Level.CRISIS:
         return False
-    return not understood(ctx, active, text)
+    return not reads_as_answer
 
 
 def step_in(ctx: TurnContext, card: Card, active: DialogueSession | None) -> list[Reply]:
