@@ -18,6 +18,7 @@ from . import checkins, core
 from .config import Settings
 from .core import Companion, Features
 from .engine import DialogueLibrary, Problem, load_library
+from .reload import LAST_GOOD
 from safety import model as safety_model
 
 from .runtime import Runtime, StartupError
@@ -44,6 +45,25 @@ def load(folder: Path) -> tuple[DialogueLibrary, Features, list[Problem]]:
     if Path(folder).is_dir() and library.scripts:
         problems = problems + feature_problems
     return library, features, problems
+
+
+def serve_last_good(settings: Settings, problems: list[Problem]) -> tuple[DialogueLibrary, Features]:
+    """The last good copy of the scripts, when the folder is broken at start-up; else the
+    ``StartupError`` listing the folder's problems."""
+    copy = settings.data_dir / LAST_GOOD
+    listed = "\n".join(str(p) for p in problems[:20])
+    if not copy.is_dir():
+        raise StartupError(listed)
+    library, features, copy_problems = load(copy)
+    if copy_problems:
+        raise StartupError(listed)
+    for problem in problems:
+        log.error("%s", problem)
+    log.error(
+        "THE DIALOGUES IN %s HAVE %d PROBLEM(S) (above): serving the last good copy from %s instead. "
+        "Fix them, then reload (kill -HUP) or restart.", settings.dialogues_dir, len(problems), copy,
+    )
+    return library, features
 
 
 def check_dialogues(folder: Path) -> tuple[DialogueLibrary, list[Problem]]:
@@ -86,10 +106,16 @@ def verify_key(settings: Settings, database: Database) -> None:
         ) from None
 
 
-def build(settings: Settings, *, migrate: bool | None = None) -> Runtime:
-    """Open everything, or raise ``StartupError`` with lines an operator can act on."""
+def build(settings: Settings, *, migrate: bool | None = None, last_good: bool = False) -> Runtime:
+    """Open everything, or raise ``StartupError`` with lines an operator can act on.
+
+    ``last_good`` (the bot, ``innerchild run``): a broken dialogues folder is served from
+    the last copy that loaded cleanly (``reload.keep_last_good``), with the problems logged
+    loudly, instead of refusing to start."""
     library, features, problems = load(settings.dialogues_dir)
-    if problems:
+    if problems and last_good:
+        library, features = serve_last_good(settings, problems)
+    elif problems:
         raise StartupError("\n".join(str(p) for p in problems[:20]))
     try:
         # Read the safety model now: a missing or corrupt file stops the start with one

@@ -59,15 +59,21 @@ def _prompted_lines() -> Iterator[str]:
 
 @app.command()
 def run() -> None:
-    """Run the Telegram bot (polling by default, a webhook when INNERCHILD_WEBHOOK_URL is set)."""
+    """Run the Telegram bot (polling by default, a webhook when INNERCHILD_WEBHOOK_URL is set).
+    kill -HUP reloads the scripts; INNERCHILD_RELOAD=watch reloads them when files change."""
     settings = settings_or_exit()
     if not settings.telegram_token:
         fail("INNERCHILD_TELEGRAM_TOKEN is not set: create a bot with @BotFather and set its token")
     setup_logging(settings.log_level)
-    runtime = runtime_or_exit(settings)
+    runtime = runtime_or_exit(settings, last_good=True)
+    from .app import load
+    from .reload import ScriptReloader, keep_last_good
     from .telegram import run_bot
 
-    run_bot(runtime)
+    if runtime.library.folder == settings.dialogues_dir:
+        keep_last_good(settings.dialogues_dir, settings.data_dir)
+    reloader = ScriptReloader(runtime.companion, settings.dialogues_dir, settings.data_dir, load)
+    run_bot(runtime, reloader)
 
 
 @dialogues_app.command("check")

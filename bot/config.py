@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     default_country: str = ""
     encryption_key: str = ""  # comma-separated Fernet keys; the first encrypts, all decrypt
     log_level: str = "INFO"
+    reload: str = ""  # "watch": reload the scripts when their files change (SIGHUP always does)
 
     # Telegram
     telegram_token: str = ""
@@ -60,6 +61,14 @@ class Settings(BaseSettings):
         value = value.strip().upper()
         if value and (len(value) != 2 or not value.isalpha()):
             raise ValueError("must be a two-letter country code such as GB or US")
+        return value
+
+    @field_validator("reload")
+    @classmethod
+    def _reload(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in {"", "watch"}:
+            raise ValueError('must be "watch" or empty (kill -HUP reloads the scripts either way)')
         return value
 
     @field_validator("log_level")

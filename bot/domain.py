@@ -115,6 +115,6 @@ class Unreadable(ValueError):
 
 
 # Callback data namespaces. Kept here so adapters and the service agree on them.
-DIALOGUE_BUTTON = "d"  # d:<step>:<index>  a button of the current dialogue step
+DIALOGUE_BUTTON = "d"  # d:<step count>:<button key>  a button of the current dialogue step
 MENU_BUTTON = "m"  # m:<dialogue id>     start a dialogue from the menu
 COMMAND_BUTTON = "c"  # c:<command>         the same as typing /<command>

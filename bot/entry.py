@@ -31,9 +31,9 @@ def settings_or_exit(**overrides: object) -> Settings:
         fail(str(exc))
 
 
-def runtime_or_exit(settings: Settings, *, migrate: bool | None = None) -> Runtime:
+def runtime_or_exit(settings: Settings, *, migrate: bool | None = None, last_good: bool = False) -> Runtime:
     try:
-        return build(settings, migrate=migrate)
+        return build(settings, migrate=migrate, last_good=last_good)
     except (StartupError, DatabaseError, KeyError_) as exc:
         fail(str(exc))
 

@@ -20,6 +20,15 @@ class StartupError(Exception):
 class Runtime:
     settings: Settings
     database: Database
-    library: DialogueLibrary
-    features: Features
+    loaded_library: DialogueLibrary  # as built; after a reload the companion serves another
+    loaded_features: Features
     companion: Companion
+
+    @property
+    def library(self) -> DialogueLibrary:
+        """The scripts served now (a reload swaps them in the companion)."""
+        return self.companion.library
+
+    @property
+    def features(self) -> Features:
+        return self.companion.features

@@ -28,7 +28,7 @@ from ..storage import checkins as _store
 from .actions import ACTIONS, TEXTS, command, set_time, status_values
 from .openers import load_openers
 from .parse import parse_time
-from .service import CheckinService
+from .service import OPENERS, CheckinService
 
 PROFILE_FIELD = "checkin_time"  # ask: profile.checkin_time
 
@@ -36,6 +36,7 @@ PROFILE_FIELD = "checkin_time"  # ask: profile.checkin_time
 def install(features: Features, dialogues_dir: Path) -> list[Problem]:
     """Put check-ins into ``features``; returns the problems of the opening templates."""
     openers, problems = load_openers(dialogues_dir)
+    features.assets[OPENERS] = openers
     for name, action in ACTIONS.items():
         features.add_action(name, action)
     features.add_command(command(openers))

@@ -57,18 +57,33 @@ class DueLine:
     decision: Decision
 
 
+OPENERS = "checkin_openers"  # the check-in openings in ``Features.assets``
+
+
 class CheckinService:
-    def __init__(self, companion: Companion, openers: Openers, *, grace: timedelta):
+    def __init__(self, companion: Companion, openers: Openers | None = None, *, grace: timedelta):
         self.companion = companion
-        self.openers = openers
+        self.fixed_openers = openers  # tests; otherwise the ones loaded with the scripts
         self.grace = grace
 
     @classmethod
     def from_settings(cls, companion: Companion, dialogues_dir: Path, grace_minutes: int) -> "CheckinService":
-        openers, problems = load_openers(dialogues_dir)
-        if problems:
-            raise ValueError("; ".join(str(p) for p in problems))
-        return cls(companion, openers, grace=timedelta(minutes=grace_minutes))
+        """The service for a built runtime: its openings are those the companion's scripts
+        were loaded with, so a reload of the scripts changes them too."""
+        if not isinstance(companion.features.assets.get(OPENERS), Openers):
+            openers, problems = load_openers(dialogues_dir)
+            if problems:
+                raise ValueError("; ".join(str(p) for p in problems))
+            return cls(companion, openers, grace=timedelta(minutes=grace_minutes))
+        return cls(companion, grace=timedelta(minutes=grace_minutes))
+
+    @property
+    def openers(self) -> Openers:
+        if self.fixed_openers is not None:
+            return self.fixed_openers
+        loaded = self.companion.features.assets.get(OPENERS)
+        assert isinstance(loaded, Openers)  # checkins.install put them there
+        return loaded
 
     @property
     def clock(self) -> Callable[[], datetime]:

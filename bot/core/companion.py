@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 
@@ -46,6 +46,23 @@ Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Scripts:
+    """The operator's files as one turn uses them: the scripts, what the features offer
+    (check-in openings included), the crisis card's plain texts (read now, not when a turn
+    is failing) and the consent version the onboarding script names."""
+
+    library: DialogueLibrary
+    features: Features
+    card_texts: dict[str, str]
+    consent_version: int
+
+    @classmethod
+    def of(cls, library: DialogueLibrary, features: Features) -> "Scripts":
+        onboarding = library.get(ONBOARDING)
+        return cls(library, features, load_card_texts(library.folder / "texts.yaml"), onboarding.script.consent_version if onboarding else 0)
+
+
 class Companion:
     """The service every adapter calls. Thread-safe as long as one person's turns don't overlap."""
 
@@ -62,35 +79,48 @@ class Companion:
     ):
         self.db = db
         self.use_outbox = False  # Telegram: replies commit with their turn, a sender drains them
-        self.library = library
-        self.features = features
         self.clock = clock
         self.recent_texts = RecentTexts()
-        self.card_texts = load_card_texts(library.folder / "texts.yaml")  # read now, not when failing
-        onboarding = library.get(ONBOARDING)
-        self.settings = CoreSettings(
-            default_country=default_country,
-            admin_ids=admin_ids,
-            retention_days=retention_days,
-            consent_version=onboarding.script.consent_version if onboarding else 0,
-        )
+        self.scripts = Scripts.of(library, features)
+        self.settings = CoreSettings(default_country=default_country, admin_ids=admin_ids, retention_days=retention_days)
+
+    # -- the operator's files, swapped whole between turns -------------------------------
+    def use(self, library: DialogueLibrary, features: Features) -> None:
+        """Serve a newly loaded (and already checked) set of scripts from the next turn on.
+        One assignment, so a turn sees the old set or the new one, never half of each."""
+        self.scripts = Scripts.of(library, features)
+
+    @property
+    def library(self) -> DialogueLibrary:
+        return self.scripts.library
+
+    @property
+    def features(self) -> Features:
+        return self.scripts.features
+
+    @property
+    def card_texts(self) -> dict[str, str]:
+        return self.scripts.card_texts
 
     @property
     def consent_version(self) -> int:
-        return self.settings.consent_version
+        return self.scripts.consent_version
 
     @consent_version.setter
     def consent_version(self, version: int) -> None:
         """As if the operator raised the onboarding script's consent_version (tests do)."""
-        self.settings = replace(self.settings, consent_version=version)
+        self.scripts = replace(self.scripts, consent_version=version)
 
     @property
     def retention_days(self) -> int:
         return self.settings.retention_days
 
-    def turn(self, repo: Repository, person: Person, now: datetime) -> TurnContext:
-        """The context for one turn of ``person`` inside the transaction of ``repo``."""
-        return TurnContext(repo, person, now, self.library, self.features, self.settings)
+    def turn(self, repo: Repository, person: Person, now: datetime, scripts: Scripts | None = None) -> TurnContext:
+        """The context for one turn of ``person`` inside the transaction of ``repo``, on the
+        scripts the turn began with."""
+        scripts = scripts or self.scripts
+        settings = replace(self.settings, consent_version=scripts.consent_version)
+        return TurnContext(repo, person, now, scripts.library, scripts.features, settings)
 
     def handle(self, event: Event) -> TurnResult:
         """Play one event as one transaction; returns what to send once it has committed.
@@ -98,6 +128,7 @@ class Companion:
         Raises ``TurnFailed`` (carrying the crisis card when the words call for one) when
         anything after the assessment fails."""
         now = self.clock()
+        scripts = self.scripts  # this turn's scripts, even if new ones arrive meanwhile
         history = self.safety_history(event.user)
         screened = safety_step.assess(  # every text, first, before any database or script work
             event,
@@ -107,12 +138,12 @@ class Companion:
             answering=history.answering if history else False,
         )
         try:
-            result = self.play(event, now, screened)
+            result = self.play(event, now, screened, scripts)
         except Exception as exc:
             self.remember_text(event, screened, now)
             assessment = screened.assessment if screened else None
             countries = (history.country if history else None, self.settings.default_country)
-            raise TurnFailed(exc, crisis_card(self.card_texts, assessment, countries)) from exc
+            raise TurnFailed(exc, crisis_card(scripts.card_texts, assessment, countries)) from exc
         if not result.duplicate and not result.deactivate:
             self.remember_text(event, screened, now)
         return result
@@ -133,7 +164,7 @@ class Companion:
             log.debug("safety history unreadable: %s", type(exc).__name__)
             return None
 
-    def play(self, event: Event, now: datetime, screened: Screened | None) -> TurnResult:
+    def play(self, event: Event, now: datetime, screened: Screened | None, scripts: Scripts | None = None) -> TurnResult:
         """The turn itself, in one transaction."""
         with self.db.transaction() as repo:
             seen = {key for key in event.update_keys if repo.update_seen(key)}
@@ -145,7 +176,7 @@ class Companion:
             person.last_seen_at = now
             person.active = True
             person.retention_notice_at = None
-            ctx = self.turn(repo, person, now)
+            ctx = self.turn(repo, person, now, scripts)
             replies = dispatch(ctx, event, screened)
             if ctx.deleted:
                 self.recent_texts.forget(event.user)
@@ -210,6 +241,9 @@ def on_text(ctx: TurnContext, text: str, screened: Screened) -> list[Reply]:
     compiled = ctx.library.get(active.dialogue_id)
     if compiled is None:
         return sessions.lost(ctx, active)
+    moved = sessions.moved_on(ctx, active)
+    if moved is not None:
+        return moved  # the words answered a step the writer removed: the new place, asked afresh
 
     def refresh(field: str, value: object) -> dict[str, object]:
         """A profile answer applies at once, so the next step already speaks with it."""
@@ -237,14 +271,17 @@ def real_person(ctx: TurnContext, active: DialogueSession | None) -> list[Reply]
 def on_button(ctx: TurnContext, data: str) -> list[Reply]:
     kind, _, rest = data.partition(":")
     if kind == DIALOGUE_BUTTON:
-        step_text, _, index = rest.partition(":")
+        step_text, _, key = rest.partition(":")
         active = ctx.repo.active_session(ctx.person)
         if active is None or step_text != str(active.step):
             return sessions.stale(ctx, active)
         compiled = ctx.library.get(active.dialogue_id)
         if compiled is None:
             return sessions.lost(ctx, active)
-        result = compiled.press(sessions.state_of(active), index, ctx.template_context(compiled))
+        moved = sessions.moved_on(ctx, active)
+        if moved is not None:
+            return moved
+        result = compiled.press(sessions.state_of(active), key, ctx.template_context(compiled))
         if result is None:
             return sessions.stale(ctx, active)
         return sessions.apply(ctx, active, result)

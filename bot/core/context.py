@@ -52,6 +52,9 @@ class Features:
     setters: dict[str, ProfileSetter] = field(default_factory=dict)
     export_sections: list[ExportSection] = field(default_factory=list)
     texts: set[str] = field(default_factory=set)  # keys the companion needs from texts.yaml
+    # What a feature read from the operator's folder (the check-in openings), by name: kept
+    # here so that a reload swaps it together with the scripts.
+    assets: dict[str, object] = field(default_factory=dict)
 
     def add_command(self, command: Command[TurnContext]) -> None:
         self.commands.add(command)

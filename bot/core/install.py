@@ -12,7 +12,7 @@ from .context import Features
 # Sentences the core needs from dialogues/texts.yaml (commands add their menu descriptions).
 TEXTS = frozenset(
     {
-        "help", "menu", "menu_phase", "stale_button", "buttons_please", "unsupported", "edited",
+        "help", "menu", "menu_phase", "stale_button", "script_changed", "buttons_please", "unsupported", "edited",
         "too_long", "paused", "nothing_to_pause", "resumed", "nothing_to_resume", "resume_offer", "gentle_offer", "real_person",
         "button_safety_plan", "button_grounding", "button_rest",
         "welcome_back", "idle", "unknown_command", "youth_stop",

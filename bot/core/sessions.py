@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from ..domain import COMMAND_BUTTON, MENU_BUTTON, Button, Reply
 from ..engine import SessionState, StepResult
 from ..storage import RETURN_AFTER, DialogueSession, PauseReason, SessionStatus
-from . import consent
+from . import consent, versions
 from .context import TurnContext
 from .dialogues import GROUNDING, OPEN_WITHOUT_CONSENT, SAFETY_PLAN, SUPPORT_DIALOGUES, YOUTH
 from .effects import JOURNAL_ENTRY, apply_effects
@@ -84,9 +84,10 @@ def begin(
             state=state.state,
             step=state.step,
             status=SessionStatus.ACTIVE,
-            context={"vars": state.vars, "answers": state.answers},
+            context={"vars": state.vars, "answers": state.answers, "trail": state.trail},
             started_at=ctx.now,
             updated_at=ctx.now,
+            script_version=compiled.version,
         )
     )
     ctx.repo.count("dialogue_started", ctx.now)
@@ -223,7 +224,7 @@ def finish(ctx: TurnContext, session: DialogueSession, *, completed: bool) -> No
 def save_state(ctx: TurnContext, session: DialogueSession, state: SessionState) -> None:
     """The new place and what was written; while a step gathers an answer in several
     messages, also the count of parts and the journal entry they grow (``effects``)."""
-    context: dict[str, object] = {"vars": state.vars, "answers": state.answers}
+    context: dict[str, object] = {"vars": state.vars, "answers": state.answers, "trail": state.trail}
     if state.parts:
         context["parts"] = state.parts
         entry = (session.context or {}).get(JOURNAL_ENTRY)
@@ -233,6 +234,9 @@ def save_state(ctx: TurnContext, session: DialogueSession, state: SessionState) 
     session.step = state.step
     session.context = context
     session.updated_at = ctx.now
+    compiled = ctx.library.get(session.dialogue_id)
+    if compiled is not None:
+        session.script_version = compiled.version
 
 
 def state_of(session: DialogueSession) -> SessionState:
@@ -244,6 +248,7 @@ def state_of(session: DialogueSession) -> SessionState:
         vars=dict(context.get("vars", {})),
         answers=dict(context.get("answers", {})),
         parts=int(context.get("parts", 0)),
+        trail=[str(name) for name in context.get("trail", [])],
     )
 
 
@@ -251,14 +256,25 @@ def state_of(session: DialogueSession) -> SessionState:
 def view(ctx: TurnContext, session: DialogueSession, *, last_only: bool = False) -> list[Reply]:
     """The session's current step again, as it was shown."""
     compiled = ctx.library.get(session.dialogue_id)
-    if compiled is None or session.state not in compiled.script.steps:
+    if compiled is None:
         return lost(ctx, session)
+    if versions.settle(session, compiled):
+        return [Reply(ctx.say("script_changed"))] + compiled.view(state_of(session), ctx.template_context(compiled))
     replies = compiled.view(state_of(session), ctx.template_context(compiled))
     return replies[-1:] if last_only else replies
 
 
+def moved_on(ctx: TurnContext, session: DialogueSession) -> list[Reply] | None:
+    """Before a press or an answer: when the writer removed the person's step since, the
+    note and the step they continue at (``versions.settle``); None when the step is there."""
+    compiled = ctx.library.get(session.dialogue_id)
+    if compiled is None or not versions.settle(session, compiled):
+        return None
+    return [Reply(ctx.say("script_changed"))] + compiled.view(state_of(session), ctx.template_context(compiled))
+
+
 def lost(ctx: TurnContext, session: DialogueSession) -> list[Reply]:
-    """The operator removed or renamed what this person was in: end it gently."""
+    """The operator removed the dialogue this person was in: end it gently."""
     finish(ctx, session, completed=False)
     return [Reply(ctx.say("stale_button"), ctx.menu_button())]
 

@@ -6,11 +6,13 @@ the same problems the ``dialogues check`` command prints stop the bot at start-u
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
 from jinja2 import Template, TemplateError, TemplateSyntaxError
 
+from .keys import check_keys
 from .machine import DONE_TEXT, MORE_TEXT, PAUSE_TEXT, CompiledScript
 from .meanings import MEANINGS_FILE, Meanings, load_meanings
 from .script import Bubble, Problem, Script, load_script
@@ -72,6 +74,7 @@ def load_library(folder: Path, vocabulary: Vocabulary | None = None) -> tuple[Di
     compiled_templates, template_problems = _compile_templates(env, scripts.values())
     problems.extend(template_problems)
     problems.extend(check_scripts(env, scripts, compiled_templates, vocabulary, meanings))
+    problems.extend(problem for script in scripts.values() for problem in check_keys(script))
     own_words = {PAUSE_TEXT} | ({DONE_TEXT, MORE_TEXT} if _takes_parts(scripts.values()) else set())
     texts, text_problems = load_texts(folder / "texts.yaml", env, vocabulary.texts | own_words)
     problems.extend(text_problems)
@@ -89,7 +92,18 @@ def load_library(folder: Path, vocabulary: Vocabulary | None = None) -> tuple[Di
             done_label=done_label, more_note=texts.template(MORE_TEXT),
         )
         compiled[script.id].journal_reads = _journal_reads(env, script)
+        compiled[script.id].version = script_version(env, script)
     return DialogueLibrary(folder, compiled, texts, meanings), _sorted(problems)
+
+
+def script_version(env: CompanionEnvironment, script: Script) -> str:
+    """A short digest of the script's file and the templates it uses. A session keeps the
+    version it last ran on; a different one tells the core the writer changed the script
+    since (and the person's step may need to be found again: ``bot/core/versions.py``)."""
+    digest = hashlib.sha256(script.path.read_bytes())
+    for name in sorted({b.file for b in _bubbles(script) if b.file}):
+        digest.update(b"\0" + name.encode("utf-8") + b"\0" + template_source(env, Bubble(None, name, 0)).encode("utf-8"))
+    return digest.hexdigest()[:12]
 
 
 def _journal_reads(env: CompanionEnvironment, script: Script) -> frozenset[str]:

@@ -10,6 +10,11 @@ no button of the step means, ``advance`` for a step that only speaks and moves o
 for one more message at a step that takes several (``parts: true``: it stays, and its
 "That's all" button, ``b{DONE_INDEX}``, goes where ``then`` says). Callbacks are declared here,
 from the script, never as ``on_enter_<step>`` methods on the model.
+
+A button on the screen carries its stable key (``ButtonSpec.key``), never its position: the
+event's index is looked up from the key when it is pressed, in the script as it is *now*, so
+a press made before the writer reordered, added or removed buttons still takes its own way
+(or, if its button is gone, none).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from jinja2 import Template
 from transitions import EventData, Machine, MachineError
 
 from ..domain import DIALOGUE_BUTTON, Button, Reply
-from .script import PROFILE_PREFIX, ButtonSpec, Script, StepSpec, Target
+from .script import PROFILE_PREFIX, ButtonSpec, Script, StepSpec, Target, effect_digest
 from .context import Blanks
 from .meanings import Choice, Meanings, same_words
 from .templates import tidy
@@ -31,9 +36,12 @@ FINISHED = "__end__"
 MAX_PASS_THROUGH = 40
 PAUSE_TEXT = "button_pause"  # the label of the automatic pause button, in texts.yaml
 PAUSE_INDEX = "p"
+PAUSE_KEY = "~pause"  # what the automatic pause button carries
 DONE_TEXT = "button_thats_all"  # the label of the automatic "That's all" button of a ``parts`` step
 MORE_TEXT = "parts_more"  # the note after each part: add more, or tap That's all
 DONE_INDEX = "a"
+DONE_KEY = "~done"  # what "That's all" carries
+TRAIL = 8  # waiting steps remembered per session: where to go back to if a step is removed
 PART = "part"
 PART_JOIN = "\n\n"  # the parts of one answer, as it is kept and read back
 
@@ -48,6 +56,7 @@ class SessionState:
     vars: dict[str, object] = field(default_factory=dict)  # values buttons set
     answers: dict[str, str] = field(default_factory=dict)  # free-text answers by key
     parts: int = 0  # messages kept so far as the answer of the current ``parts`` step
+    trail: list[str] = field(default_factory=list)  # the waiting steps reached, oldest first
 
 
 @dataclass(frozen=True)
@@ -134,6 +143,7 @@ class CompiledScript:
         self._bubbles = bubbles  # id(Bubble) -> compiled template
         self._conditions = conditions  # expression source -> compiled expression
         self.journal_reads: frozenset[str] = frozenset()
+        self.version = ""  # a digest of the script's file and templates (``library.script_version``)
         self.machine = self._build()
 
     # -- building ---------------------------------------------------------------------
@@ -252,11 +262,11 @@ class CompiledScript:
     def buttons_for(self, step: StepSpec, model: Conversation) -> tuple[Button, ...]:
         """The step's buttons; once a ``parts`` step holds a part, "That's all" instead."""
         if step.parts and model.session.parts:
-            shown = [Button(self.done_label, f"{DIALOGUE_BUTTON}:{model.session.step}:{DONE_INDEX}")]
+            shown = [Button(self.done_label, button_data(model.session.step, DONE_KEY))]
         else:
-            shown = [Button(b.label, f"{DIALOGUE_BUTTON}:{model.session.step}:{i}") for i, b in self.shown_buttons(step, model)]
+            shown = [Button(b.label, button_data(model.session.step, b.key)) for _, b in self.shown_buttons(step, model)]
         if step.waits and self._auto_pause(step):
-            shown.append(Button(self.pause_label, f"{DIALOGUE_BUTTON}:{model.session.step}:{PAUSE_INDEX}"))
+            shown.append(Button(self.pause_label, button_data(model.session.step, PAUSE_KEY)))
         return tuple(shown)
 
     # -- playing ----------------------------------------------------------------------
@@ -268,10 +278,37 @@ class CompiledScript:
         assert result is not None  # only a trigger that does not apply gives None
         return result
 
-    def press(self, session: SessionState, index: str, context: Mapping[str, object]) -> StepResult | None:
-        """A button of the current step; None when that button no longer applies."""
-        model = Conversation(session, context)
-        return self._run(model, f"b{index}")
+    def press(self, session: SessionState, key: str, context: Mapping[str, object]) -> StepResult | None:
+        """The button of the current step that carries ``key``; None when no button of the
+        step (as the script is now) carries it."""
+        index = self.index_of(session, key, context)
+        if index is None:
+            return None
+        return self._run(Conversation(session, context), f"b{index}")
+
+    def index_of(self, session: SessionState, key: str, context: Mapping[str, object]) -> str | None:
+        """The event index of the button carrying ``key`` at the current step: a shown button
+        first; a key naming a step by a name it has since been ``renamed_from`` still counts."""
+        step = self.script.steps.get(session.state)
+        if step is None:
+            return None
+        if key == PAUSE_KEY:
+            return PAUSE_INDEX
+        if key == DONE_KEY:
+            return DONE_INDEX if step.parts and session.parts else None
+        shown = {index for index, _ in self.shown_buttons(step, Conversation(session, context))}
+        matches = [i for i, b in enumerate(step.buttons) if key in self._keys_of(b)]
+        matches.sort(key=lambda i: i not in shown)
+        return str(matches[0]) if matches else None
+
+    def _keys_of(self, button: ButtonSpec) -> set[str]:
+        """The button's key, and the keys it had before its target step was renamed."""
+        keys = {button.key}
+        target = self.script.steps.get(button.target.go or "")
+        if target is not None and not button.explicit_key:
+            digest = effect_digest(button.sets, button.actions)
+            keys.update(old + digest for old in target.renamed_from)
+        return keys
 
     def answer(
         self,
@@ -373,6 +410,8 @@ class CompiledScript:
         session = model.session
         session.state = model.state
         finished = model.state == FINISHED or self.script.steps[model.state].end
+        if not finished:
+            remember_step(session, self.script.steps[model.state])
         if trigger is not None and not model.pause:
             session.step += 1
         replies: list[Reply]
@@ -393,6 +432,19 @@ class CompiledScript:
             else:
                 replies.append(Reply("", buttons, expects_text=bool(step.ask)))
         return replies
+
+
+def button_data(step_count: int, key: str) -> str:
+    """A button's callback data: the session's step count (a press from an earlier moment is
+    recognised as such) and the button's key."""
+    return f"{DIALOGUE_BUTTON}:{step_count}:{key}"
+
+
+def remember_step(session: SessionState, step: StepSpec) -> None:
+    """Add a waiting step to the session's trail (``TRAIL`` long): the safe points to go back
+    to when a writer removes the step a person is on."""
+    if step.waits and (not session.trail or session.trail[-1] != step.name):
+        session.trail = (session.trail + [step.name])[-TRAIL:]
 
 
 def leads_out(script: Script, target: Target) -> bool:

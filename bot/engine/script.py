@@ -8,6 +8,7 @@ writer fixes a file in one pass instead of one error at a time.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from .yamlnodes import LineDict, LineList, YamlError, load_with_lines
 PHASES = ("arrive", "safety", "contact", "reparenting", "integration", "always", "support")
 END = "end"  # a reserved target: the dialogue ends
 PROFILE_PREFIX = "profile."
+KEY_LIMIT = 32  # a button's key travels in Telegram's 64-byte callback data
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,18 @@ class ButtonSpec:
     condition: str | None = None  # shown only when true
     line: int = 0
     means: tuple[str, ...] = ()  # what typing presses it: meanings (meanings.yaml) or phrases
+    explicit_key: str | None = None  # ``key:``: the writer's own stable name for this button
+
+    @property
+    def key(self) -> str:
+        """What a press of this button carries, so that inserting, removing or reordering
+        buttons never sends an old press down another branch: the writer's ``key:``, else
+        where it leads (and, when it ``set``s or ``do``es something, a short digest of that,
+        since several buttons of a step often lead to one step with different choices).
+        Two buttons with the same key do the same thing, so either may answer a press."""
+        if self.explicit_key:
+            return self.explicit_key
+        return target_key(self.target) + effect_digest(self.sets, self.actions)
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,7 @@ class StepSpec:
     actions_line: int = 0
     otherwise: tuple[Target, ...] = ()  # typed words no button of the step means
     parts: bool = False  # with ask: the answer may come in several messages ("That's all" goes on)
+    renamed_from: tuple[str, ...] = ()  # earlier names of this step: people on them continue here
 
     @property
     def waits(self) -> bool:
@@ -120,8 +135,11 @@ _SCRIPT_KEYS = {
     "id", "title", "description", "phase", "minutes", "heavy", "start", "steps", "vars",
     "order", "menu", "consent_version",
 }
-_STEP_KEYS = {"say", "buttons", "ask", "then", "end", "do", "checkin", "present", "pause_button", "keep", "otherwise", "parts"}
-_BUTTON_KEYS = {"label", "go", "start", "visit", "end", "pause", "set", "do", "if", "means"}
+_STEP_KEYS = {
+    "say", "buttons", "ask", "then", "end", "do", "checkin", "present", "pause_button", "keep", "otherwise", "parts",
+    "renamed_from",
+}
+_BUTTON_KEYS = {"label", "go", "start", "visit", "end", "pause", "set", "do", "if", "means", "key"}
 _ROUTE_KEYS = {"go", "start", "visit", "end", "pause", "if"}
 
 
@@ -282,8 +300,12 @@ def _read_step(reader: _Reader, name: str, data: object, line: int) -> StepSpec 
         actions_line=data.line_of("do"),
         otherwise=otherwise,
         parts=reader.flag(data, "parts"),
+        renamed_from=reader.names(data, "renamed_from"),
     )
     _check_parts(reader, step, data)
+    for old in step.renamed_from:
+        if not _is_name(old):
+            reader.problem(data.line_of("renamed_from"), f"'renamed_from: {old}': a step name uses lower-case letters, digits and _ only")
     if step.otherwise and (step.ask or not step.buttons):
         reader.problem(data.line_of("otherwise"), f"step '{name}': 'otherwise' is for typed words at a step of buttons (a step that asks takes any text)")
     if step.ask and not step.then:
@@ -385,7 +407,39 @@ def _read_button(reader: _Reader, item: object, line: int) -> ButtonSpec | None:
         condition=condition if isinstance(condition, str) else None,
         line=line,
         means=_read_means(reader, item),
+        explicit_key=_read_key(reader, item),
     )
+
+
+def _read_key(reader: _Reader, item: LineDict) -> str | None:
+    """``key:``: lower-case letters, digits and _, starting with a letter (a press of a button
+    made before keys existed carried a bare number, which must never match a key)."""
+    raw = item.get("key")
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not _is_name(raw) or not raw[0].isalpha() or len(raw) > KEY_LIMIT:
+        reader.problem(item.line_of("key"), f"'key' is a short name: lower-case letters, digits and _, starting with a letter, at most {KEY_LIMIT} characters")
+        return None
+    return raw
+
+
+def target_key(target: Target) -> str:
+    """The part of a derived button key that says where the button leads."""
+    if target.go:
+        return target.go
+    if target.start:
+        return f"~start:{target.start}"
+    if target.visit:
+        return f"~visit:{target.visit}"
+    return "~pause" if target.pause else "~end"
+
+
+def effect_digest(sets: tuple[tuple[str, object], ...], actions: tuple[str, ...]) -> str:
+    """``#`` and six hex digits naming what a button sets and does ("" when nothing)."""
+    if not sets and not actions:
+        return ""
+    payload = repr((sorted((k, repr(v)) for k, v in sets), sorted(actions)))
+    return "#" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:6]
 
 
 def _read_means(reader: _Reader, item: LineDict) -> tuple[str, ...]:

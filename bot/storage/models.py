@@ -60,6 +60,8 @@ class DialogueSession(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The version of the script this session last ran on (a digest; NULL before 0005).
+    script_version: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
     person: Mapped[Person] = relationship(back_populates="sessions")
 

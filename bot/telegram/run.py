@@ -11,6 +11,8 @@
   ``INNERCHILD_WEBHOOK_SECRET`` is required, the same on every replica behind a load
   balancer; only the replica that leads the "webhook" role calls ``setWebhook``. The
   listener serves the path of the webhook URL.
+- Scripts: SIGHUP reloads them (``reload.ScriptReloader``, in a thread of its own so no turn
+  waits on it); with ``INNERCHILD_RELOAD=watch`` a change of their files does too.
 - Logging: PTB logs whole updates (with what people wrote) at DEBUG and httpx logs URLs
   (with the bot token) at INFO, so those loggers stay above that whatever the log level.
 """
@@ -19,7 +21,9 @@ from __future__ import annotations
 
 import logging
 import re
+import signal
 import sys
+import threading
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -29,6 +33,7 @@ from .application import ALLOWED_UPDATES, build_application
 from .polling import ConfirmingUpdater
 
 if TYPE_CHECKING:
+    from ..reload import ScriptReloader
     from ..runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -70,10 +75,24 @@ def quiet_libraries(*secrets: str) -> None:
         handler.addFilter(redact)
 
 
-def run_bot(runtime: Runtime) -> None:
+def reload_on_hangup(reloader: ScriptReloader) -> None:
+    """SIGHUP: load the scripts again, off the main thread (the event loop runs there)."""
+
+    def hangup(_signum: int, _frame: object) -> None:
+        threading.Thread(target=reloader.reload, name="script-reload", daemon=True).start()
+
+    signal.signal(signal.SIGHUP, hangup)
+
+
+def run_bot(runtime: Runtime, reloader: ScriptReloader | None = None) -> None:
     """Run until SIGTERM/SIGINT. A start-up problem is one line on stderr and exit status 2."""
     settings = runtime.settings
     quiet_libraries(settings.telegram_token, settings.webhook_secret)
+    if reloader is not None:
+        reload_on_hangup(reloader)
+        if settings.reload == "watch":
+            reloader.watch()
+            log.info("watching %s: changed scripts are reloaded", settings.dialogues_dir)
     try:
         application = build_application(runtime)
         if settings.webhook_url:
@@ -106,6 +125,8 @@ def run_bot(runtime: Runtime) -> None:
     except OSError as exc:
         _fail(f"could not listen for the webhook on {settings.webhook_listen}:{settings.webhook_port} ({exc.strerror or type(exc).__name__})")
     finally:
+        if reloader is not None:
+            reloader.stop()
         runtime.database.dispose()
     log.info("stopped")
 

@@ -75,6 +75,6 @@ def test_the_prompt_s_own_buttons_are_stale_once_a_part_is_kept(runtime) -> None
     with runtime.database.transaction() as repo:
         step = repo.active_session(repo.find_person(USER)).step
     person.say("A part.")
-    result = runtime.companion.handle(Event(USER, EventKind.BUTTON, data=f"d:{step}:0"))  # "Skip this one"
+    result = runtime.companion.handle(Event(USER, EventKind.BUTTON, data=f"d:{step}:skipped"))  # "Skip this one"
     assert "earlier moment" in result.replies[0].text
     assert journal_texts(runtime) == ["A part."]

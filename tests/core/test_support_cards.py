@@ -117,11 +117,11 @@ def test_every_step_of_buttons_understands_typed_words(card: str) -> None:
             result = script.answer(SessionState(dialogue=card, state=name), typed, context("GB"), {})
             assert result is not None, f"{card}.{name}: {typed!r} not understood and no 'otherwise'"
             assert result.replies or result.start or result.finished, f"{card}.{name}: {typed!r} got no reply"
-        for index, button in enumerate(step.buttons):
+        for button in step.buttons:
             if button.condition:
                 continue
             state = SessionState(dialogue=card, state=name)
             typed_result = script.answer(state, button.label, context("GB"), {})
-            pressed = script.press(SessionState(dialogue=card, state=name), str(index), context("GB"))
+            pressed = script.press(SessionState(dialogue=card, state=name), button.key, context("GB"))
             assert typed_result is not None and pressed is not None
             assert (typed_result.session.state, typed_result.start) == (pressed.session.state, pressed.start), f"{card}.{name}: {button.label}"

@@ -58,14 +58,14 @@ class BotProcess:
         self.env.update(env)
         self.process: subprocess.Popen | None = None
 
-    def start(self, ready: str | None = "getUpdates") -> "BotProcess":
+    def start(self, ready: str | None = "getUpdates", timeout: float = STARTUP) -> "BotProcess":
         """Start and wait until the bot has called ``ready`` on the fake (it is listening);
         with ``ready=None`` only start it (e.g. a standby, which never polls)."""
         before = len(self.tg.calls(ready)) if ready else 0
         with self.log.open("ab") as log:
             self.process = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=self.folder, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         if ready:
-            wait_until(lambda: len(self.tg.calls(ready)) > before or self.process.poll() is not None, STARTUP, f"the bot to call {ready}")
+            wait_until(lambda: len(self.tg.calls(ready)) > before or self.process.poll() is not None, timeout, f"the bot to call {ready}")
             assert self.process.poll() is None, f"the bot exited at start-up:\n{self.log_text()}"
         return self
 

@@ -48,7 +48,7 @@ def test_text_and_commands_reach_the_companion_and_replies_come_back_as_html(tg_
             first = bot.request.of("sendMessage", me)
             assert first and first[0].params["parse_mode"] == "HTML"
             keyboard = first[-1].params["reply_markup"]["inline_keyboard"]
-            assert all(len(row) == 1 for row in keyboard) and keyboard[0][0]["callback_data"] == "d:0:0"
+            assert all(len(row) == 1 for row in keyboard) and keyboard[0][0]["callback_data"] == "d:0:what_this_is"
             await bot.feed(message(me, "hello there"))
             assert len(bot.request.of("sendMessage", me)) > len(first)
 
@@ -73,7 +73,7 @@ def test_a_pressed_button_is_answered_at_once_and_loses_its_keyboard(tg_runtime,
     async def scenario():
         async with Harness(tg_runtime) as bot:
             await bot.feed(message(me, "/start"))
-            await bot.feed(press(me, "d:0:0", message_id=500))
+            await bot.feed(press(me, "d:0:what_this_is", message_id=500))
             calls = [c.method for c in bot.request.calls if c.method != "getMe"]
             assert calls.index("answerCallbackQuery") < calls.index("editMessageReplyMarkup")
             (edit,) = bot.request.of("editMessageReplyMarkup", me)
@@ -88,7 +88,7 @@ def test_a_button_is_answered_even_while_the_persons_previous_turn_is_running(tg
 
     async def scenario():
         async with Harness(tg_runtime) as bot:
-            await bot.feed(message(me, "slow"), press(me, "d:0:0"))
+            await bot.feed(message(me, "slow"), press(me, "d:0:what_this_is"))
             (answer,) = bot.request.of("answerCallbackQuery")
             return answer.time
 
@@ -101,9 +101,9 @@ def test_a_button_is_answered_even_while_the_persons_previous_turn_is_running(tg
 def test_a_stale_button_gets_a_gentle_note_and_the_current_step(tg_runtime, me, monkeypatch):
     async def scenario():
         async with Harness(tg_runtime) as bot:
-            await bot.feed(message(me, "/start"), press(me, "d:0:0"))
+            await bot.feed(message(me, "/start"), press(me, "d:0:what_this_is"))
             before = len(bot.request.of("sendMessage", me))
-            await bot.feed(press(me, "d:0:0"))  # the same old button again
+            await bot.feed(press(me, "d:0:what_this_is"))  # the same old button again
             texts = bot.request.sent_texts(me)[before:]
             assert texts[0].startswith("That button belongs to an earlier moment")
             assert len(texts) == 2 and "/sos" in texts[-1]  # the current step, its last bubble
@@ -192,7 +192,7 @@ def test_the_real_export_command_sends_documents(tg_runtime, me, monkeypatch):
 
 
 def test_bad_html_is_resent_as_plain_text(tg_runtime, me, monkeypatch):
-    recording_companion(monkeypatch, tg_runtime, replies_for=lambda e: [Reply("<b>Hello</b> &amp; welcome", (Button("Go", "d:0:0"),))])
+    recording_companion(monkeypatch, tg_runtime, replies_for=lambda e: [Reply("<b>Hello</b> &amp; welcome", (Button("Go", "d:0:what_this_is"),))])
 
     async def scenario():
         async with Harness(tg_runtime) as bot:
@@ -200,7 +200,7 @@ def test_bad_html_is_resent_as_plain_text(tg_runtime, me, monkeypatch):
             await bot.feed(message(me, "hi"))
             first, second = bot.request.of("sendMessage", me)
             assert second.params["text"] == "Hello & welcome" and "parse_mode" not in second.params
-            assert second.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "d:0:0"
+            assert second.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "d:0:what_this_is"
 
     run(scenario())
 
