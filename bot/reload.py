@@ -44,6 +44,7 @@ class ScriptReloader:
         self._lock = threading.Lock()  # two reloads at once would race to swap
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
+        self.listeners: list[Callable[[], None]] = []  # told after new scripts are served (the command menu)
 
     def reload(self) -> list[Problem]:
         """Load, check and (when sound) serve the folder; returns the problems (none: served)."""
@@ -56,6 +57,11 @@ class ScriptReloader:
                 return problems
             self.companion.use(library, features)
             log.info("scripts reloaded from %s: %d dialogues", self.folder, len(library.scripts))
+            for listener in self.listeners:
+                try:
+                    listener()
+                except Exception as exc:  # noqa: BLE001 - the scripts are served; a listener's trouble is its own
+                    log.warning("after the reload: %s", type(exc).__name__)
             if self.data_dir is not None:
                 keep_last_good(self.folder, self.data_dir)
             return []

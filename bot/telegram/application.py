@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import os
@@ -99,7 +100,16 @@ async def set_commands(application: TelegramApp) -> None:
     await application.bot.set_my_commands(menu_commands(application.bot_data["runtime"]))
 
 
+def refresh_menu(application: TelegramApp) -> None:
+    """After a reload (from its thread): set the command menu again, on the bot's loop, as
+    texts.yaml may describe the commands in new words."""
+    loop = application.bot_data.get("loop")
+    if loop is not None:
+        asyncio.run_coroutine_threadsafe(set_commands(application), loop)
+
+
 async def _post_init(application: TelegramApp) -> None:
+    application.bot_data["loop"] = asyncio.get_running_loop()
     try:
         await set_commands(application)
     except Exception as exc:  # noqa: BLE001 - the menu is a convenience; typing commands works

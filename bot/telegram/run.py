@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from telegram.error import InvalidToken, TelegramError
 
-from .application import ALLOWED_UPDATES, build_application
+from .application import ALLOWED_UPDATES, build_application, refresh_menu
 from .polling import ConfirmingUpdater
 
 if TYPE_CHECKING:
@@ -95,6 +95,8 @@ def run_bot(runtime: Runtime, reloader: ScriptReloader | None = None) -> None:
             log.info("watching %s: changed scripts are reloaded", settings.dialogues_dir)
     try:
         application = build_application(runtime)
+        if reloader is not None:
+            reloader.listeners.append(lambda: refresh_menu(application))
         if settings.webhook_url:
             secret = settings.webhook_secret
             if not secret:

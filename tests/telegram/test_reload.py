@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import ROOT
 from tests.fakes import FakeBotAPI
 
-from .e2e import TOKEN, BotProcess, Person, mentions, stop, texts
+from .e2e import TOKEN, BotProcess, Person, mentions, stop, texts, wait_until
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -41,9 +41,11 @@ def test_an_edit_and_sighup_change_the_next_turn_and_a_broken_edit_keeps_the_old
             person = Person(fake, 701)
             assert HELP in texts(person.say("/help", until=mentions(HELP)))
 
+            menus = len(fake.calls("setMyCommands"))
             edit(folder, HELP, "Here is everything you can type")
             bot.signal(signal.SIGHUP)
             bot.wait_log("scripts reloaded")
+            wait_until(lambda: len(fake.calls("setMyCommands")) > menus, 10, "the command menu to be set again")
             assert "Here is everything you can type" in texts(person.say("/help", until=mentions("everything you can type")))
 
             edit(folder, "Here is everything you can type", "Here is {{ broken")
