@@ -111,7 +111,10 @@ def test_an_ordinary_message_under_each_fault_gets_the_kind_apology(companion, m
     person = onboarded(companion)
     fault(companion, monkeypatch, USER)
     out = person.say(ORDINARY)
-    assert SORRY in out
+    if fault is missing_step:  # not a failure any more: the person continues at a step that exists
+        assert "updated since you were last here" in out and SORRY not in out
+    else:
+        assert SORRY in out
     assert "116 123" not in out and "findahelpline" not in out
     no_traceback(out)
 
