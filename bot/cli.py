@@ -106,6 +106,60 @@ def dialogues_graph(dialogue: str) -> None:
     typer.echo(mermaid(compiled.script))
 
 
+@dialogues_app.command("play")
+def dialogues_play(
+    dialogue: Annotated[str, typer.Argument(help="The script's id (its file name without .yaml).")],
+    step: Annotated[Optional[str], typer.Option(help="Begin at this step (default: the script's start).")] = None,
+    sets: Annotated[Optional[list[str]], typer.Option("--set", help="KEY=VALUE: a journal value (journal.KEY, and answers.KEY when this script asks KEY); vars.NAME=VALUE: a script variable. Repeatable.")] = None,
+    name: Annotated[Optional[str], typer.Option(help="The stand-in's name.")] = None,
+    child_name: Annotated[Optional[str], typer.Option("--child-name", help="The stand-in's name for their inner child.")] = None,
+    country: Annotated[Optional[str], typer.Option(help="The stand-in's country (GB, US ...): which crisis lines show.")] = None,
+    dialogues: Annotated[Optional[Path], typer.Option("--dialogues", help="Folder of scripts (default: the configured one).")] = None,
+) -> None:
+    """Play one script in this terminal, from any step, without onboarding; nothing is kept.
+
+    A stand-in person on a throwaway in-memory database, with a key of its own: nothing is
+    written to the data directory or the configured database."""
+    from .console.presets import PresetError, check_step, find_dialogue, parse_sets, profile_value, typed_variables, unread_keys
+    from .console.preview import Preview
+    from .core.preview import StandIn
+    from .storage import new_key
+
+    try:
+        presets = parse_sets(sets or [])
+        stand_in = StandIn(
+            name=profile_value("--name", name),
+            child_name=profile_value("--child-name", child_name),
+            country=profile_value("--country", country),
+            journal=presets.journal,
+        )
+    except PresetError as exc:
+        fail(str(exc))
+    settings = settings_or_exit(database_url="sqlite://", encryption_key=new_key(), dialogues_dir=dialogues)
+    setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
+    runtime = runtime_or_exit(settings, migrate=True)
+    try:
+        try:
+            compiled = find_dialogue(runtime.library, dialogue)
+            check_step(compiled.script, step)
+            variables = typed_variables(compiled.script, presets.variables)
+        except PresetError as exc:
+            fail(str(exc))
+        for key in unread_keys(compiled.script, compiled.journal_reads, presets.journal):
+            typer.echo(f"innerchild: note: {dialogue} never reads '{key}' (journal.{key}) nor asks it (answers.{key})", err=True)
+        interactive = sys.stdin.isatty()
+        preview = Preview(runtime.companion, dialogue, sys.stdout, interactive=interactive)
+        try:
+            opened = preview.run(stand_in, _prompted_lines() if interactive else sys.stdin, step=step, variables=variables)
+        except KeyboardInterrupt:
+            typer.echo("\n" + runtime.library.texts.plain("goodbye_console"))
+            opened = True
+        if not opened:
+            raise typer.Exit(1)
+    finally:
+        runtime.database.dispose()
+
+
 @db_app.command("upgrade")
 def db_upgrade(db: Annotated[Optional[str], typer.Option(help="Database URL.")] = None) -> None:
     """Apply the database migrations."""

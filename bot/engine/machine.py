@@ -270,10 +270,12 @@ class CompiledScript:
         return tuple(shown)
 
     # -- playing ----------------------------------------------------------------------
-    def begin(self, context: Mapping[str, object]) -> StepResult:
-        session = SessionState(dialogue=self.script.id, state=self.script.start)
+    def begin(self, context: Mapping[str, object], at: SessionState | None = None) -> StepResult:
+        """Arrive at the start, or at ``at`` (a writer's preview: any step, with the vars and
+        answers given), and let pass-through steps run on as they do after any turn."""
+        session = at or SessionState(dialogue=self.script.id, state=self.script.start)
         model = Conversation(session, context)
-        self.arrive(model, self.script.steps[self.script.start])
+        self.arrive(model, self.script.steps[session.state])
         result = self._run(model, None)
         assert result is not None  # only a trigger that does not apply gives None
         return result
