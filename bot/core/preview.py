@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from ..domain import Reply
 from ..engine import SessionState
 from ..engine.machine import CompiledScript
-from ..storage import DialogueSession, SessionStatus
 from . import sessions
 from .companion import Companion
 from .context import TurnContext
@@ -76,19 +75,7 @@ def begin_at(ctx: TurnContext, compiled: CompiledScript, at: SessionState) -> li
     """A new session arriving at ``at``: its step speaks, and a step that only speaks moves
     on, as in the real bot (``sessions.begin`` shows a waiting step without arriving)."""
     result = compiled.begin(ctx.template_context(compiled), at)
-    session = ctx.repo.add_session(
-        DialogueSession(
-            person_id=ctx.person.id,
-            dialogue_id=compiled.script.id,
-            state=result.session.state,
-            step=result.session.step,
-            status=SessionStatus.ACTIVE,
-            context={"vars": result.session.vars, "answers": result.session.answers},
-            started_at=ctx.now,
-            updated_at=ctx.now,
-        )
-    )
-    return sessions.apply(ctx, session, result)
+    return sessions.apply(ctx, sessions.add_session(ctx, compiled, result.session), result)
 
 
 def asked_by(companion: Companion, key: str, previewed: str) -> str:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from ..domain import COMMAND_BUTTON, MENU_BUTTON, Button, Reply
 from ..engine import SessionState, StepResult
+from ..engine.machine import CompiledScript
 from ..storage import RETURN_AFTER, DialogueSession, PauseReason, SessionStatus
 from . import consent, versions
 from .context import TurnContext
@@ -77,10 +78,16 @@ def begin(
     else:
         state = SessionState(dialogue=dialogue_id, state=at_step)
         shown = compiled.view(state, ctx.template_context(compiled))
+    session = add_session(ctx, compiled, state)
+    return apply(ctx, session, result) if result is not None else shown
+
+
+def add_session(ctx: TurnContext, compiled: CompiledScript, state: SessionState) -> DialogueSession:
+    """The person's new active session of ``compiled`` at ``state``, on its current version."""
     session = ctx.repo.add_session(
         DialogueSession(
             person_id=ctx.person.id,
-            dialogue_id=dialogue_id,
+            dialogue_id=compiled.script.id,
             state=state.state,
             step=state.step,
             status=SessionStatus.ACTIVE,
@@ -91,7 +98,7 @@ def begin(
         )
     )
     ctx.repo.count("dialogue_started", ctx.now)
-    return apply(ctx, session, result) if result is not None else shown
+    return session
 
 
 def through_gate(ctx: TurnContext) -> list[Reply] | None:
