@@ -144,7 +144,7 @@ def test_the_card_needs_no_texts_yaml(companion, monkeypatch, tmp_path) -> None:
     assert texts["fallback_concern"] == "Help: {{lines}} {{ emergency }}"
 
     person = onboarded(companion)
-    monkeypatch.setattr(companion, "card_texts", load_card_texts(tmp_path / "missing.yaml"))
+    monkeypatch.setattr(companion, "scripts", replace(companion.scripts, card_texts=load_card_texts(tmp_path / "missing.yaml")))
     template_error(companion, monkeypatch, USER)  # the apology's own template fails as well
     out = person.say(CRISIS)
     assert "I'm a program and something went wrong on my side" in out and "116 123" in out
