@@ -181,10 +181,19 @@ def test_the_longest_accepted_message_is_read_whole():
     ids=["letters", "i", "want-to", "kill", "emoji", "leet", "commas", "spaced", "lines", "sentences", "spelled"],
 )
 def test_pathological_long_inputs_are_fast(text):
-    assess(text)  # warm
-    best = min(_timed(text) for _ in range(5))
-    # The target is 5 ms on an idle machine; allow for a loaded CI runner.
-    assert best < 0.015, f"{best * 1000:.1f} ms"
+    """No input shape costs much more than ordinary words of the same length: a ratio measured
+    in one run, so a loaded machine slows both sides alike (absolute times are bench/'s job:
+    bench/bench_safety.py). Catastrophic backtracking would be hundreds of times slower."""
+    ordinary = (ORDINARY * (len(text) // len(ORDINARY) + 1))[: len(text)]
+    assess(text), assess(ordinary)  # warm
+    best, baseline = float("inf"), float("inf")
+    for _ in range(5):  # interleaved, so a burst of load hits both
+        best = min(best, _timed(text))
+        baseline = min(baseline, _timed(ordinary))
+    assert best < 8 * baseline, f"{best * 1000:.1f} ms against {baseline * 1000:.1f} ms for ordinary words"
+
+
+ORDINARY = "i have been feeling so low lately and i do not know what to do about it. "
 
 
 def _timed(text: str) -> float:
