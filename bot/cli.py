@@ -208,16 +208,34 @@ def export(
 
 
 @app.command()
-def stats(db: Annotated[Optional[str], typer.Option(help="Database URL.")] = None) -> None:
-    """Counts for operators: people, dialogues, check-ins, safety referrals. Never content."""
+def stats(
+    db: Annotated[Optional[str], typer.Option(help="Database URL.")] = None,
+    dialogues: Annotated[bool, typer.Option("--dialogues", help="Per script: started, finished, completion, and where unfinished sessions stopped.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --dialogues: JSON instead of a table.")] = False,
+    min_count: Annotated[int, typer.Option("--min-count", min=1, help="With --dialogues: counts below this show as <N (small-cell rule).")] = 5,  # funnels.MIN_COUNT
+) -> None:
+    """Counts for operators: people, dialogues, check-ins, safety referrals (JSON); with
+    --dialogues, each script's funnel. Never content, never a person."""
     import json
 
-    from .privacy import operator_stats
     from .storage.types import utcnow
 
     runtime = runtime_or_exit(settings_or_exit(database_url=db))
     with runtime.database.transaction() as repo:
-        typer.echo(json.dumps(operator_stats(repo, utcnow()), indent=2, sort_keys=True))
+        if not dialogues:
+            from .privacy import operator_stats
+
+            typer.echo(json.dumps(operator_stats(repo, utcnow()), indent=2, sort_keys=True))
+            return
+        from .funnels import dialogue_funnels, report_json
+
+        report = dialogue_funnels(repo, runtime.library, min_count)
+    if as_json:
+        typer.echo(json.dumps(report_json(report), indent=2))
+    else:
+        from .funnel_table import funnel_table
+
+        typer.echo(funnel_table(report))
 
 
 @app.command()

@@ -1,9 +1,10 @@
 """What is kept about a person, in their hands: /mydata, /export, /delete; and /stats, the
-operator's counts (never content)."""
+operator's counts and a short summary of the dialogue funnels (never content)."""
 
 from __future__ import annotations
 
 from ...domain import COMMAND_BUTTON, Button, Reply
+from ...funnels import dialogue_funnels, summary
 from ...privacy import data_counts, export_documents, operator_stats
 from ..context import TurnContext
 from .registry import Command
@@ -35,7 +36,10 @@ def delete(ctx: TurnContext, args: str) -> list[Reply]:
 
 
 def stats(ctx: TurnContext, _args: str) -> list[Reply]:
-    return [Reply(ctx.say("stats", stats=operator_stats(ctx.repo, ctx.now)))]
+    """The counts, and the funnels in short (``funnels.summary``: a few lines, so the text
+    stays one Telegram message; ``innerchild stats --dialogues`` has them all)."""
+    counts = operator_stats(ctx.repo, ctx.now) | {"funnels": summary(dialogue_funnels(ctx.repo, ctx.library))}
+    return [Reply(ctx.say("stats", stats=counts))]
 
 
 COMMANDS: tuple[Command[TurnContext], ...] = (
