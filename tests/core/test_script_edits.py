@@ -294,3 +294,15 @@ def in_tryout_after_edit(runtime) -> str:
     person = Person(runtime.companion)
     person.onboard()
     return person.say("/start tryout")
+
+
+def test_a_reload_brings_new_checkin_openings_to_the_sweep(setup, folder):
+    from bot.checkins import service_for
+    from bot.checkins.openers import NORMAL
+
+    runtime, reloader = setup
+    service = service_for(runtime)
+    assert "checkin_open_fresh" not in service.openers.by_mode[NORMAL]
+    (folder / "templates" / "checkin_open_fresh.j2").write_text("A fresh hello{% if name %}, {{ name }}{% endif %}.", encoding="utf-8")
+    assert reloader.reload() == []
+    assert "checkin_open_fresh" in service.openers.by_mode[NORMAL]
