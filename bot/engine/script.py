@@ -362,7 +362,8 @@ def _read_button(reader: _Reader, item: object, line: int) -> ButtonSpec | None:
     if isinstance(item, LineDict) and len(item) == 1 and "label" not in item:
         (label, target), = item.items()
         if isinstance(label, bool) or label is None:
-            reader.problem(line, "put quotes around a label such as \"Yes\" or \"No\" (YAML reads it as true/false)")
+            word = {True: "true", False: "false", None: "null"}[label]
+            reader.problem(line, f"put quotes around the label \"{word}\": YAML reads a bare {word} as a value, not text")
             return None
         if isinstance(target, str):
             return ButtonSpec(str(label), _read_target(reader, _mapping(go=target, line=line), line, "button"), line=line)
