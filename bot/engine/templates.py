@@ -20,6 +20,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .linebreaks import CompanionTemplate, KeepLineBreaks
+
 if TYPE_CHECKING:
     from .script import Bubble
 
@@ -43,8 +45,10 @@ BASE_NAMES = frozenset(
 
 
 class CompanionEnvironment(ImmutableSandboxedEnvironment):
-    """The sandbox, with repetition and powers refused (they can exhaust memory or CPU)."""
+    """The sandbox, with repetition and powers refused (they can exhaust memory or CPU), and
+    a line ended in a template kept as a line (``linebreaks``)."""
 
+    template_class = CompanionTemplate
     intercepted_binops = frozenset({"*", "**"})
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:  # noqa: ANN401 - Jinja's signature
@@ -63,6 +67,7 @@ def make_environment(templates_dir: Path | None) -> CompanionEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        extensions=[KeepLineBreaks],
     )
     return env
 
