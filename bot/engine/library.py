@@ -14,7 +14,7 @@ from jinja2 import Template, TemplateError, TemplateSyntaxError
 from .machine import DONE_TEXT, MORE_TEXT, PAUSE_TEXT, CompiledScript
 from .meanings import MEANINGS_FILE, Meanings, load_meanings
 from .script import Bubble, Problem, Script, load_script
-from .templates import CompanionEnvironment, attribute_uses, make_environment, template_source
+from .templates import CompanionEnvironment, attribute_uses, compile_source, make_environment, template_source
 from .texts import Texts, load_texts
 from .validate import Vocabulary, check_scripts
 
@@ -131,17 +131,16 @@ def _compile_templates(env: CompanionEnvironment, scripts: Iterable[Script]) -> 
     for script in scripts:
         for bubble in _bubbles(script):
             try:
-                source = template_source(env, bubble)
-                compiled[id(bubble)] = env.from_string(source)
+                # a file once per library (Jinja caches it, and names it in tracebacks)
+                compiled[id(bubble)] = env.get_template(bubble.file) if bubble.file else compile_source(env, bubble.source or "")
             except TemplateSyntaxError as exc:
                 where = script.path if bubble.file is None else script.path.parent / "templates" / bubble.file
-                if bubble.file is not None:
-                    line = exc.lineno or 1
-                else:  # a block (say: |) starts on the line after its key
-                    line = bubble.line + (exc.lineno or 1) - (0 if "\n" in (bubble.source or "") else 1)
+                line = exc.lineno or 1
+                if bubble.file is None:  # the template's first line is the text's first line in the YAML
+                    line += (bubble.text_line or bubble.line) - 1
                 problems.append(Problem(where, line, f"template syntax: {exc.message}"))
             except TemplateError as exc:
                 problems.append(Problem(script.path, bubble.line, f"template '{bubble.file}' not found in templates/" if bubble.file else str(exc)))
-            except AttributeError:
+            except (AttributeError, TypeError):  # no templates/ folder, so no loader
                 problems.append(Problem(script.path, bubble.line, f"template '{bubble.file}' needs a templates/ folder"))
     return compiled, problems

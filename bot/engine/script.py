@@ -37,6 +37,7 @@ class Bubble:
     source: str | None
     file: str | None
     line: int
+    text_line: int = 0  # the line of the text's first line (under ``say: |``, the next one)
 
 
 @dataclass(frozen=True)
@@ -318,7 +319,9 @@ def _read_say(reader: _Reader, data: LineDict) -> tuple[Bubble, ...]:
     for index, item in enumerate(items):
         line = raw.line_of(index) if isinstance(raw, LineList) else data.line_of("say")
         if isinstance(item, str):
-            bubbles.append(Bubble(item.strip(), None, line))
+            text_line = raw.text_line_of(index) if isinstance(raw, LineList) else data.text_line_of("say")
+            blank_lines = item[: len(item) - len(item.lstrip())].count("\n")  # stripped off above the text
+            bubbles.append(Bubble(item.strip(), None, line, text_line + blank_lines))
         elif isinstance(item, LineDict) and set(item) == {"file"} and isinstance(item["file"], str):
             bubbles.append(Bubble(None, item["file"], line))
         elif isinstance(item, LineDict):
