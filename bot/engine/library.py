@@ -16,7 +16,7 @@ from .meanings import MEANINGS_FILE, Meanings, load_meanings
 from .script import Bubble, Problem, Script, load_script
 from .templates import CompanionEnvironment, attribute_uses, compile_source, make_environment, template_source
 from .texts import Texts, load_texts
-from .validate import Vocabulary, check_scripts
+from .validate import Vocabulary, check_pause_labels, check_scripts
 
 
 class DialogueLibrary:
@@ -77,6 +77,7 @@ def load_library(folder: Path, vocabulary: Vocabulary | None = None) -> tuple[Di
     problems.extend(text_problems)
     pause_label = texts.plain(PAUSE_TEXT) if PAUSE_TEXT in texts else ""
     done_label = texts.plain(DONE_TEXT) if DONE_TEXT in texts else ""
+    problems.extend(check_pause_labels(scripts, pause_label))
     compiled: dict[str, CompiledScript] = {}
     broken = {p.path for p in problems}
     for script in scripts.values():

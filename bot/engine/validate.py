@@ -3,8 +3,9 @@
 Structural checks (unknown steps and dialogues, unreachable steps, dead ends, loops that
 never wait, a waiting step that can say nothing), template checks (``templatecheck``: names,
 rendering for several sample people, Telegram's limits), content checks from the writing
-guide (short bubbles, at most three in a row, short button labels, heavy scripts that
-open with a check-in and close in the present). Every problem names the file and line.
+guide (short bubbles, at most three in a row, short and distinct button labels, heavy
+scripts that open with a check-in and close in the present). Every problem names the file
+and line.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from dataclasses import dataclass
 from jinja2 import Template, TemplateSyntaxError
 
 from .script import PROFILE_PREFIX, Bubble, ButtonSpec, Problem, Script, StepSpec, Target
-from .meanings import Meanings
+from .meanings import CLAUSE, Meanings, normalise
 from .templatecheck import BUBBLE_LIMIT, TELEGRAM_MESSAGE_LIMIT, Rendered, TemplateChecks, said_nothing
 from .templates import CompanionEnvironment
 
-__all__ = ["BUBBLE_LIMIT", "TELEGRAM_MESSAGE_LIMIT", "Vocabulary", "check_scripts"]
+__all__ = ["BUBBLE_LIMIT", "TELEGRAM_MESSAGE_LIMIT", "Vocabulary", "check_pause_labels", "check_scripts"]
 
 CALLBACK_DATA_LIMIT = 64
 BUBBLES_IN_A_ROW = 3
@@ -56,6 +57,31 @@ def check_scripts(
         checker.run()
         problems.extend(checker.problems)
     return problems
+
+
+def check_pause_labels(scripts: Mapping[str, Script], pause_label: str) -> list[Problem]:
+    """A button labelled like the automatic "Pause for now" beside it: two buttons that look
+    the same and do different things, and typing the label could mean either."""
+    from .machine import leads_out
+
+    problems: list[Problem] = []
+    if not pause_label:
+        return problems
+    for script in scripts.values():
+        if script.phase == "support":
+            continue
+        for step in script.steps.values():
+            if not step.waits or not step.pause_button or any(leads_out(script, b.target) for b in step.buttons):
+                continue
+            for button in step.buttons:
+                if _words(button.label) == _words(pause_label):
+                    problems.append(Problem(script.path, button.line, f"'{button.label}' is also the automatic pause button's label here (texts.yaml button_pause): give this button other words"))
+    return problems
+
+
+def _words(label: str) -> str:
+    """A label as typing reads it: capitals, apostrophes and punctuation aside."""
+    return " ".join(normalise(label).replace(CLAUSE, " ").split())
 
 
 class _ScriptChecker:
@@ -127,10 +153,23 @@ class _ScriptChecker:
                 self.check_action(action, button.line)
             if button.condition:
                 self.check_expression(button.condition, button.line)
+        self.check_labels_differ(step)
         rendered = [r for r in (self.check_bubble(bubble) for bubble in step.say) if r is not None]
         who = said_nothing(self.template_checks.people, rendered) if step.waits else None
         if who:
             self.problem(step.line, f"step '{step.name}' says nothing at all for {who}, so its buttons or question would never arrive: give it a bubble with words for everyone")
+
+    def check_labels_differ(self, step: StepSpec) -> None:
+        """Two buttons of one step with the same words: the person cannot tell them apart,
+        and typing the label presses neither. Buttons that both have an ``if`` may never
+        show together, so they may share a label."""
+        seen: dict[str, ButtonSpec] = {}
+        for button in step.buttons:
+            words = _words(button.label)
+            first = seen.get(words)
+            if words and first is not None and not (first.condition and button.condition):
+                self.problem(button.line, f"button label '{button.label}' is used twice in step '{step.name}' (also line {first.line}): give each button its own words")
+            seen.setdefault(words, button)
 
     def check_means(self, button: ButtonSpec) -> None:
         for entry in button.means:
