@@ -109,6 +109,8 @@ class Script:
     menu: bool = True  # listed in /menu
     line: int = 1
     consent_version: int = 0  # onboarding: raise it when the consent text changes
+    shared: tuple[str, ...] = ()  # journal keys other scripts may ask too (``journal`` checks)
+    shared_line: int = 0
 
     @property
     def journal_keys(self) -> tuple[str, ...]:
@@ -119,7 +121,7 @@ class Script:
 
 _SCRIPT_KEYS = {
     "id", "title", "description", "phase", "minutes", "heavy", "start", "steps", "vars",
-    "order", "menu", "consent_version",
+    "order", "menu", "consent_version", "shared",
 }
 _STEP_KEYS = {"say", "buttons", "ask", "then", "end", "do", "checkin", "present", "pause_button", "keep", "otherwise", "parts"}
 _BUTTON_KEYS = {"label", "go", "start", "visit", "end", "pause", "set", "do", "if", "means"}
@@ -235,6 +237,8 @@ def load_script(path: Path) -> tuple[Script | None, list[Problem]]:
         menu=reader.flag(data, "menu", True),
         line=data.line,
         consent_version=data.get("consent_version", 0) if isinstance(data.get("consent_version", 0), int) else 0,
+        shared=reader.names(data, "shared"),
+        shared_line=data.line_of("shared"),
     )
     return script, reader.problems
 

@@ -4,8 +4,8 @@ Structural checks (unknown steps and dialogues, unreachable steps, dead ends, lo
 never wait, a waiting step that can say nothing), template checks (``templatecheck``: names,
 rendering for several sample people, Telegram's limits), content checks from the writing
 guide (short bubbles, at most three in a row, short and distinct button labels, heavy
-scripts that open with a check-in and close in the present). Every problem names the file
-and line.
+scripts that open with a check-in and close in the present), and checks across scripts
+(``journal``: who owns a journal key). Every problem names the file and line.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from jinja2 import Template, TemplateSyntaxError
 
 from .script import PROFILE_PREFIX, Bubble, ButtonSpec, Problem, Script, StepSpec, Target
+from .journal import check_journal_owners
 from .meanings import CLAUSE, Meanings, normalise
 from .templatecheck import BUBBLE_LIMIT, TELEGRAM_MESSAGE_LIMIT, Rendered, TemplateChecks, said_nothing
 from .templates import CompanionEnvironment
@@ -56,6 +57,7 @@ def check_scripts(
         checker = _ScriptChecker(env, script, scripts, templates, vocabulary, meanings or Meanings(), template_checks)
         checker.run()
         problems.extend(checker.problems)
+    problems.extend(check_journal_owners(scripts))
     return problems
 
 
