@@ -5,7 +5,8 @@ answers under the same key, and ``journal.need`` reads back whichever was writte
 A new script that happens to pick a key another script uses would quietly replace what that
 script reflects back ("You wrote: ..."). So a key is owned by the one script that asks for
 it, unless every script asking for it says the sharing is meant (``shared: [need]``): then
-they agree on what the answer is. A ``shared`` key the script never asks for is a typo.
+they agree on what the answer is. Each script asking for it without saying so is reported.
+A ``shared`` key the script never asks for is a typo.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def check_journal_owners(scripts: Mapping[str, Script]) -> list[Problem]:
         if len(owners) < 2:
             continue
         for script, step in owners:
-            if key in script.shared and all(key in other.shared for other, _ in owners):
+            if key in script.shared:  # this one agrees; the others that don't are reported
                 continue
             others = ", ".join(other.path.name for other, _ in owners if other is not script)
             problems.append(Problem(
