@@ -41,10 +41,20 @@ class DialogueLibrary:
 
 
 def script_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.yaml") if p.is_file() and p.name not in NOT_SCRIPTS)
+    """Every script: ``*.yaml`` and ``*.yml`` alike (a ``.yml`` was once skipped in silence)."""
+    found = [*folder.glob("*.yaml"), *folder.glob("*.yml")]
+    return sorted(p for p in found if p.is_file() and p.stem not in NOT_SCRIPTS)
 
 
-NOT_SCRIPTS = frozenset({"texts.yaml", MEANINGS_FILE})
+NOT_SCRIPTS = frozenset({"texts", Path(MEANINGS_FILE).stem})  # read by name, as .yaml only
+
+
+def _misnamed(folder: Path) -> list[Problem]:
+    """``texts.yml`` or ``meanings.yml``: the companion reads those files as ``.yaml`` only."""
+    return [
+        Problem(folder / f"{stem}.yml", 1, f"the companion reads {stem}.yaml only: rename this file to {stem}.yaml")
+        for stem in sorted(NOT_SCRIPTS) if (folder / f"{stem}.yml").is_file()
+    ]
 
 
 def load_library(folder: Path, vocabulary: Vocabulary | None = None) -> tuple[DialogueLibrary, list[Problem]]:
@@ -61,10 +71,13 @@ def load_library(folder: Path, vocabulary: Vocabulary | None = None) -> tuple[Di
         script, found = load_script(path)
         problems.extend(found)
         if script and script.id:
-            if script.id in scripts:
+            if script.id in scripts and scripts[script.id].path.stem == path.stem:
+                problems.append(Problem(path, 1, f"{scripts[script.id].path.name} is the dialogue '{script.id}' too: keep one of the two files"))
+            elif script.id in scripts:
                 problems.append(Problem(path, 1, f"id '{script.id}' is used by {scripts[script.id].path} too"))
             else:
                 scripts[script.id] = script
+    problems.extend(_misnamed(folder))
     if not scripts:
         problems.append(Problem(folder, 0, "no dialogue scripts (*.yaml) found"))
     meanings, meaning_problems = load_meanings(folder)

@@ -103,3 +103,14 @@ def test_a_syntax_error_in_a_block_is_reported_at_its_line(tmp_path: Path) -> No
     folder = folder_with(broken, tmp_path / "copy")
     _, problems = check_dialogues(folder)
     assert [str(p).removeprefix(str(folder) + "/") for p in problems] == ["block_syntax.yaml:12: template syntax: expected token 'name', got 'end of print statement'"]
+
+
+def test_texts_saved_as_yml_is_named_not_read_as_a_script(tmp_path: Path) -> None:
+    from bot.app import check_dialogues
+
+    folder = folder_with(HERE / "yml_script.yml", tmp_path)
+    (folder / "texts.yaml").rename(folder / "texts.yml")
+    _, problems = check_dialogues(folder)
+    printed = [str(p).removeprefix(str(folder) + "/") for p in problems]
+    assert "texts.yml:1: the companion reads texts.yaml only: rename this file to texts.yaml" in printed
+    assert not any(line.startswith("texts.yml:") and "rename" not in line for line in printed), printed
