@@ -12,14 +12,15 @@ different one.
 from __future__ import annotations
 
 import random
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Template, TemplateError, TemplateSyntaxError
 
-from ..engine.templates import BASE_NAMES, make_environment, tidy, undeclared_names, visible_length
+from ..engine.templates import BASE_NAMES, compile_source, make_environment, tidy, undeclared_names, visible_length
 from ..engine.script import Problem
-from ..engine.context import sample_context
+from ..engine.context import sample_people
 from ..engine.validate import BUBBLE_LIMIT
 
 NORMAL, SOFT, RHYTHM = "normal", "soft", "rhythm"
@@ -60,7 +61,7 @@ def load_openers(dialogues_dir: Path) -> tuple[Openers, list[Problem]]:
     for path in files:
         try:
             source = path.read_text(encoding="utf-8")
-            template = env.from_string(source)
+            template = compile_source(env, source)
         except TemplateSyntaxError as exc:
             problems.append(Problem(path, exc.lineno or 1, f"template syntax: {exc.message}"))
             continue
@@ -70,12 +71,11 @@ def load_openers(dialogues_dir: Path) -> tuple[Openers, list[Problem]]:
         allowed = BASE_NAMES | (STATUS_NAMES if path.name == STATUS else frozenset())
         for name in sorted(undeclared_names(env, source) - allowed):
             problems.append(Problem(path, 1, f"unknown name '{name}'"))
-        sample = sample_context() | {"answers": {}, "vars": {}, "title": "Check-in", "checkins": SAMPLE_STATUS}
-        try:
-            text = tidy(template.render(sample))
-        except Exception as exc:  # noqa: BLE001 - any failure is the writer's to see
-            problems.append(Problem(path, 1, f"does not render for a sample person: {exc}"))
+        texts, problem = _render_for_everyone(template, path)
+        if problem is not None:
+            problems.append(problem)
             continue
+        text = texts[0]
         if path.name == STATUS:
             status = template
             continue
@@ -90,6 +90,28 @@ def load_openers(dialogues_dir: Path) -> tuple[Openers, list[Problem]]:
         problems.append(Problem(folder, 0, "no gentle check-in openings (templates/checkin_soft_*.j2)"))
     by_mode[RHYTHM] = by_mode[NORMAL]
     return Openers(by_mode, status), problems
+
+
+def _render_for_everyone(template: Template, path: Path) -> tuple[list[str], Problem | None]:
+    """The opening for each sample person (the full one first), or the first failure: a
+    check-in that fails or says nothing for someone without a name is lost on them."""
+    texts: list[str] = []
+    for person in sample_people():
+        sample = person.context | {"answers": {}, "vars": {}, "title": "Check-in", "checkins": SAMPLE_STATUS}
+        try:
+            text = tidy(template.render(sample))
+        except Exception as exc:  # noqa: BLE001 - any failure is the writer's to see
+            return texts, Problem(path, _template_line(exc), f"does not render for {person.who}: {exc}")
+        if not text:
+            return texts, Problem(path, 1, f"says nothing for {person.who}: give it words outside its conditions")
+        texts.append(text)
+    return texts, None
+
+
+def _template_line(exc: Exception) -> int:
+    """The line of the template the error happened on (Jinja names it in the traceback)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == "<template>" or f.filename.endswith(".j2")]
+    return (frames[-1].lineno or 1) if frames else 1
 
 
 SAMPLE_STATUS = {

@@ -9,6 +9,7 @@ its own ``answers``, ``vars`` and ``title`` (``CompiledScript.context_for``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 DIRECTORY = "https://findahelpline.com"
 VIOLENCE_DIRECTORY = "https://www.hotpeachpages.net"  # domestic-violence help worldwide
@@ -90,6 +91,8 @@ def template_context(
 
 
 SHORT_ANSWER = "a few words"  # for the writing guide's limits: the writer's words count
+LONG_ANSWER = "I remember the garden. " * 20  # for Telegram's hard limit: answers can be long
+LONG_NAME = "Maximiliana Fairweather-Montgomery Smith"  # 40 characters: bot/profile.py's NAME_LIMIT
 
 
 def sample_context(answer: str = SHORT_ANSWER) -> dict[str, object]:
@@ -102,29 +105,75 @@ def sample_context(answer: str = SHORT_ANSWER) -> dict[str, object]:
         country_name="United Kingdom",
         timezone="Europe/London",
         journal={},
-        support=support_values(
-            known=True,
-            country_name="United Kingdom",
-            emergency="999",
-            lines=[
-                helpline("Samaritans", phone="116 123", url="https://www.samaritans.org", hours="24/7"),
-                helpline("Shout", sms="Text SHOUT to 85258", hours="24/7"),
-                helpline("CALM", phone="0800 58 58 58", url="https://www.thecalmzone.net", hours="5pm to midnight"),
-            ],
-            last_checked="2026-11-29",
-            police="999",
-            violence_lines=[
-                helpline(
-                    "Refuge National Domestic Abuse Helpline",
-                    phone="0808 2000 247",
-                    url="https://www.nationaldahelpline.org.uk",
-                    hours="24/7",
-                ),
-            ],
-            abuse_lines=[helpline("NAPAC (support for adults abused in childhood)", url="https://napac.org.uk")],
-        ),
+        support=_full_support(),
         part_of_day="evening",
         visits=3,
     )
     sample["journal"] = Blanks(default=answer)
     return sample
+
+
+@dataclass(frozen=True)
+class SamplePerson:
+    """One made-up person the check renders every template for.
+
+    ``who`` names them in a problem ("template does not render for a person who gave no
+    names"); ``context`` is what ``template_context`` gives for them; ``answer`` is what each
+    of their answers in the dialogue reads as ("" for none written yet)."""
+
+    who: str
+    context: dict[str, object]
+    answer: str
+
+
+def sample_people() -> tuple[SamplePerson, ...]:
+    """Everyone a template must work for, the full sample person first.
+
+    A template written and tried for one person with a name fails for the people who chose
+    none (``{{ name[0] }}``), who wrote nothing yet, whose names are as long as the profile
+    allows, or whose country we don't know (no lines, no emergency number) or know only a
+    little of (one line, no police number, no violence or abuse lines)."""
+    full = sample_context()
+    nothing = template_context(
+        name=None, child_name=None, country=None, country_name="", timezone=None, journal={},
+        support=support_values(known=False, country_name=None, emergency=None, lines=[]),
+        part_of_day="morning", visits=0,
+    )
+    sparse = template_context(
+        name="Alex", child_name=None, country="XK", country_name="Kosovo", timezone="Europe/Belgrade", journal={},
+        support=support_values(known=True, country_name="Kosovo", emergency="112", lines=[helpline("Helpline", url="https://example.org")]),
+        part_of_day="night", visits=1,
+    )
+    sparse["journal"] = full["journal"]
+    return (
+        SamplePerson("a sample person", full, SHORT_ANSWER),
+        SamplePerson("a person who gave no names", full | {"name": "", "child_name": ""}, SHORT_ANSWER),
+        SamplePerson(f"a person with {len(LONG_NAME)}-character names", full | {"name": LONG_NAME, "child_name": LONG_NAME}, SHORT_ANSWER),
+        SamplePerson("a person who has written nothing yet", full | {"journal": Blanks()}, ""),
+        SamplePerson("a person whose country has one line and no police number", sparse, SHORT_ANSWER),
+        SamplePerson("a person who skipped every question (no names, country, time zone or answers)", nothing, ""),
+    )
+
+
+def _full_support() -> dict[str, object]:
+    return support_values(
+        known=True,
+        country_name="United Kingdom",
+        emergency="999",
+        lines=[
+            helpline("Samaritans", phone="116 123", url="https://www.samaritans.org", hours="24/7"),
+            helpline("Shout", sms="Text SHOUT to 85258", hours="24/7"),
+            helpline("CALM", phone="0800 58 58 58", url="https://www.thecalmzone.net", hours="5pm to midnight"),
+        ],
+        last_checked="2026-11-29",
+        police="999",
+        violence_lines=[
+            helpline(
+                "Refuge National Domestic Abuse Helpline",
+                phone="0808 2000 247",
+                url="https://www.nationaldahelpline.org.uk",
+                hours="24/7",
+            ),
+        ],
+        abuse_lines=[helpline("NAPAC (support for adults abused in childhood)", url="https://napac.org.uk")],
+    )

@@ -16,9 +16,9 @@ from .keys import check_keys
 from .machine import DONE_TEXT, MORE_TEXT, PAUSE_TEXT, CompiledScript
 from .meanings import MEANINGS_FILE, Meanings, load_meanings
 from .script import Bubble, Problem, Script, load_script
-from .templates import CompanionEnvironment, attribute_uses, make_environment, template_source
+from .templates import CompanionEnvironment, attribute_uses, compile_source, make_environment, template_source
 from .texts import Texts, load_texts
-from .validate import Vocabulary, check_scripts
+from .validate import Vocabulary, check_pause_labels, check_scripts
 
 
 class DialogueLibrary:
@@ -43,10 +43,20 @@ class DialogueLibrary:
 
 
 def script_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.yaml") if p.is_file() and p.name not in NOT_SCRIPTS)
+    """Every script: ``*.yaml`` and ``*.yml`` alike (a ``.yml`` was once skipped in silence)."""
+    found = [*folder.glob("*.yaml"), *folder.glob("*.yml")]
+    return sorted(p for p in found if p.is_file() and p.stem not in NOT_SCRIPTS)
 
 
-NOT_SCRIPTS = frozenset({"texts.yaml", MEANINGS_FILE})
+NOT_SCRIPTS = frozenset({"texts", Path(MEANINGS_FILE).stem})  # read by name, as .yaml only
+
+
+def _misnamed(folder: Path) -> list[Problem]:
+    """``texts.yml`` or ``meanings.yml``: the companion reads those files as ``.yaml`` only."""
+    return [
+        Problem(folder / f"{stem}.yml", 1, f"the companion reads {stem}.yaml only: rename this file to {stem}.yaml")
+        for stem in sorted(NOT_SCRIPTS) if (folder / f"{stem}.yml").is_file()
+    ]
 
 
 def load_library(folder: Path, vocabulary: Vocabulary | None = None) -> tuple[DialogueLibrary, list[Problem]]:
@@ -63,10 +73,13 @@ def load_library(folder: Path, vocabulary: Vocabulary | None = None) -> tuple[Di
         script, found = load_script(path)
         problems.extend(found)
         if script and script.id:
-            if script.id in scripts:
+            if script.id in scripts and scripts[script.id].path.stem == path.stem:
+                problems.append(Problem(path, 1, f"{scripts[script.id].path.name} is the dialogue '{script.id}' too: keep one of the two files"))
+            elif script.id in scripts:
                 problems.append(Problem(path, 1, f"id '{script.id}' is used by {scripts[script.id].path} too"))
             else:
                 scripts[script.id] = script
+    problems.extend(_misnamed(folder))
     if not scripts:
         problems.append(Problem(folder, 0, "no dialogue scripts (*.yaml) found"))
     meanings, meaning_problems = load_meanings(folder)
@@ -80,6 +93,7 @@ def load_library(folder: Path, vocabulary: Vocabulary | None = None) -> tuple[Di
     problems.extend(text_problems)
     pause_label = texts.plain(PAUSE_TEXT) if PAUSE_TEXT in texts else ""
     done_label = texts.plain(DONE_TEXT) if DONE_TEXT in texts else ""
+    problems.extend(check_pause_labels(scripts, pause_label))
     compiled: dict[str, CompiledScript] = {}
     broken = {p.path for p in problems}
     for script in scripts.values():
@@ -145,17 +159,16 @@ def _compile_templates(env: CompanionEnvironment, scripts: Iterable[Script]) -> 
     for script in scripts:
         for bubble in _bubbles(script):
             try:
-                source = template_source(env, bubble)
-                compiled[id(bubble)] = env.from_string(source)
+                # a file once per library (Jinja caches it, and names it in tracebacks)
+                compiled[id(bubble)] = env.get_template(bubble.file) if bubble.file else compile_source(env, bubble.source or "")
             except TemplateSyntaxError as exc:
                 where = script.path if bubble.file is None else script.path.parent / "templates" / bubble.file
-                if bubble.file is not None:
-                    line = exc.lineno or 1
-                else:  # a block (say: |) starts on the line after its key
-                    line = bubble.line + (exc.lineno or 1) - (0 if "\n" in (bubble.source or "") else 1)
+                line = exc.lineno or 1
+                if bubble.file is None:  # the template's first line is the text's first line in the YAML
+                    line += (bubble.text_line or bubble.line) - 1
                 problems.append(Problem(where, line, f"template syntax: {exc.message}"))
             except TemplateError as exc:
                 problems.append(Problem(script.path, bubble.line, f"template '{bubble.file}' not found in templates/" if bubble.file else str(exc)))
-            except AttributeError:
+            except (AttributeError, TypeError):  # no templates/ folder, so no loader
                 problems.append(Problem(script.path, bubble.line, f"template '{bubble.file}' needs a templates/ folder"))
     return compiled, problems

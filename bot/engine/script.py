@@ -39,6 +39,7 @@ class Bubble:
     source: str | None
     file: str | None
     line: int
+    text_line: int = 0  # the line of the text's first line (under ``say: |``, the next one)
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,8 @@ class Script:
     menu: bool = True  # listed in /menu
     line: int = 1
     consent_version: int = 0  # onboarding: raise it when the consent text changes
+    shared: tuple[str, ...] = ()  # journal keys other scripts may ask too (``journal`` checks)
+    shared_line: int = 0
 
     @property
     def journal_keys(self) -> tuple[str, ...]:
@@ -133,7 +136,7 @@ class Script:
 
 _SCRIPT_KEYS = {
     "id", "title", "description", "phase", "minutes", "heavy", "start", "steps", "vars",
-    "order", "menu", "consent_version",
+    "order", "menu", "consent_version", "shared",
 }
 _STEP_KEYS = {
     "say", "buttons", "ask", "then", "end", "do", "checkin", "present", "pause_button", "keep", "otherwise", "parts",
@@ -252,6 +255,8 @@ def load_script(path: Path) -> tuple[Script | None, list[Problem]]:
         menu=reader.flag(data, "menu", True),
         line=data.line,
         consent_version=data.get("consent_version", 0) if isinstance(data.get("consent_version", 0), int) else 0,
+        shared=reader.names(data, "shared"),
+        shared_line=data.line_of("shared"),
     )
     return script, reader.problems
 
@@ -340,7 +345,9 @@ def _read_say(reader: _Reader, data: LineDict) -> tuple[Bubble, ...]:
     for index, item in enumerate(items):
         line = raw.line_of(index) if isinstance(raw, LineList) else data.line_of("say")
         if isinstance(item, str):
-            bubbles.append(Bubble(item.strip(), None, line))
+            text_line = raw.text_line_of(index) if isinstance(raw, LineList) else data.text_line_of("say")
+            blank_lines = item[: len(item) - len(item.lstrip())].count("\n")  # stripped off above the text
+            bubbles.append(Bubble(item.strip(), None, line, text_line + blank_lines))
         elif isinstance(item, LineDict) and set(item) == {"file"} and isinstance(item["file"], str):
             bubbles.append(Bubble(None, item["file"], line))
         elif isinstance(item, LineDict):
@@ -384,7 +391,8 @@ def _read_button(reader: _Reader, item: object, line: int) -> ButtonSpec | None:
     if isinstance(item, LineDict) and len(item) == 1 and "label" not in item:
         (label, target), = item.items()
         if isinstance(label, bool) or label is None:
-            reader.problem(line, "put quotes around a label such as \"Yes\" or \"No\" (YAML reads it as true/false)")
+            word = {True: "true", False: "false", None: "null"}[label]
+            reader.problem(line, f"put quotes around the label \"{word}\": YAML reads a bare {word} as a value, not text")
             return None
         if isinstance(target, str):
             return ButtonSpec(str(label), _read_target(reader, _mapping(go=target, line=line), line, "button"), line=line)

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import html
 import re
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, Template, nodes
-from jinja2.meta import find_undeclared_variables
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .linebreaks import CompanionTemplate, KeepLineBreaks
 
 if TYPE_CHECKING:
     from .script import Bubble
@@ -43,8 +45,10 @@ BASE_NAMES = frozenset(
 
 
 class CompanionEnvironment(ImmutableSandboxedEnvironment):
-    """The sandbox, with repetition and powers refused (they can exhaust memory or CPU)."""
+    """The sandbox, with repetition and powers refused (they can exhaust memory or CPU), and
+    a line ended in a template kept as a line (``linebreaks``)."""
 
+    template_class = CompanionTemplate
     intercepted_binops = frozenset({"*", "**"})
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:  # noqa: ANN401 - Jinja's signature
@@ -63,29 +67,82 @@ def make_environment(templates_dir: Path | None) -> CompanionEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        extensions=[KeepLineBreaks],
     )
     return env
 
 
 def compile_source(env: CompanionEnvironment, source: str) -> Template:
-    return env.from_string(source)
+    """A template compiled from its cached tree (``parsed``), so the check's questions about
+    it cost no second parse."""
+    return env.from_string(parsed(env, source))
+
+
+_PARSED: weakref.WeakKeyDictionary[CompanionEnvironment, dict[str, nodes.Template]] = weakref.WeakKeyDictionary()
+
+
+def parsed(env: CompanionEnvironment, source: str) -> nodes.Template:
+    """A template's syntax tree, parsed once per environment: compiling, the check, the
+    journal reads and texts.yaml all read the same sources, and parsing is a large part of a
+    check that runs at every start-up and reload. Compiling folds constants in the tree
+    (Jinja's optimizer), never a name or an attribute, which is all the questions read."""
+    trees = _PARSED.setdefault(env, {})
+    tree = trees.get(source)
+    if tree is None:
+        tree = trees[source] = env.parse(source)
+    return tree
 
 
 def undeclared_names(env: CompanionEnvironment, source: str) -> set[str]:
     """Top-level names a template reads that it does not set itself."""
-    return set(find_undeclared_variables(env.parse(source)))
+    return set(name_lines(env, source))
+
+
+def name_lines(env: CompanionEnvironment, source: str) -> dict[str, int]:
+    """Top-level names a template reads that it does not set itself, each with the line
+    (1-based, in ``source``) where it is first read."""
+    tree = parsed(env, source)
+    names = list(tree.find_all(nodes.Name))
+    # Names a template sets (``{% set %}``, loop variables, macro parameters) anywhere count
+    # as set everywhere: Jinja's own analysis (``meta.find_undeclared_variables``) generates
+    # code for that and costs as much as a compile. A name read outside the loop that set it
+    # is still found, when the template is rendered for the sample people.
+    own = {n.name for n in names if n.ctx in ("store", "param")} | set(env.globals)
+    if any(True for _ in tree.find_all(nodes.For)):
+        own.add("loop")
+    lines: dict[str, int] = {}
+    for node in names:
+        if node.ctx == "load" and node.name not in own:
+            lines.setdefault(node.name, node.lineno)
+    return dict(sorted(lines.items()))
+
+
+def reads_nothing(env: CompanionEnvironment, source: str) -> bool:
+    """Whether a template's words are the same for everyone: it reads no name and brings in
+    no other template (most bubbles are plain words)."""
+    tree = parsed(env, source)
+    return not name_lines(env, source) and not any(True for _ in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)))
 
 
 def attribute_uses(env: CompanionEnvironment, source: str, owner: str) -> set[str]:
     """Keys read as ``owner.key`` or ``owner['key']`` (e.g. which answers a template uses)."""
-    found: set[str] = set()
-    for node in env.parse(source).find_all((nodes.Getattr, nodes.Getitem)):
-        if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) and node.node.name == owner:
-            found.add(node.attr)
-        elif isinstance(node, nodes.Getitem) and isinstance(node.node, nodes.Name) and node.node.name == owner:
+    return set(attribute_lines(env, source, owner))
+
+
+def attribute_lines(env: CompanionEnvironment, source: str, owner: str) -> dict[str, int]:
+    """``attribute_uses``, each key with the line where it is first read."""
+    found: dict[str, int] = {}
+    for node in parsed(env, source).find_all((nodes.Getattr, nodes.Getitem)):
+        if isinstance(node, nodes.Getattr) and _is_name(node.node, owner):
+            found.setdefault(node.attr, node.lineno)
+        elif isinstance(node, nodes.Getitem) and _is_name(node.node, owner):
             if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
-                found.add(node.arg.value)
+                found.setdefault(node.arg.value, node.lineno)
     return found
+
+
+def _is_name(node: nodes.Node, name: str) -> bool:
+    return isinstance(node, nodes.Name) and node.name == name
 
 
 _TAG = re.compile(r"<[^>]+>")

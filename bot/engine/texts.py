@@ -13,7 +13,7 @@ from pathlib import Path
 from jinja2 import Template, TemplateSyntaxError
 
 from .script import Problem
-from .templates import BASE_NAMES, CompanionEnvironment, tidy, undeclared_names
+from .templates import BASE_NAMES, CompanionEnvironment, compile_source, tidy, undeclared_names
 from .yamlnodes import LineDict, YamlError, load_with_lines
 
 # Extra names each text may use, beyond the names every template has.
@@ -82,12 +82,13 @@ def load_texts(path: Path, env: CompanionEnvironment, required: frozenset[str]) 
             problems.append(Problem(path, line, f"'{key}' must be text"))
             continue
         try:
-            templates[key] = env.from_string(source.strip())
-        except TemplateSyntaxError as exc:
-            problems.append(Problem(path, line + (exc.lineno or 1), f"template syntax: {exc.message}"))
+            templates[key] = compile_source(env, source.strip())
+        except TemplateSyntaxError as exc:  # line 1 of the template is the text's first line in the file
+            blank_lines = source[: len(source) - len(source.lstrip())].count("\n")
+            problems.append(Problem(path, data.text_line_of(key) + blank_lines + (exc.lineno or 1) - 1, f"template syntax: {exc.message}"))
             continue
         allowed = BASE_NAMES | TEXT_NAMES.get(str(key), frozenset())
-        for name in sorted(undeclared_names(env, source) - allowed):
+        for name in sorted(undeclared_names(env, source.strip()) - allowed):
             problems.append(Problem(path, line, f"unknown name '{name}' in '{key}'"))
     for key in sorted(required - set(data)):
         problems.append(Problem(path, data.line, f"text '{key}' is missing"))

@@ -1,10 +1,11 @@
 """Checks on scripts that an operator would otherwise find only by playing every path.
 
 Structural checks (unknown steps and dialogues, unreachable steps, dead ends, loops that
-never wait), template checks (unknown names, rendering with a sample person, Telegram's
-limits) and content checks from the writing guide (short bubbles, at most three in a row,
-short button labels, heavy scripts that open with a check-in and close in the present).
-Every problem names the file and line.
+never wait, a waiting step that can say nothing), template checks (``templatecheck``: names,
+rendering for several sample people, Telegram's limits), content checks from the writing
+guide (short bubbles, at most three in a row, short and distinct button labels, heavy
+scripts that open with a check-in and close in the present), and checks across scripts
+(``journal``: who owns a journal key). Every problem names the file and line.
 """
 
 from __future__ import annotations
@@ -12,20 +13,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from jinja2 import Template, TemplateError, TemplateSyntaxError
+from jinja2 import Template, TemplateSyntaxError
 
 from .script import PROFILE_PREFIX, Bubble, ButtonSpec, Problem, Script, StepSpec, Target
-from .context import SHORT_ANSWER, Blanks, sample_context
-from .meanings import Meanings
-from .templates import BASE_NAMES, CompanionEnvironment, attribute_uses, template_source, undeclared_names, visible_length
+from .journal import check_journal_owners
+from .meanings import CLAUSE, Meanings, normalise
+from .templatecheck import BUBBLE_LIMIT, TELEGRAM_MESSAGE_LIMIT, Rendered, TemplateChecks, said_nothing
+from .templates import CompanionEnvironment
 
-TELEGRAM_MESSAGE_LIMIT = 4096
+__all__ = ["BUBBLE_LIMIT", "TELEGRAM_MESSAGE_LIMIT", "Vocabulary", "check_pause_labels", "check_scripts"]
+
 CALLBACK_DATA_LIMIT = 64
-BUBBLE_LIMIT = 350  # the writing guide: about 350 characters at most
 BUBBLES_IN_A_ROW = 3
 LABEL_LIMIT = 30  # Telegram shows about 20 characters of a button well; 30 is the hard stop
-
-LONG_ANSWER = "I remember the garden. " * 20  # for Telegram's hard limit: answers can be long
 
 # Presence a program cannot keep (SAFETY.md): it cannot notice silence, so support scripts
 # never promise to stay, watch or listen.
@@ -52,11 +52,38 @@ def check_scripts(
     meanings: Meanings | None = None,
 ) -> list[Problem]:
     problems: list[Problem] = []
+    template_checks = TemplateChecks(env, scripts)
     for script in scripts.values():
-        checker = _ScriptChecker(env, script, scripts, templates, vocabulary, meanings or Meanings())
+        checker = _ScriptChecker(env, script, scripts, templates, vocabulary, meanings or Meanings(), template_checks)
         checker.run()
         problems.extend(checker.problems)
+    problems.extend(check_journal_owners(scripts))
     return problems
+
+
+def check_pause_labels(scripts: Mapping[str, Script], pause_label: str) -> list[Problem]:
+    """A button labelled like the automatic "Pause for now" beside it: two buttons that look
+    the same and do different things, and typing the label could mean either."""
+    from .machine import leads_out
+
+    problems: list[Problem] = []
+    if not pause_label:
+        return problems
+    for script in scripts.values():
+        if script.phase == "support":
+            continue
+        for step in script.steps.values():
+            if not step.waits or not step.pause_button or any(leads_out(script, b.target) for b in step.buttons):
+                continue
+            for button in step.buttons:
+                if _words(button.label) == _words(pause_label):
+                    problems.append(Problem(script.path, button.line, f"'{button.label}' is also the automatic pause button's label here (texts.yaml button_pause): give this button other words"))
+    return problems
+
+
+def _words(label: str) -> str:
+    """A label as typing reads it: capitals, apostrophes and punctuation aside."""
+    return " ".join(normalise(label).replace(CLAUSE, " ").split())
 
 
 class _ScriptChecker:
@@ -68,7 +95,9 @@ class _ScriptChecker:
         templates: Mapping[int, Template],
         vocabulary: Vocabulary,
         meanings: Meanings,
+        template_checks: TemplateChecks,
     ):
+        self.template_checks = template_checks
         self.meanings = meanings
         self.env = env
         self.script = script
@@ -76,9 +105,6 @@ class _ScriptChecker:
         self.templates = templates
         self.vocabulary = vocabulary
         self.problems: list[Problem] = []
-        self.var_names = set(script.variables) | {
-            key for step in script.steps.values() for b in step.buttons for key, _ in b.sets
-        }
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.script.path, line, message))
@@ -129,8 +155,23 @@ class _ScriptChecker:
                 self.check_action(action, button.line)
             if button.condition:
                 self.check_expression(button.condition, button.line)
-        for bubble in step.say:
-            self.check_bubble(bubble, step)
+        self.check_labels_differ(step)
+        rendered = [r for r in (self.check_bubble(bubble) for bubble in step.say) if r is not None]
+        who = said_nothing(self.template_checks.people, rendered) if step.waits else None
+        if who:
+            self.problem(step.line, f"step '{step.name}' says nothing at all for {who}, so its buttons or question would never arrive: give it a bubble with words for everyone")
+
+    def check_labels_differ(self, step: StepSpec) -> None:
+        """Two buttons of one step with the same words: the person cannot tell them apart,
+        and typing the label presses neither. Buttons that both have an ``if`` may never
+        show together, so they may share a label."""
+        seen: dict[str, ButtonSpec] = {}
+        for button in step.buttons:
+            words = _words(button.label)
+            first = seen.get(words)
+            if words and first is not None and not (first.condition and button.condition):
+                self.problem(button.line, f"button label '{button.label}' is used twice in step '{step.name}' (also line {first.line}): give each button its own words")
+            seen.setdefault(words, button)
 
     def check_means(self, button: ButtonSpec) -> None:
         for entry in button.means:
@@ -160,57 +201,31 @@ class _ScriptChecker:
         elif len(label) > LABEL_LIMIT:
             self.problem(line, f"button label '{label}' is {len(label)} characters; keep it to {LABEL_LIMIT} or fewer")
 
-    def check_names(self, source: str, line: int) -> None:
-        unknown = undeclared_names(self.env, source) - BASE_NAMES
-        for name in sorted(unknown):
-            self.problem(line, f"unknown name '{name}' in a template (known: {', '.join(sorted(BASE_NAMES))})")
-        for key in sorted(attribute_uses(self.env, source, "answers") - set(self.script.journal_keys)):
-            self.problem(line, f"'answers.{key}': no step of this script asks for '{key}'")
-        for key in sorted(attribute_uses(self.env, source, "vars") - self.var_names):
-            self.problem(line, f"'vars.{key}' is never set: declare it under 'vars:' or set it on a button")
-
     def check_expression(self, source: str, line: int) -> None:
         try:
             self.env.compile_expression(source)
         except TemplateSyntaxError as exc:
             self.problem(line, f"condition '{source}': {exc.message}")
             return
-        self.check_names("{{ " + source + " }}", line)
+        place = lambda _line: (self.script.path, line)  # noqa: E731 - a condition is one line
+        self.problems.extend(self.template_checks.names(self.script, "{{ " + source + " }}", place))
 
-    def check_bubble(self, bubble: Bubble, step: StepSpec) -> None:
+    def check_bubble(self, bubble: Bubble) -> Rendered | None:
+        """Names, the writing guide's promises, and the bubble for every sample person."""
         template = self.templates.get(id(bubble))
         if template is None:
-            return  # its syntax problem is reported already
-        try:
-            source = template_source(self.env, bubble)
-        except TemplateError:
-            return
-        self.check_names(source, bubble.line)
+            return None  # its syntax problem is reported already
+        source = self.template_checks.source(bubble)
+        checks = self.template_checks
+        self.problems.extend(checks.names(self.script, source, checks.place(self.script, bubble), bubble.file))
         if self.script.phase == "support":
             plain = source.casefold().replace("’", "'")
             for promise in PRESENCE_PROMISES:
                 if promise in plain:
                     self.problem(bubble.line, f"'{promise}': a program cannot notice silence, so it never promises presence; say what it can do (SAFETY.md)")
-        try:
-            short_text = template.render(self.sample(SHORT_ANSWER))
-            long_text = template.render(self.sample(LONG_ANSWER))
-        except Exception as exc:  # noqa: BLE001 - any render failure is the writer's to see
-            self.problem(bubble.line, f"template does not render for a sample person: {exc}")
-            return
-        length = visible_length(long_text.strip())
-        if length > TELEGRAM_MESSAGE_LIMIT:
-            self.problem(bubble.line, f"message can reach {length} characters, over Telegram's {TELEGRAM_MESSAGE_LIMIT}")
-        length = visible_length(short_text.strip())
-        if length > BUBBLE_LIMIT and self.script.phase != "support":
-            self.problem(bubble.line, f"bubble is {length} characters; keep each to about {BUBBLE_LIMIT} (split it)")
-
-    def sample(self, answer: str) -> dict[str, object]:
-        """The sample person, with every answer they could have written set to ``answer``."""
-        return sample_context(answer) | {
-            "answers": Blanks(default=answer),
-            "vars": dict(self.script.variables),
-            "title": self.script.title,
-        }
+        rendered, problems = checks.bubble(self.script, bubble, template, self.script.phase == "support")
+        self.problems.extend(problems)
+        return rendered
 
     # -- the whole graph -----------------------------------------------------------------
     def successors(self, step: StepSpec) -> list[str]:

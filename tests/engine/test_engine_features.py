@@ -162,6 +162,19 @@ def test_one_template_context_for_the_turn_and_the_validator():
     assert Blanks(default="x")["anything"] == "x"
 
 
+def test_the_sample_people_have_every_name_and_the_longest_names_allowed():
+    """``dialogues check`` renders every template for each of them (``sample_people``)."""
+    from bot.engine.context import LONG_NAME, sample_people
+    from bot.engine.templates import BASE_NAMES
+    from bot.profile import NAME_LIMIT
+
+    people = sample_people()
+    assert len(LONG_NAME) == NAME_LIMIT
+    assert people[0].who == "a sample person" and len({p.who for p in people}) == len(people)
+    assert all(set(p.context) | {"answers", "vars", "title"} == BASE_NAMES for p in people)
+    assert any(p.context["name"] == "" for p in people) and any(not p.context["support"]["known"] for p in people)
+
+
 def test_button_labels_come_from_texts_as_plain_text():
     """Labels live in texts.yaml; they are not HTML, so an apostrophe stays itself."""
     from bot.app import check_dialogues

@@ -96,9 +96,10 @@ def test_normalise() -> None:
 
 
 def test_a_broken_file_is_reported_with_its_line(tmp_path: Path) -> None:
-    (tmp_path / "meanings.yaml").write_text('"yes": ["yes"]\nno: [no]\nBad-Name: ["x"]\n', encoding="utf-8")
+    (tmp_path / "meanings.yaml").write_text('"yes": ["yes"]\nno: [no, nope]\nfalse: [x]\nBad-Name: ["x"]\n', encoding="utf-8")
     meanings, problems = load_meanings(tmp_path)
     messages = [f"{p.line}: {p.message}" for p in problems]
-    assert any(m.startswith("2: meaning name 'False'") for m in messages), messages
+    assert any(m.startswith("3: meaning name 'False'") for m in messages), messages
     assert any("Bad-Name" in m for m in messages), messages
     assert isinstance(meanings, Meanings) and "yes" in meanings
+    assert meanings.phrases(["no"]) == ("no", "nope")  # a bare no is a word (YAML 1.2), as a name and a phrase
