@@ -22,11 +22,11 @@ import traceback
 from collections.abc import Mapping
 from pathlib import Path
 
-import yaml
 
 import safety
 from safety.resources import INTERNATIONAL_DIRECTORY, helplines_for
 
+from ..engine.yamlnodes import load_with_lines
 from ..domain import Reply
 from .cards import card_for
 from .dialogues import DANGER
@@ -94,7 +94,7 @@ def load_card_texts(texts_file: Path) -> dict[str, str]:
     """The card's words from texts.yaml, each falling back to its default when it cannot be
     read or uses template syntax beyond its own names."""
     try:
-        data = yaml.safe_load(texts_file.read_text(encoding="utf-8"))
+        data, _ = load_with_lines(texts_file.read_text(encoding="utf-8"))  # YAML as writers mean it, like every operator file
     except Exception:  # noqa: BLE001 - a missing or broken file: the defaults speak
         data = None
     found = data if isinstance(data, dict) else {}
