@@ -71,7 +71,8 @@ class ScriptReloader:
         """Reload whenever a file of the folder changes (looked at every ``interval`` s)."""
         if self._watcher is not None:
             return
-        self._watcher = threading.Thread(target=self._watch, args=(interval,), name="script-watch", daemon=True)
+        seen = signature(self.folder)  # now, not in the thread: a change made right after counts
+        self._watcher = threading.Thread(target=self._watch, args=(interval, seen), name="script-watch", daemon=True)
         self._watcher.start()
 
     def stop(self) -> None:
@@ -80,12 +81,11 @@ class ScriptReloader:
             self._watcher.join(timeout=5)
             self._watcher = None
 
-    def _watch(self, interval: float) -> None:
+    def _watch(self, interval: float, seen: Signature) -> None:
         """Polling, not inotify: it also works on network and container bind mounts, and a
         folder of a few dozen files costs nothing to look at once a second. A change is
         loaded once it has stood still for one look, so an editor's save-in-steps (write a
         temporary file, rename) is read whole."""
-        seen = signature(self.folder)
         pending: Signature | None = None
         while not self._stop.wait(interval):
             now = signature(self.folder)
