@@ -146,4 +146,4 @@ def build(settings: Settings, *, migrate: bool | None = None, last_good: bool = 
         admin_ids=settings.admin_id_set,
         retention_days=settings.retention_days,
     )
-    return Runtime(settings, database, library, features, companion)
+    return Runtime(settings, database, companion)

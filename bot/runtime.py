@@ -20,9 +20,7 @@ class StartupError(Exception):
 class Runtime:
     settings: Settings
     database: Database
-    loaded_library: DialogueLibrary  # as built; after a reload the companion serves another
-    loaded_features: Features
-    companion: Companion
+    companion: Companion  # it holds the scripts served now (a reload swaps them there)
 
     @property
     def library(self) -> DialogueLibrary:

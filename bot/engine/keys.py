@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 from .machine import button_data
 from .script import Problem, Script
+from .validate import CALLBACK_DATA_LIMIT
 
-CALLBACK_DATA_LIMIT = 64  # Telegram's limit for a button's data, in bytes
 LARGEST_STEP_COUNT = 999_999  # a session's step count, as it appears in a button's data
 
 

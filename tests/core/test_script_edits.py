@@ -192,20 +192,23 @@ def test_a_person_on_a_removed_step_gets_a_gentle_note_and_their_last_step(setup
     assert "Thanks for trying." in person.say("2")  # "Not blue", on the step shown again
 
 
-def test_words_typed_at_a_removed_step_get_the_note_and_the_step(setup, folder):
+def on_a_removed_step(setup, folder) -> Person:
+    """A person at the step ``blue``, which the writer then removes (and reloads)."""
     runtime, reloader = setup
     person = in_tryout(runtime)
     person.say("2")
     edit_and_reload(folder, reloader, WITHOUT_BLUE)
+    return person
+
+
+def test_words_typed_at_a_removed_step_get_the_note_and_the_step(setup, folder):
+    person = on_a_removed_step(setup, folder)
     said = person.say("blue please")
     assert "updated since you were last here" in said and "Pick a colour." in said
 
 
 def test_a_crisis_on_a_removed_step_gets_the_crisis_card_first(setup, folder):
-    runtime, reloader = setup
-    person = in_tryout(runtime)
-    person.say("2")
-    edit_and_reload(folder, reloader, WITHOUT_BLUE)
+    person = on_a_removed_step(setup, folder)
     said = person.say("I want to kill myself tonight")
     assert "Samaritans" in said and "116 123" in said
     assert "went wrong" not in said.lower()
