@@ -18,7 +18,8 @@ The kinds, checked in this order (the first that applies wins):
 - ``unsure``: only a hedge ("idk", "not sure", "no idea", "nothing comes").
 - ``negative``: only a refusal or a none ("no", "nothing", "no one", "I'd rather not").
 - ``short``: almost no words ("ok", "k", "fine", "yes", "lol", a lone emoji or full stop).
-- ``ordinary``: everything else, including one good word ("scared", "a hug").
+- ``ordinary``: everything else, including one good word ("scared", "a hug") and a number
+  (an age: "6").
 
 ``""`` for no answer at all. Deterministic and small on purpose: a writer can predict it, a
 test can pin it, and it costs nothing per turn.
@@ -132,6 +133,8 @@ def classify(text: str | None) -> str:
         return UNSURE
     if _only(words, _NEGATIVE):
         return NEGATIVE
+    if words.isdigit():
+        return ORDINARY  # a number is an answer: an age, a count, a score
     if _only(words, _SHORT) or (count == 1 and len(words.replace("?", "")) <= 2):
         return SHORT
     return ORDINARY

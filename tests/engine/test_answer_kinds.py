@@ -15,11 +15,11 @@ CASES = {
                  "i cant", "I cannot", "no no", "n/a", "skip"],
     "sceptical": ["this is stupid", "This is so stupid.", "whatever", "what's the point", "what is the point of this", "pointless",
                   "this is cringe", "waste of time", "this won't work", "why am i doing this", "bullshit", "lame"],
-    "short": ["ok", "k", "fine", "yes", "yeah", ".", "...", "👍", "lol", "6", "x"],
+    "short": ["ok", "k", "fine", "yes", "yeah", ".", "...", "👍", "lol", "x"],
     "heavy": ["feeling safe. my stepdad used to hit me", "everyone would be better off without you", "my mum died last year",
               "he hurts me when he drinks", "I hate myself", "you're worthless", "I was abused", "he gets violent when I say no",
               "being a burden"],
-    "ordinary": ["scared", "sad", "a hug", "Someone who listened without getting cross.", "I guess a rest", "Mimi", "Little Sam",
+    "ordinary": ["6", "12", "scared", "sad", "a hug", "Someone who listened without getting cross.", "I guess a rest", "Mimi", "Little Sam",
                  "I want my mum", "I am not sure what I need but maybe a hug", "a walk by the sea", "to be told I did okay",
                  "No one ever listened to me when I was small and I still feel that"],
 }
