@@ -133,6 +133,8 @@ class Script:
     consent_version: int = 0  # onboarding: raise it when the consent text changes
     shared: tuple[str, ...] = ()  # journal keys other scripts may ask too (``journal`` checks)
     shared_line: int = 0
+    suggest_when: tuple[str, ...] = ()  # words that, typed outside any conversation, suggest it
+    suggest_line: int = 0
 
     @property
     def journal_keys(self) -> tuple[str, ...]:
@@ -143,7 +145,7 @@ class Script:
 
 _SCRIPT_KEYS = {
     "id", "title", "description", "phase", "minutes", "heavy", "start", "steps", "vars",
-    "order", "menu", "consent_version", "shared",
+    "order", "menu", "consent_version", "shared", "suggest_when",
 }
 _STEP_KEYS = {
     "say", "buttons", "ask", "then", "end", "do", "checkin", "present", "pause_button", "keep", "otherwise", "parts",
@@ -264,6 +266,8 @@ def load_script(path: Path) -> tuple[Script | None, list[Problem]]:
         consent_version=data.get("consent_version", 0) if isinstance(data.get("consent_version", 0), int) else 0,
         shared=reader.names(data, "shared"),
         shared_line=data.line_of("shared"),
+        suggest_when=reader.names(data, "suggest_when"),
+        suggest_line=data.line_of("suggest_when"),
     )
     return script, reader.problems
 

@@ -120,6 +120,8 @@ class _ScriptChecker:
         self.check_pass_through_loops()
         self.check_bubbles_in_a_row()
         self.check_variety()
+        for entry in script.suggest_when:
+            self.check_meaning(entry, script.suggest_line, "suggest_when")
         if script.heavy:
             self.check_heavy()
 
@@ -177,9 +179,12 @@ class _ScriptChecker:
 
     def check_means(self, button: ButtonSpec) -> None:
         for entry in button.means:
-            if "_" in entry and " " not in entry and entry not in self.meanings:
-                known = ", ".join(sorted(self.meanings.table)) or "none"
-                self.problem(button.line, f"'means: {entry}': no such meaning in meanings.yaml (known: {known}); a phrase of your own goes in quotes with spaces")
+            self.check_meaning(entry, button.line, "means")
+
+    def check_meaning(self, entry: str, line: int, key: str) -> None:
+        if "_" in entry and " " not in entry and entry not in self.meanings:
+            known = ", ".join(sorted(self.meanings.table)) or "none"
+            self.problem(line, f"'{key}: {entry}': no such meaning in meanings.yaml (known: {known}); a phrase of your own goes in quotes with spaces")
 
     def check_action(self, action: str, line: int) -> None:
         if action not in self.vocabulary.actions:
