@@ -32,6 +32,8 @@ TEXT_NAMES: Mapping[str, frozenset[str]] = {
     "button_next": frozenset({"title"}),
     "button_dialogue": frozenset({"title", "done"}),
     "unreadable_name_long": frozenset({"limit"}),
+    "name_check": frozenset({"value"}),
+    "name_check_child": frozenset({"value"}),
     "export_date": frozenset({"at"}),
     "console_saved": frozenset({"filename", "folder"}),
     # the failed turn's crisis card (bot/core/fallback.py fills these in without Jinja)
