@@ -85,6 +85,8 @@ def test_odd_unicode_and_html_in_names_are_shown_as_written(companion) -> None:
     person = Person(companion)
     person.say("1", "1", "1", "1", "1", "1")
     out = person.say("<b>Sam</b> & co 🌱\u200b")
+    assert 'Shall I call you "<b>Sam</b> & co 🌱"?' in out  # not much like a name: asked first
+    out = person.say("Yes, keep it")
     assert "Would you like to choose one, <b>Sam</b> & co 🌱?" in out
     reply = companion.handle(Event("console:sam", EventKind.COMMAND, text="/start"))
     assert "&lt;b&gt;Sam&lt;/b&gt; &amp; co" in reply.replies[0].text or "Welcome back" in reply.replies[0].text
