@@ -91,6 +91,10 @@ def dialogues_check(folder: Annotated[Optional[Path], typer.Argument(help="Folde
         raise typer.Exit(1)
     steps = sum(len(c.script.steps) for c in library.scripts.values())
     typer.echo(f"ok: {len(library.scripts)} dialogues, {steps} steps in {folder}")
+    for warning in library.warnings:
+        typer.echo(str(warning))
+    if library.warnings:
+        typer.echo(f"{len(library.warnings)} warning(s) in {folder}: worth a look, nothing refused", err=True)
 
 
 @dialogues_app.command("graph")

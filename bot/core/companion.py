@@ -35,6 +35,7 @@ from .context import CoreSettings, Features, TurnContext
 from .deliveries import Deliveries
 from .effects import set_profile
 from .fallback import TurnFailed, crisis_card, load_card_texts
+from .idle import idle
 from .recent_texts import RecentTexts
 from .safety_step import Screened
 from .dialogues import ONBOARDING
@@ -237,7 +238,7 @@ def on_text(ctx: TurnContext, text: str, screened: Screened) -> list[Reply]:
     if active is None and ctx.person.adult is False:
         return sessions.through_gate(ctx) or []
     if active is None:
-        return [Reply(ctx.say("idle"), ctx.menu_button())]
+        return idle(ctx, text)
     compiled = ctx.library.get(active.dialogue_id)
     if compiled is None:
         return sessions.lost(ctx, active)

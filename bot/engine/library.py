@@ -17,6 +17,8 @@ from .machine import DONE_TEXT, MORE_TEXT, PAUSE_TEXT, CompiledScript
 from .meanings import MEANINGS_FILE, Meanings, load_meanings
 from .script import Bubble, Problem, Script, load_script
 from .templates import CompanionEnvironment, attribute_uses, compile_source, make_environment, template_source
+from .phrases import repeated_phrases
+from .templatecheck import WARNING
 from .texts import Texts, load_texts
 from .validate import Vocabulary, check_pause_labels, check_scripts
 
@@ -29,6 +31,7 @@ class DialogueLibrary:
         self.scripts = scripts
         self.texts = texts or Texts({})
         self.meanings = meanings or Meanings()  # also heard outside any step ("are you a real person?")
+        self.warnings: list[Problem] = []  # worth a writer's look, never a reason to refuse (``phrases``)
 
     def get(self, dialogue_id: str) -> CompiledScript | None:
         return self.scripts.get(dialogue_id)
@@ -86,7 +89,9 @@ def load_library(folder: Path, vocabulary: Vocabulary | None = None) -> tuple[Di
     problems.extend(meaning_problems)
     compiled_templates, template_problems = _compile_templates(env, scripts.values())
     problems.extend(template_problems)
-    problems.extend(check_scripts(env, scripts, compiled_templates, vocabulary, meanings))
+    checked = check_scripts(env, scripts, compiled_templates, vocabulary, meanings)
+    problems.extend(p for p in checked if not p.message.startswith(WARNING))
+    warnings = [p for p in checked if p.message.startswith(WARNING)]
     problems.extend(problem for script in scripts.values() for problem in check_keys(script))
     own_words = {PAUSE_TEXT} | ({DONE_TEXT, MORE_TEXT} if _takes_parts(scripts.values()) else set())
     texts, text_problems = load_texts(folder / "texts.yaml", env, vocabulary.texts | own_words)
@@ -107,7 +112,9 @@ def load_library(folder: Path, vocabulary: Vocabulary | None = None) -> tuple[Di
         )
         compiled[script.id].journal_reads = _journal_reads(env, script)
         compiled[script.id].version = script_version(env, script)
-    return DialogueLibrary(folder, compiled, texts, meanings), _sorted(problems)
+    library = DialogueLibrary(folder, compiled, texts, meanings)
+    library.warnings = _sorted(warnings) + repeated_phrases(scripts)
+    return library, _sorted(problems)
 
 
 def script_version(env: CompanionEnvironment, script: Script) -> str:

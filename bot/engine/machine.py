@@ -247,7 +247,8 @@ class CompiledScript:
 
     def render_say(self, step: StepSpec, model: Conversation) -> list[str]:
         context = self.context_for(model)
-        texts = (tidy(self._bubbles[id(b)].render(context)) for b in step.say)
+        visits = int(str(context.get("visits") or 0))
+        texts = (tidy(self._bubbles[id(b)].render(context)) for b in step.say if b.shown_on(visits))
         return [t for t in texts if t]
 
     def shown_buttons(self, step: StepSpec, model: Conversation) -> list[tuple[int, ButtonSpec]]:

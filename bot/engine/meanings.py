@@ -83,6 +83,13 @@ class Meanings:
         norm = normalise(text)
         return any(_found(norm, phrase) for phrase in self.table.get(name, ()))
 
+    def mentions(self, text: str, entries: Iterable[str]) -> int:
+        """How many phrases of ``entries`` (meanings or phrases) the words mention anywhere,
+        not only near the start as at a step ("lately i'm so tired" mentions "tired"), with
+        negations read as at a step ("i'm not tired" does not)."""
+        norm = normalise(text)
+        return sum(1 for phrase in self.phrases(entries) if _found(norm, phrase, anywhere=True))
+
     def understand(self, text: str, choices: Iterable[Choice]) -> str | None:
         """The index of the one button the words mean, or None when they mean none or several."""
         norm = normalise(text)
@@ -111,14 +118,15 @@ class Meanings:
         return meant.pop()  # None when the only meaning found is one no button has
 
 
-def _found(norm: str, phrase: str) -> list[tuple[int, int]]:
-    """Where ``phrase`` counts in the normalised message (see the module's rules)."""
+def _found(norm: str, phrase: str, *, anywhere: bool = False) -> list[tuple[int, int]]:
+    """Where ``phrase`` counts in the normalised message (see the module's rules);
+    ``anywhere``: a one-word phrase counts late in the message too."""
     if len(phrase) == 1:
         return [(0, len(norm))] if norm.replace(CLAUSE, "").strip() == phrase else []
     spans = []
     for match in re.finditer(rf"(?<![\w]){re.escape(phrase)}(?![\w])", norm):
         before = norm[: match.start()].split()
-        if " " not in phrase and len([w for w in before if w != CLAUSE]) >= EARLY_WORDS:
+        if " " not in phrase and not anywhere and len([w for w in before if w != CLAUSE]) >= EARLY_WORDS:
             continue
         clause = before[len(before) - before[::-1].index(CLAUSE):] if CLAUSE in before else before
         if phrase.split()[0] not in NEGATORS and NEGATORS & set(clause[-NEGATION_WINDOW:]):

@@ -40,6 +40,13 @@ class Bubble:
     file: str | None
     line: int
     text_line: int = 0  # the line of the text's first line (under ``say: |``, the next one)
+    variant: int = 0  # in a ``one_of`` bubble: which of its versions this is
+    variants: int = 1  # in a ``one_of`` bubble: how many versions it has (one is shown per visit)
+
+    def shown_on(self, visits: int) -> bool:
+        """Whether this version of the bubble is the one said on a person's visit number
+        ``visits`` (0 for a first visit): a second visit opens differently from the first."""
+        return self.variant == visits % self.variants
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,8 @@ class Script:
     consent_version: int = 0  # onboarding: raise it when the consent text changes
     shared: tuple[str, ...] = ()  # journal keys other scripts may ask too (``journal`` checks)
     shared_line: int = 0
+    suggest_when: tuple[str, ...] = ()  # words that, typed outside any conversation, suggest it
+    suggest_line: int = 0
 
     @property
     def journal_keys(self) -> tuple[str, ...]:
@@ -136,7 +145,7 @@ class Script:
 
 _SCRIPT_KEYS = {
     "id", "title", "description", "phase", "minutes", "heavy", "start", "steps", "vars",
-    "order", "menu", "consent_version", "shared",
+    "order", "menu", "consent_version", "shared", "suggest_when",
 }
 _STEP_KEYS = {
     "say", "buttons", "ask", "then", "end", "do", "checkin", "present", "pause_button", "keep", "otherwise", "parts",
@@ -257,6 +266,8 @@ def load_script(path: Path) -> tuple[Script | None, list[Problem]]:
         consent_version=data.get("consent_version", 0) if isinstance(data.get("consent_version", 0), int) else 0,
         shared=reader.names(data, "shared"),
         shared_line=data.line_of("shared"),
+        suggest_when=reader.names(data, "suggest_when"),
+        suggest_line=data.line_of("suggest_when"),
     )
     return script, reader.problems
 
@@ -341,20 +352,50 @@ def _read_say(reader: _Reader, data: LineDict) -> tuple[Bubble, ...]:
     if raw is None:
         return ()
     items = raw if isinstance(raw, LineList) else [raw]
-    bubbles = []
+    bubbles: list[Bubble] = []
     for index, item in enumerate(items):
         line = raw.line_of(index) if isinstance(raw, LineList) else data.line_of("say")
-        if isinstance(item, str):
-            text_line = raw.text_line_of(index) if isinstance(raw, LineList) else data.text_line_of("say")
-            blank_lines = item[: len(item) - len(item.lstrip())].count("\n")  # stripped off above the text
-            bubbles.append(Bubble(item.strip(), None, line, text_line + blank_lines))
-        elif isinstance(item, LineDict) and set(item) == {"file"} and isinstance(item["file"], str):
-            bubbles.append(Bubble(None, item["file"], line))
-        elif isinstance(item, LineDict):
-            reader.problem(line, "this 'say' text has a colon followed by a space, so YAML reads it as a mapping: start it with | on its own line, or put it in quotes")
-        else:
-            reader.problem(line, "each 'say' item is text, or {file: name.j2}")
+        if isinstance(item, LineDict) and set(item) == {"one_of"}:
+            bubbles.extend(_read_one_of(reader, item, line))
+            continue
+        text_line = (raw.text_line_of(index) if isinstance(raw, LineList) else data.text_line_of("say")) if isinstance(item, str) else 0
+        bubble = _read_bubble(reader, item, line, text_line, "each 'say' item is text, {file: name.j2} or {one_of: [...]}")
+        if bubble is not None:
+            bubbles.append(bubble)
     return tuple(bubbles)
+
+
+def _read_bubble(reader: _Reader, item: object, line: int, text_line: int, shape: str) -> Bubble | None:
+    """One bubble: text (its first line kept for problems), or ``{file: name.j2}``."""
+    if isinstance(item, str):
+        blank_lines = item[: len(item) - len(item.lstrip())].count("\n")  # stripped off above the text
+        return Bubble(item.strip(), None, line, text_line + blank_lines)
+    if isinstance(item, LineDict) and set(item) == {"file"} and isinstance(item["file"], str):
+        return Bubble(None, item["file"], line)
+    if isinstance(item, LineDict):
+        reader.problem(line, "this 'say' text has a colon followed by a space, so YAML reads it as a mapping: start it with | on its own line, or put it in quotes")
+    else:
+        reader.problem(line, shape)
+    return None
+
+
+def _read_one_of(reader: _Reader, item: LineDict, line: int) -> list[Bubble]:
+    """``{one_of: [text, text, ...]}``: one bubble said in turn, a version per visit (the
+    person's first visit hears the first, the second the next, and round again)."""
+    versions = item["one_of"]
+    if not isinstance(versions, LineList) or len(versions) < 2:
+        reader.problem(line, "'one_of' is a list of at least two versions of the bubble, one said per visit")
+        return []
+    found: list[Bubble] = []
+    for index, version in enumerate(versions):
+        text_line = versions.text_line_of(index) if isinstance(version, str) else 0
+        bubble = _read_bubble(reader, version, versions.line_of(index), text_line, "each 'one_of' version is text or {file: name.j2}")
+        if bubble is not None:
+            found.append(bubble)
+    return [
+        Bubble(b.source, b.file, b.line, b.text_line, variant=index, variants=len(found))
+        for index, b in enumerate(found)
+    ]
 
 
 def _read_target(reader: _Reader, data: LineDict, line: int, what: str) -> Target:

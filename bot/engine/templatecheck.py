@@ -44,6 +44,14 @@ from .templates import BASE_NAMES, CompanionEnvironment, attribute_lines, html_t
 
 TELEGRAM_MESSAGE_LIMIT = 4096
 BUBBLE_LIMIT = 350  # the writing guide: about 350 characters at most
+ECHO_ANSWERS = ("idk", "this is stupid")  # answers no bubble may read back (``echoes``)
+WARNING = "warning: "  # a message that starts so is shown to the writer but refuses nothing
+STRICT_STYLE = False  # the listening and variety checks refuse a folder (False while scripts catch up)
+
+
+def style(message: str) -> str:
+    """A listening or variety check's message: a problem once ``STRICT_STYLE``, else a warning."""
+    return message if STRICT_STYLE else WARNING + message
 
 _WEB = re.compile(r"\S*(?:://|www\.|@)\S*")
 _RUN_TOGETHER = re.compile(r"(?<=[a-z0-9)\"”’])[.!?…]+[\"”’)]*(?=[A-Za-z])|(?<=[a-z.!?])[\"”](?=[A-Za-z])")
@@ -139,6 +147,7 @@ class TemplateChecks:
             return rendered, problems
         if all(rendered.empty_for(i) for i in range(len(texts))):
             problems.append(Problem(*place(1), "this bubble says nothing for any person: remove it, or give it words outside its conditions"))
+        problems.extend(self.echoes(script, bubble, template))
         problems.extend(self.run_together(script, bubble, rendered))
         problems.extend(self.lengths(script, bubble, None if same else template, texts[0] or "", support))
         return rendered, problems
@@ -150,6 +159,25 @@ class TemplateChecks:
             "vars": dict(script.variables),
             "title": script.title,
         }
+
+    def echoes(self, script: Script, bubble: Bubble, template: Template) -> list[Problem]:
+        """A bubble that reads an answer back must not read back one that is no answer:
+        '"idk" Thank you for naming it.' is not listening. Rendered for a person whose every
+        answer (and journal entry) is unsure, then sceptical; finding it in the text means
+        the read-back needs a guard (``answers.KEY | kind == "ordinary"``)."""
+        source = self.source(bubble)
+        if not (attribute_lines(self.env, source, "answers") or attribute_lines(self.env, source, "journal")):
+            return []
+        full = self.people[0]
+        for answer in ECHO_ANSWERS:
+            person = SamplePerson(full.who, full.context | {"journal": Blanks(default=answer)}, answer)
+            try:
+                text = html_to_plain(tidy(template.render(self.context(script, person)))).lower()
+            except Exception:  # noqa: BLE001 - a failure to render is reported by ``bubble``
+                return []
+            if re.search(rf"(?<!\w){re.escape(answer)}(?!\w)", text):
+                return [Problem(*self.place(script, bubble)(1), style(f"this bubble reads back an answer of '{answer}' as if it were an answer: show it only for an ordinary one ({{% if answers.KEY | kind == \"ordinary\" %}}) and give the others words of their own"))]
+        return []
 
     def run_together(self, script: Script, bubble: Bubble, rendered: Rendered) -> list[Problem]:
         for person, text in zip(self.people, rendered.texts, strict=True):

@@ -20,6 +20,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .answer_kinds import kind_filter
 from .linebreaks import CompanionTemplate, KeepLineBreaks
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ def make_environment(templates_dir: Path | None) -> CompanionEnvironment:
         keep_trailing_newline=False,
         extensions=[KeepLineBreaks],
     )
+    env.filters["kind"] = kind_filter  # {% if answers.need | kind == "unsure" %} (answer_kinds)
     return env
 
 

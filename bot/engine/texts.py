@@ -31,6 +31,8 @@ TEXT_NAMES: Mapping[str, frozenset[str]] = {
     "retention_notice": frozenset({"days"}),
     "button_next": frozenset({"title"}),
     "button_dialogue": frozenset({"title", "done"}),
+    "idle_suggest": frozenset({"title", "description", "minutes"}),
+    "button_try": frozenset({"title"}),
     "unreadable_name_long": frozenset({"limit"}),
     "name_check": frozenset({"value"}),
     "name_check_child": frozenset({"value"}),

@@ -18,13 +18,14 @@ from jinja2 import Template, TemplateSyntaxError
 from .script import PROFILE_PREFIX, Bubble, ButtonSpec, Problem, Script, StepSpec, Target
 from .journal import check_journal_owners
 from .meanings import CLAUSE, Meanings, normalise
-from .templatecheck import BUBBLE_LIMIT, TELEGRAM_MESSAGE_LIMIT, Rendered, TemplateChecks, said_nothing
-from .templates import CompanionEnvironment
+from .templatecheck import BUBBLE_LIMIT, TELEGRAM_MESSAGE_LIMIT, Rendered, TemplateChecks, said_nothing, style
+from .templates import CompanionEnvironment, name_lines
 
 __all__ = ["BUBBLE_LIMIT", "TELEGRAM_MESSAGE_LIMIT", "Vocabulary", "check_pause_labels", "check_scripts"]
 
 CALLBACK_DATA_LIMIT = 64
 BUBBLES_IN_A_ROW = 3
+UNVARIED_PHASES = ("arrive", "support")  # onboarding is met once; support cards stay predictable
 LABEL_LIMIT = 30  # Telegram shows about 20 characters of a button well; 30 is the hard stop
 
 # Presence a program cannot keep (SAFETY.md): it cannot notice silence, so support scripts
@@ -118,6 +119,9 @@ class _ScriptChecker:
         self.check_reachable()
         self.check_pass_through_loops()
         self.check_bubbles_in_a_row()
+        self.check_variety()
+        for entry in script.suggest_when:
+            self.check_meaning(entry, script.suggest_line, "suggest_when")
         if script.heavy:
             self.check_heavy()
 
@@ -175,9 +179,12 @@ class _ScriptChecker:
 
     def check_means(self, button: ButtonSpec) -> None:
         for entry in button.means:
-            if "_" in entry and " " not in entry and entry not in self.meanings:
-                known = ", ".join(sorted(self.meanings.table)) or "none"
-                self.problem(button.line, f"'means: {entry}': no such meaning in meanings.yaml (known: {known}); a phrase of your own goes in quotes with spaces")
+            self.check_meaning(entry, button.line, "means")
+
+    def check_meaning(self, entry: str, line: int, key: str) -> None:
+        if "_" in entry and " " not in entry and entry not in self.meanings:
+            known = ", ".join(sorted(self.meanings.table)) or "none"
+            self.problem(line, f"'{key}: {entry}': no such meaning in meanings.yaml (known: {known}); a phrase of your own goes in quotes with spaces")
 
     def check_action(self, action: str, line: int) -> None:
         if action not in self.vocabulary.actions:
@@ -262,7 +269,7 @@ class _ScriptChecker:
 
     def bubbles_from(self, name: str, depth: int = 0) -> int:
         step = self.script.steps[name]
-        count = len(step.say)
+        count = sum(1 for bubble in step.say if bubble.variant == 0)  # a one_of says one version
         if step.passes_through and depth < 20:
             nexts = [r.go for r in step.then if r.go in self.script.steps]
             count += max((self.bubbles_from(n, depth + 1) for n in nexts), default=0)
@@ -275,6 +282,30 @@ class _ScriptChecker:
             count = self.bubbles_from(name)
             if count > BUBBLES_IN_A_ROW:
                 self.problem(step.line, f"step '{name}' sends {count} bubbles in a row; keep it to {BUBBLES_IN_A_ROW}")
+
+    def check_variety(self) -> None:
+        """A script someone comes back to (in /menu, on the path) opens and closes differently
+        on a second visit: the first bubble of its start step and of every closing step is a
+        ``one_of`` (or reads ``visits``). Word for word the same again reads as a recording."""
+        script = self.script
+        if not script.menu or script.phase in UNVARIED_PHASES:
+            return
+        if not self.varies(script.steps[script.start]):
+            self.problem(script.steps[script.start].line, style(f"'{script.start}' opens the script: give its first bubble a second version (one_of: [...]), so a second visit opens differently"))
+        for step in script.steps.values():
+            if step.end and not self.varies(step):
+                self.problem(step.line, style(f"'{step.name}' closes the script: give its first bubble a second version (one_of: [...]), so endings vary from visit to visit"))
+
+    def varies(self, step: StepSpec) -> bool:
+        if not step.say:
+            return True  # nothing said here: the words come from where it was reached
+        first = step.say[0]
+        if first.variants > 1:
+            return True
+        try:
+            return "visits" in name_lines(self.env, self.template_checks.source(first))
+        except TemplateSyntaxError:
+            return True  # reported where templates are compiled
 
     def check_heavy(self) -> None:
         start = self.script.steps[self.script.start]

@@ -10,6 +10,7 @@ compares. ``INNERCHILD_UPDATE_GOLDEN=1`` rewrites the files from what the compan
 from __future__ import annotations
 
 import io
+import re
 import os
 from pathlib import Path
 
@@ -89,3 +90,35 @@ def test_every_script_has_golden_transcripts() -> None:
         if stems.count(script_id) < needed:
             missing.append(f"{script_id} (has {stems.count(script_id)}, needs {needed}: main path and a branch)")
     assert not missing, "scripts without golden transcripts: " + ", ".join(missing)
+
+
+def _blocks(path: Path) -> list[tuple[str, str]]:
+    """Each input of a transcript with what the companion said right after it."""
+    pairs: list[tuple[str, str]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("> "):
+            pairs.append((line[2:], ""))
+        elif pairs and not line.startswith("#"):
+            typed, said = pairs[-1]
+            pairs[-1] = (typed, said + "\n" + line)
+    return pairs
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_no_transcript_reads_back_what_is_no_answer(path: Path) -> None:
+    """Read aloud, a companion that answers "idk" with '"idk" Thank you' is not listening:
+    an unsure or sceptical message never comes back in the reply, and nothing that is not
+    an ordinary answer comes back in quotes."""
+    from bot.engine.answer_kinds import ORDINARY, SCEPTICAL, UNSURE, classify
+
+    for typed, said in _blocks(path):
+        if typed.startswith("/") or typed.strip().isdigit():
+            continue
+        kind = classify(typed)
+        if kind in ("", ORDINARY) or len(typed.strip()) < 2:
+            continue
+        lowered = said.lower()
+        words = typed.strip().lower()
+        quoted = any(f"{q}{words}{e}" in lowered for q, e in (('"', '"'), ("“", "”"), ("<b>", "</b>")))
+        echoed = kind in (UNSURE, SCEPTICAL) and len(words) > 2 and re.search(rf"(?<![\w'-]){re.escape(words)}(?![\w'-])", lowered)
+        assert not (quoted or echoed), f"{path.name}: '{typed}' ({kind}) is read back in: {said.strip()[:200]}"
