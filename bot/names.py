@@ -5,15 +5,21 @@ People answer "What would you like me to call you?" with their name, and sometim
 back in every later sentence ("Now ask this is stupid: what do you need right now?"), so the
 companion asks before keeping anything that does not look like a name (``bot/core/name_check``).
 
-The reading is deterministic and deliberately modest, and a wrong guess costs one tap:
+The reading is deterministic and deliberately modest. An odd answer that is a name after all
+costs one tap ("Yes, keep it"); a name that reads as a doubt ("Silly Billy", "Nobody") cannot
+be kept, the price of never quoting a doubt back:
 
 - a name is short (at most ``MAX_WORDS`` words), made of letters of any script (with their
   accents and marks), and may hold a hyphen, an apostrophe, a dot or spaces: "Little Sam",
   "Zoë", "Jean-Luc", "O'Brien", "小明", "little me", "the kid";
 - not a name: a refusal, doubt or scepticism ("idk", "no", "not sure", "whatever", "skip",
-  "this is stupid", "none of your business"), a sentence (two words or more with "I",
-  "you", "is", "why" ...), anything with ? or ! or a digit or an emoji, very long words;
+  "this is stupid", "none of your business"), read with the lists here and the engine's
+  answer kinds (``answer_kinds.classify``: sceptical, unsure, negative or heavy), a sentence
+  (two words or more with "I", "you", "is", "why" ...), anything with ? or ! or a digit or
+  an emoji, very long words;
 - "yes", "ok", "sure" say "I'd like to choose one" rather than give one.
+
+A doubt is never quoted back: the person is told a name is optional, and can type another.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
+
+from .engine.answer_kinds import HEAVY, NEGATIVE, SCEPTICAL, UNSURE, classify
 
 MAX_WORDS = 4
 MAX_WORD = 20  # characters of one word, in scripts written with spaces
@@ -47,7 +55,8 @@ UNSURE_ANSWERS = frozenset(
         "whatever", "anything", "any", "doesnt matter", "it doesnt matter", "dont care", "i dont care",
         "dont mind", "i dont mind", "up to you", "you choose", "you pick", "you decide",
         "never mind", "nevermind", "rather not", "id rather not", "prefer not", "not telling",
-        "why", "who cares", "stupid", "dumb", "pointless", "nonsense",
+        "why", "who cares", "stupid", "dumb", "pointless", "nonsense", "meh", "lol", "lmao", "haha", "whatevs",
+        "hi", "hello", "hey", "hiya",
         # a few other languages
         "je ne sais pas", "sais pas", "aucune idee", "aucune idée", "keine ahnung", "weiß nicht",
         "weiss nicht", "ich weiß nicht", "ich weiss nicht", "nein", "no sé", "no se", "ni idea",
@@ -67,8 +76,12 @@ UNSURE_PHRASES = (
 )
 UNSURE_OPENINGS = frozenset({"no", "nope", "nah", "nein", "non", "нет", "never"})  # as the first word
 YES_ANSWERS = frozenset(
-    {"yes", "y", "yeah", "yea", "yep", "yup", "sure", "ok", "okay", "alright", "of course", "yes please", "i would", "id like that", "id like to"}
+    {
+        "yes", "y", "yeah", "yea", "yep", "yup", "sure", "sure thing", "ok", "okay", "kk", "alright", "all right",
+        "fine", "good", "cool", "of course", "yes please", "i would", "id like that", "id like to",
+    }
 )
+NOT_ANSWERS = (HEAVY, SCEPTICAL, UNSURE, NEGATIVE)  # answer kinds that are no name
 # Words of a sentence rather than a name, in an answer of two words or more ("little me" and
 # "the kid" are names; "i am not" is not).
 SENTENCE_WORDS = frozenset(
@@ -101,6 +114,8 @@ def doubt(text: str) -> Doubt | None:
         or UNSURE_WORDS & set(said)
         or any(re.search(rf"(?<!\w){phrase}(?!\w)", joined) for phrase in UNSURE_PHRASES)
     ):
+        return Doubt.UNSURE
+    if classify(name) in NOT_ANSWERS:
         return Doubt.UNSURE
     if not _shaped_like_a_name(name) or (len(said) > 1 and SENTENCE_WORDS & set(said)):
         return Doubt.ODD

@@ -22,6 +22,7 @@ UNSURE = [
     "this is stupid", "This is so stupid", "stupid", "dumb", "why", "why do you need that", "why?",
     "none of your business", "who cares", "I don't care", "doesn't matter", "no idea", "hmm", "maybe",
     "up to you", "I'd rather not", "no name", "I can't think of one", "not now", "n/a",
+    "meh", "lol", "hello", "Silly Billy", "lame", "crap", "rubbish", "what's the point", "my dad died", "I hate myself",
     "je ne sais pas", "keine Ahnung", "no sé", "не знаю", "不知道", "わからない", "모르겠어요",
 ]
 
@@ -32,7 +33,7 @@ ODD = [
     "<b>Sam</b>", "sam@example.com", "“Bean”",
 ]
 
-YES = ["yes", "Yes!", "ok", "okay", "sure", "yeah", "Of course"]
+YES = ["yes", "Yes!", "ok", "okay", "sure", "yeah", "Of course", "fine", "cool"]
 
 
 @pytest.mark.parametrize("text", NAMES)
