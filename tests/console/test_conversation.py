@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import text
 
 from bot.domain import Event, EventKind
@@ -13,7 +15,7 @@ def test_onboarding_finishes_and_the_menu_shows_progress(companion) -> None:
     out = person.onboard()
     assert "Welcome, Sam." in out
     menu = person.say("/menu")
-    assert "Arrive: 1 of 1 done" in menu
+    assert re.search(r"Arrive: 1 of \d+ done", menu)  # onboarding done; the phase may hold more scripts
     assert "A gentle next step" in menu
 
 
