@@ -36,6 +36,8 @@ TEXT_NAMES: Mapping[str, frozenset[str]] = {
     "idle_suggest": frozenset({"title", "description", "minutes"}),
     "button_try": frozenset({"title"}),
     "unreadable_name_long": frozenset({"limit"}),
+    "name_check": frozenset({"value"}),
+    "name_check_child": frozenset({"value"}),
     "export_date": frozenset({"at"}),
     "export_question": frozenset({"question"}),
     "console_saved": frozenset({"filename", "folder"}),
