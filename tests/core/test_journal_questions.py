@@ -79,7 +79,7 @@ def test_journal_shows_the_question_in_italics_above_the_answer(asked_runtime) -
 def test_a_name_and_an_answer_with_html_are_escaped_and_the_writers_tags_are_not_kept(asked_runtime) -> None:
     person = Person(asked_runtime.companion)
     onboarding = list(ONBOARD)
-    onboarding[6] = "Sam <b>& Co</b>"
+    onboarding[6:7] = ["Sam <b>& Co</b>", "Yes, keep it"]  # an odd name is confirmed first
     person.say(*onboarding)
     person.say("/start asked", "<i>6</i> & more")
     assert entries(asked_runtime)[0] == ("<i>6</i> & more", "Hello, Sam <b>& Co</b>.\nOn a scale of 1 to 10, how heavy does today feel?")
