@@ -84,11 +84,12 @@ class Meanings:
         return any(_found(norm, phrase) for phrase in self.table.get(name, ()))
 
     def mentions(self, text: str, entries: Iterable[str]) -> int:
-        """How many phrases of ``entries`` (meanings or phrases) the words mention anywhere,
-        not only near the start as at a step ("lately i'm so tired" mentions "tired"), with
-        negations read as at a step ("i'm not tired" does not)."""
+        """How much of ``entries`` (meanings or phrases) the words mention anywhere, not only
+        near the start as at a step ("lately i'm so tired" mentions "tired"), with negations
+        read as at a step ("i'm not tired" does not): the words of the phrases found, so a
+        longer phrase ("letter to my younger self") outweighs a word ("younger")."""
         norm = normalise(text)
-        return sum(1 for phrase in self.phrases(entries) if _found(norm, phrase, anywhere=True))
+        return sum(len(phrase.split()) for phrase in self.phrases(entries) if _found(norm, phrase, anywhere=True))
 
     def understand(self, text: str, choices: Iterable[Choice]) -> str | None:
         """The index of the one button the words mean, or None when they mean none or several."""
