@@ -78,18 +78,27 @@ def test_golden_transcript(path: Path, tmp_path: Path) -> None:
     assert actual.strip() == expected_body.strip(), f"{path.name} differs; rerun with INNERCHILD_UPDATE_GOLDEN=1 and read the diff"
 
 
+# Every script is read aloud as these three people at least: one who goes along, one who
+# answers "idk", "k", "no", and one who thinks "this is stupid". A file says which with a
+# ``# persona:`` header line; more kinds (sad, in danger) are welcome.
+PERSONAS = ("cooperative", "terse", "sceptical")
+
+
 def test_every_script_has_golden_transcripts() -> None:
     from bot.app import check_dialogues
 
     library, problems = check_dialogues(HERE.parent.parent / "dialogues")
     assert not problems
-    stems = [p.stem.split(".")[0] for p in FILES]
+    played: dict[str, set[str]] = {}
+    for path in FILES:
+        _, meta, _ = parse(path)
+        played.setdefault(path.stem.split(".")[0], set()).add(meta.get("persona", ""))
     missing = []
-    for script_id, compiled in library.scripts.items():
-        needed = 1 if compiled.script.phase in ("support", "arrive") else 2
-        if stems.count(script_id) < needed:
-            missing.append(f"{script_id} (has {stems.count(script_id)}, needs {needed}: main path and a branch)")
-    assert not missing, "scripts without golden transcripts: " + ", ".join(missing)
+    for script_id in library.scripts:
+        lacking = [p for p in PERSONAS if p not in played.get(script_id, set())]
+        if lacking:
+            missing.append(f"{script_id} (no {', '.join(lacking)})")
+    assert not missing, "scripts not yet played by each kind of person (# persona: ...): " + "; ".join(missing)
 
 
 def _blocks(path: Path) -> list[tuple[str, str]]:
