@@ -18,9 +18,10 @@ from pathlib import Path
 
 from jinja2 import Template, TemplateError, TemplateSyntaxError
 
-from ..engine.templates import BASE_NAMES, compile_source, make_environment, tidy, undeclared_names, visible_length
+from ..engine.templatecheck import ECHO_ANSWERS
+from ..engine.templates import BASE_NAMES, attribute_uses, compile_source, html_to_plain, make_environment, tidy, undeclared_names, visible_length
 from ..engine.script import Problem
-from ..engine.context import sample_people
+from ..engine.context import Blanks, sample_people
 from ..engine.validate import BUBBLE_LIMIT
 
 NORMAL, SOFT, RHYTHM = "normal", "soft", "rhythm"
@@ -34,6 +35,7 @@ STATUS_NAMES = frozenset({"checkins"})
 class Openers:
     by_mode: dict[str, dict[str, Template]]
     status: Template | None
+    journal_reads: frozenset[str] = frozenset()  # ``journal.KEY``s the openings bring back
 
     def pick(self, mode: str, last: str | None, rng: random.Random) -> tuple[str, Template] | None:
         """A variant for ``mode``, never ``last`` when there is any other."""
@@ -58,6 +60,7 @@ def load_openers(dialogues_dir: Path) -> tuple[Openers, list[Problem]]:
     by_mode: dict[str, dict[str, Template]] = {NORMAL: {}, SOFT: {}}
     files = sorted(folder.glob("checkin_*.j2")) if folder.is_dir() else []
     status = None
+    reads: set[str] = set()
     for path in files:
         try:
             source = path.read_text(encoding="utf-8")
@@ -68,6 +71,8 @@ def load_openers(dialogues_dir: Path) -> tuple[Openers, list[Problem]]:
         except (OSError, UnicodeDecodeError, TemplateError) as exc:
             problems.append(Problem(path, 1, str(exc)))
             continue
+        if path.name != STATUS:
+            reads |= attribute_uses(env, source, "journal")
         allowed = BASE_NAMES | (STATUS_NAMES if path.name == STATUS else frozenset())
         for name in sorted(undeclared_names(env, source) - allowed):
             problems.append(Problem(path, 1, f"unknown name '{name}'"))
@@ -76,6 +81,10 @@ def load_openers(dialogues_dir: Path) -> tuple[Openers, list[Problem]]:
             problems.append(problem)
             continue
         text = texts[0]
+        echo = _echoes(template)
+        if echo:
+            problems.append(Problem(path, 1, f"brings back a journal entry of '{echo}' as if it were an answer: show it only for an ordinary one ({{% if journal.KEY | kind == \"ordinary\" %}})"))
+            continue
         if path.name == STATUS:
             status = template
             continue
@@ -89,7 +98,17 @@ def load_openers(dialogues_dir: Path) -> tuple[Openers, list[Problem]]:
     if not by_mode[SOFT]:
         problems.append(Problem(folder, 0, "no gentle check-in openings (templates/checkin_soft_*.j2)"))
     by_mode[RHYTHM] = by_mode[NORMAL]
-    return Openers(by_mode, status), problems
+    return Openers(by_mode, status, frozenset(reads)), problems
+
+
+def _echoes(template: Template) -> str | None:
+    """An answer that is no answer ("idk") brought back by the opening, if any."""
+    full = sample_people()[0]
+    for answer in ECHO_ANSWERS:
+        sample = full.context | {"journal": Blanks(default=answer), "answers": {}, "vars": {}, "title": "Check-in", "checkins": SAMPLE_STATUS}
+        if answer in html_to_plain(tidy(template.render(sample))).lower():
+            return answer
+    return None
 
 
 def _render_for_everyone(template: Template, path: Path) -> tuple[list[str], Problem | None]:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..core import Companion, sessions
 from ..domain import Reply
+from ..engine.context import Blanks
 from ..storage import Person, Repository
 from ..storage import checkins as store
 from .actions import rhythm_of
@@ -181,7 +182,10 @@ class CheckinService:
         picked = self.openers.pick(mode, row.last_opening, rng)
         if picked is not None:
             name, template = picked
-            opening = Openers.render(template, turn.template_context())
+            context = turn.template_context()
+            if self.openers.journal_reads:  # an opening that brings back what they chose
+                context["journal"] = Blanks(repo.latest_journal(person, set(self.openers.journal_reads)))
+            opening = Openers.render(template, context)
             replies = with_opening(opening, replies)
             row.last_opening = name
         if self.companion.keep_replies(repo, person, replies, now):  # the outbox, when on: sent after commit

@@ -26,7 +26,9 @@ from ..storage import DialogueSession, PauseReason
 from . import sessions
 from .context import TurnContext
 from .cards import Card, card_for
-from .dialogues import FLOW_LEVEL, SUPPORT_DIALOGUES
+from .dialogues import CONCERN, CRISIS, FLOW_LEVEL, SUPPORT_DIALOGUES
+
+SUICIDE_CARDS = (CRISIS, CONCERN)  # the cards that ask about thoughts of ending one's life
 
 RECENT_WINDOW = timedelta(minutes=30)
 RECENT_KEEP = 6
@@ -82,7 +84,7 @@ def respond(ctx: TurnContext, screened: Screened, text: str) -> list[Reply] | No
         # "go on" at "Stop here or go on?" is that answer, whatever the model heard in it; a
         # button's own words typed ("Ready enough") are the answer even at a model-only crisis
         return None
-    if should_step_in(assessment.level, active, reads_as_answer=answer):
+    if should_step_in(assessment.level, active, reads_as_answer=answer, card=card):
         return step_in(ctx, card, active)
     return None
 
@@ -123,16 +125,22 @@ def remember(ctx: TurnContext, assessment: safety.Assessment, source: str) -> No
         person.last_safety_at = ctx.now
 
 
-def should_step_in(level: safety.Level, active: DialogueSession | None, *, reads_as_answer: bool) -> bool:
+def should_step_in(level: safety.Level, active: DialogueSession | None, *, reads_as_answer: bool, card: Card | None = None) -> bool:
     """Always, unless a support card of this level or higher is under way. A crisis begins
     again even then, unless the card's current step reads the words as its answer: "no,
     I'm not safe" at "Are you safe right now?" is the answer to that question, and the step
-    for it brings the emergency number, where starting over would only repeat the card."""
+    for it brings the emergency number, where starting over would only repeat the card.
+
+    Suicidal words always win (``cards``): inside the danger or self-harm card (crisis
+    level, but about someone else's violence or about self-injury), "better off without me"
+    is only concern by level, yet it calls for the direct question those cards never ask."""
     if active is None or active.dialogue_id not in FLOW_LEVEL:
         return True
     current = FLOW_LEVEL[active.dialogue_id]
     if level > current:
         return True
+    if card is not None and card.dialogue in SUICIDE_CARDS and active.dialogue_id not in SUICIDE_CARDS:
+        return not reads_as_answer
     if level < safety.Level.CRISIS:
         return False
     return not reads_as_answer

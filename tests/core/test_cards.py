@@ -35,3 +35,21 @@ def test_suicidal_words_win_over_everything_else() -> None:
 def test_an_ordinary_message_has_no_card() -> None:
     assert card_for(safety.assess("this homework is killing me")) is None
     assert card_for(safety.Assessment(safety.Level.NONE)) is None
+
+
+@pytest.mark.parametrize("card_text", ["my partner is threatening to hurt me tonight", "I feel like cutting myself again"])
+def test_suicidal_words_inside_the_danger_or_self_harm_card_bring_the_question(tmp_path, clock, card_text: str) -> None:
+    """Those cards answer at crisis level but never ask about ending one's life: concern-level
+    suicidal words typed inside them still bring the card that asks."""
+    from tests.conftest import build_runtime
+    from tests.console.helpers import Person
+
+    runtime = build_runtime(f"sqlite:///{tmp_path / 'cards.db'}", clock, tmp_path)
+    try:
+        person = Person(runtime.companion)
+        person.onboard()
+        person.say(card_text)
+        said = person.say("everyone would be better off without me")
+        assert "thoughts of ending your life" in said or "If you might act on these thoughts" in said
+    finally:
+        runtime.database.dispose()
