@@ -63,7 +63,10 @@ def export_documents(
     if not entries:
         lines.append(words("export_empty"))
     for entry in entries:
-        lines += [f"{entry.created_at:%d %b %Y %H:%M} · {title(entry.dialogue_id)} · {entry.key.replace('_', ' ')}", entry.text, ""]
+        lines.append(f"{entry.created_at:%d %b %Y %H:%M} · {title(entry.dialogue_id)} · {entry.key.replace('_', ' ')}")
+        if entry.question:
+            lines.append(words("export_question", question=entry.question))
+        lines += [entry.text, ""]
     sessions = [
         {
             "dialogue": s.dialogue_id,
@@ -92,7 +95,7 @@ def export_documents(
         },
         "dialogue_sessions": sessions,
         "journal": [
-            {"dialogue": e.dialogue_id, "key": e.key, "text": e.text, "created_at": e.created_at.isoformat()}
+            {"dialogue": e.dialogue_id, "key": e.key, "question": e.question, "text": e.text, "created_at": e.created_at.isoformat()}
             for e in entries
         ],
     }

@@ -29,7 +29,7 @@ from ..domain import COMMAND_BUTTON, DIALOGUE_BUTTON, MENU_BUTTON, Event, EventK
 from ..engine import DialogueLibrary
 from ..storage import Database, DialogueSession, Person, Repository, SafetyHistory, outbox
 from ..storage.types import utcnow
-from . import safety_step, sessions
+from . import name_check, name_prompt, safety_step, sessions
 from .commands.navigation import welcome_back
 from .context import CoreSettings, Features, TurnContext
 from .deliveries import Deliveries
@@ -245,6 +245,9 @@ def on_text(ctx: TurnContext, text: str, screened: Screened) -> list[Reply]:
     moved = sessions.moved_on(ctx, active)
     if moved is not None:
         return moved  # the words answered a step the writer removed: the new place, asked afresh
+    named = name_check.read(ctx, active, compiled, text)  # a name that is not one is confirmed first
+    if named is not None:
+        return named
 
     def refresh(field: str, value: object) -> dict[str, object]:
         """A profile answer applies at once, so the next step already speaks with it."""
@@ -282,6 +285,8 @@ def on_button(ctx: TurnContext, data: str) -> list[Reply]:
         moved = sessions.moved_on(ctx, active)
         if moved is not None:
             return moved
+        if key in name_prompt.KEYS:
+            return name_check.press(ctx, active, compiled, key)
         result = compiled.press(sessions.state_of(active), key, ctx.template_context(compiled))
         if result is None:
             return sessions.stale(ctx, active)

@@ -12,28 +12,30 @@ from .context import TurnContext
 log = logging.getLogger(__name__)
 
 JOURNAL_ENTRY = "journal_entry"  # in a session's context: the entry an answer in parts grows
+PENDING_NAME = "pending_name"  # in a session's context: a name waiting to be confirmed (``name_prompt``)
 
 
 def apply_effects(ctx: TurnContext, session: DialogueSession, result: StepResult) -> None:
     for effect in result.effects:
         match effect:
-            case SaveAnswer(key=key, text=text, part=part):
-                save_answer(ctx, session, key, text, part)
+            case SaveAnswer(key=key, text=text, part=part, question=question):
+                save_answer(ctx, session, key, text, part, question)
             case SetProfile(field=field, value=value):
                 set_profile(ctx, field, value)
             case RunAction(name=name):
                 run_action(ctx, name)
 
 
-def save_answer(ctx: TurnContext, session: DialogueSession, key: str, text: str, part: int) -> None:
-    """A whole answer is a new journal entry. An answer in several messages is one entry:
-    its first part makes it (the session remembers which), each later part rewrites it
-    with the answer so far, so /journal shows it whole and once."""
+def save_answer(ctx: TurnContext, session: DialogueSession, key: str, text: str, part: int, question: str = "") -> None:
+    """A whole answer is a new journal entry, with the question it answers. An answer in
+    several messages is one entry: its first part makes it (the session remembers which),
+    with the question, and each later part rewrites its words with the answer so far, so
+    /journal shows it whole and once, under its question once."""
     context = dict(session.context or {})
     entry = context.get(JOURNAL_ENTRY) if part > 1 else None
     if isinstance(entry, int) and ctx.repo.rewrite_journal(ctx.person, entry, text):
         return
-    made = ctx.repo.add_journal(ctx.person, session.dialogue_id, key, text, ctx.now, flush=part > 0)
+    made = ctx.repo.add_journal(ctx.person, session.dialogue_id, key, text, ctx.now, question=question, flush=part > 0)
     if part > 0:
         session.context = context | {JOURNAL_ENTRY: made.id}
 

@@ -5,7 +5,7 @@ fields people type, and the sentences it needs from texts.yaml. ``app.build()`` 
 from __future__ import annotations
 
 from ..profile import PARSERS
-from . import consent, fallback, idle
+from . import consent, fallback, idle, name_prompt
 from .commands import journal, navigation, privacy, support
 from .context import Features
 
@@ -16,7 +16,7 @@ TEXTS = frozenset(
         "too_long", "paused", "nothing_to_pause", "resumed", "nothing_to_resume", "resume_offer", "gentle_offer", "real_person",
         "button_safety_plan", "button_grounding", "button_rest",
         "welcome_back", "idle", "unknown_command", "youth_stop",
-        "journal_empty", "journal_page", "mydata", "delete_confirm", "deleted", "delete_cancelled",
+        "journal_empty", "journal_page", "journal_question", "mydata", "delete_confirm", "deleted", "delete_cancelled",
         "stats", "not_now", "retention_notice", "heavy_note", "resumed_heavy",
         "button_open_menu", "button_pause", "button_resume", "button_go_back", "button_not_now",
         "button_all_phases", "button_next", "button_dialogue", "button_older_entries",
@@ -25,9 +25,9 @@ TEXTS = frozenset(
         "unreadable_name_empty", "unreadable_name_long", "unreadable_country",
         "unreadable_timezone_empty", "unreadable_timezone",
         "something_went_wrong", "something_went_wrong_console", "goodbye_console", "console_saved",
-        "export_title", "export_date", "export_safety_plan", "export_journal", "export_empty",
+        "export_title", "export_date", "export_safety_plan", "export_journal", "export_empty", "export_question",
     }
-) | navigation.PHASE_TEXTS | frozenset(fallback.NAMES) | idle.TEXTS
+) | navigation.PHASE_TEXTS | frozenset(fallback.NAMES) | idle.TEXTS | name_prompt.TEXTS
 
 
 def install(features: Features) -> None:

@@ -18,7 +18,8 @@ The kinds, checked in this order (the first that applies wins):
 - ``unsure``: only a hedge ("idk", "not sure", "no idea", "nothing comes").
 - ``negative``: only a refusal or a none ("no", "nothing", "no one", "I'd rather not").
 - ``short``: almost no words ("ok", "k", "fine", "yes", "lol", a lone emoji or full stop).
-- ``ordinary``: everything else, including one good word ("scared", "a hug").
+- ``ordinary``: everything else, including one good word ("scared", "a hug") and a number
+  (an age: "6").
 
 ``""`` for no answer at all. Deterministic and small on purpose: a writer can predict it, a
 test can pin it, and it costs nothing per turn.
@@ -77,7 +78,8 @@ _HEAVY = re.compile(
     r"hit(?:s|ting)? me|beat(?:s|en|ing)? me|hurt(?:s|ing)? me|kick(?:ed|s)? me|slap(?:ped|s)? me|punch(?:ed|es)? me|"
     r"abus\w*|rap(?:e|ed|ist)|molest\w*|touched me|assault\w*|violent|violence|neglect\w*|"
     r"locked me|threaten\w*|scared of (?:him|her|them|my)|afraid of (?:him|her|them|my)|"
-    r"hate myself|i'?m worthless|worthless|useless piece|disgusting|better off without|"
+    r"hate myself|i'?m worthless|worthless|useless piece|disgusting|better off without|unlovable|"
+    r"(?:nobody|no one|noone) (?:wants|loves|likes|cares about|would miss) (?:you|me)|"
     r"kill(?:ing)? (?:my ?self|me)|suicid\w*|want(?:ed)? to die|wish i (?:was|were) dead|end it all|"
     r"self[- ]harm|cut(?:ting)? myself|burden)\b"
 )
@@ -125,16 +127,31 @@ def classify(text: str | None) -> str:
     if not words:  # emoji, dots, a lone symbol
         return SHORT
     count = len(words.split())
-    if count <= SCEPTICAL_WORDS and _SCEPTICAL.search(plain):
+    if count <= SCEPTICAL_WORDS and _doubts(plain):
         return SCEPTICAL
     words = _FILLER_PHRASES.sub(" ", f" {words} ").strip() or words
     if _only(words, _UNSURE):
         return UNSURE
     if _only(words, _NEGATIVE):
         return NEGATIVE
+    if words.isdigit():
+        return ORDINARY  # a number is an answer: an age, a count, a score
     if _only(words, _SHORT) or (count == 1 and len(words.replace("?", "")) <= 2):
         return SHORT
     return ORDINARY
+
+
+# "stupid" after these is about the person, not the exercise ("afraid of looking stupid").
+_ABOUT_ME = frozenset("look looking looked feel feeling felt seem seemed am im i'm being be was were called me myself".split())
+
+
+def _doubts(plain: str) -> bool:
+    """Doubt about the exercise, not a word of it about the person ("from looking stupid")."""
+    for found in _SCEPTICAL.finditer(plain):
+        before = plain[: found.start()].split()
+        if not (before and before[-1].strip(",.") in _ABOUT_ME):
+            return True
+    return False
 
 
 _FILLER_PHRASES = re.compile(r" (?:i mean|i guess|i think|to be honest|right now) ")

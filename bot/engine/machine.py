@@ -30,6 +30,7 @@ from ..domain import DIALOGUE_BUTTON, Button, Reply
 from .script import PROFILE_PREFIX, ButtonSpec, Script, StepSpec, Target, effect_digest
 from .context import Blanks
 from .meanings import Choice, Meanings, same_words
+from .questions import question_of
 from .templates import tidy
 
 FINISHED = "__end__"
@@ -63,11 +64,13 @@ class SessionState:
 class SaveAnswer:
     """Keep ``text`` in the journal under ``key``. ``part``: 0 for a whole answer; 1 for the
     first message of an answer that may come in several (a ``parts`` step); 2, 3 ... when
-    ``text`` is that answer grown by one more message, to replace the entry part 1 made."""
+    ``text`` is that answer grown by one more message, to replace the entry part 1 made.
+    ``question``: the step's words as the person saw them, in plain text (``question_of``)."""
 
     key: str
     text: str
     part: int = 0
+    question: str = ""
 
 
 @dataclass(frozen=True)
@@ -345,8 +348,9 @@ class CompiledScript:
         elif step.parts:
             return self._part(model, step, text)
         elif step.keep:
+            question = question_of(self.render_say(step, model))  # as shown: before the answer joins the context
             session.answers[step.ask] = text
-            model.effects.append(SaveAnswer(step.ask, text))
+            model.effects.append(SaveAnswer(step.ask, text, question=question))
         return self._run(model, "answered")
 
     def _part(self, model: Conversation, step: StepSpec, text: str) -> StepResult | None:
@@ -358,9 +362,10 @@ class CompiledScript:
             return self._run(model, f"b{DONE_INDEX}")
         before = session.answers.get(step.ask, "") if session.parts else ""
         whole = f"{before}{PART_JOIN}{text}" if before else text
+        question = question_of(self.render_say(step, model))  # kept with the entry the first part makes
         session.answers[step.ask] = whole
         session.parts += 1
-        model.effects.append(SaveAnswer(step.ask, whole, part=session.parts))
+        model.effects.append(SaveAnswer(step.ask, whole, part=session.parts, question=question))
         if self.more_note is not None:
             note = tidy(self.more_note.render(self.context_for(model)))
             if note:

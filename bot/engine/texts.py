@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from jinja2 import Template, TemplateSyntaxError
+from markupsafe import Markup
 
 from .script import Problem
 from .templates import BASE_NAMES, CompanionEnvironment, compile_source, tidy, undeclared_names
@@ -21,6 +22,7 @@ TEXT_NAMES: Mapping[str, frozenset[str]] = {
     "menu": frozenset({"phases", "suggestion", "done_count", "total"}),
     "menu_phase": frozenset({"phase", "scripts"}),
     "journal_page": frozenset({"entries", "page", "pages"}),
+    "journal_question": frozenset({"question"}),
     "resume_offer": frozenset({"paused_title"}),
     "gentle_offer": frozenset({"paused_title"}),
     "resumed": frozenset({"paused_title"}),
@@ -34,7 +36,10 @@ TEXT_NAMES: Mapping[str, frozenset[str]] = {
     "idle_suggest": frozenset({"title", "description", "minutes"}),
     "button_try": frozenset({"title"}),
     "unreadable_name_long": frozenset({"limit"}),
+    "name_check": frozenset({"value"}),
+    "name_check_child": frozenset({"value"}),
     "export_date": frozenset({"at"}),
+    "export_question": frozenset({"question"}),
     "console_saved": frozenset({"filename", "folder"}),
     # the failed turn's crisis card (bot/core/fallback.py fills these in without Jinja)
     "fallback_crisis": frozenset({"lines", "emergency"}),
@@ -52,6 +57,11 @@ class Texts:
     def render(self, key: str, context: Mapping[str, object]) -> str:
         """A text as HTML (values escaped), as messages are sent."""
         return tidy(self._templates[key].render(context))
+
+    def markup(self, key: str, context: Mapping[str, object]) -> Markup:
+        """A text as HTML to place inside another text as a value: not escaped a second
+        time there (``markup + words`` escapes the words)."""
+        return Markup(self.render(key, context))  # rendered with autoescape: its values are escaped
 
     def plain(self, key: str, context: Mapping[str, object] | None = None) -> str:
         """A text that is not HTML (a button label, a command's menu description): the

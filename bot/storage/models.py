@@ -78,6 +78,8 @@ class JournalEntry(Base):
     key: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The words of the step it answers, as the person saw them (plain text; NULL before 0006).
+    question: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
 
 
 class ProcessedUpdate(Base):
@@ -148,7 +150,7 @@ class Meta(Base):
 # A new encrypted column is added here, by hand: nothing registers itself.
 ENCRYPTED: list[tuple[Table, str, list[str]]] = [
     (Person.__table__, "id", ["name", "child_name"]),  # type: ignore[list-item]
-    (JournalEntry.__table__, "id", ["text"]),  # type: ignore[list-item]
+    (JournalEntry.__table__, "id", ["text", "question"]),  # type: ignore[list-item]
     (DialogueSession.__table__, "id", ["context"]),  # type: ignore[list-item]
     (OutboxBubble.__table__, "id", ["reply"]),  # type: ignore[list-item]
 ]

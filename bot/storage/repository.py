@@ -120,9 +120,12 @@ class Repository:
         return self.session.scalar(query) or 0
 
     # -- journal ---------------------------------------------------------------------------
-    def add_journal(self, person: Person, dialogue_id: str, key: str, text: str, now: datetime, *, flush: bool = False) -> JournalEntry:
-        """A new entry; ``flush`` gives it its id at once (to grow it later: ``rewrite_journal``)."""
-        entry = JournalEntry(person_id=person.id, dialogue_id=dialogue_id, key=key, text=text, created_at=now)
+    def add_journal(
+        self, person: Person, dialogue_id: str, key: str, text: str, now: datetime, *, question: str | None = None, flush: bool = False
+    ) -> JournalEntry:
+        """A new entry, with the question it answers when known; ``flush`` gives it its id at
+        once (to grow it later: ``rewrite_journal``)."""
+        entry = JournalEntry(person_id=person.id, dialogue_id=dialogue_id, key=key, text=text, question=question or None, created_at=now)
         self.session.add(entry)
         if flush:
             self.session.flush()
@@ -130,7 +133,7 @@ class Repository:
 
     def rewrite_journal(self, person: Person, entry_id: int, text: str) -> bool:
         """Replace the words of one of the person's entries (an answer grown by a part); its
-        date stays the first part's. False when there is no such entry of theirs."""
+        date and question stay the first part's. False when there is no such entry of theirs."""
         entry = self.session.get(JournalEntry, entry_id)
         if entry is None or entry.person_id != person.id:
             return False

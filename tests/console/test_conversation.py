@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import text
 
 from bot.domain import Event, EventKind
@@ -13,7 +15,7 @@ def test_onboarding_finishes_and_the_menu_shows_progress(companion) -> None:
     out = person.onboard()
     assert "Welcome, Sam." in out
     menu = person.say("/menu")
-    assert "Arrive: 1 of 1 done" in menu
+    assert re.search(r"Arrive: 1 of \d+ done", menu)  # onboarding done; the phase may hold more scripts
     assert "A gentle next step" in menu
 
 
@@ -85,6 +87,8 @@ def test_odd_unicode_and_html_in_names_are_shown_as_written(companion) -> None:
     person = Person(companion)
     person.say("1", "1", "1", "1", "1", "1")
     out = person.say("<b>Sam</b> & co 🌱\u200b")
+    assert 'Shall I call you "<b>Sam</b> & co 🌱"?' in out  # not much like a name: asked first
+    out = person.say("Yes, keep it")
     assert "Would you like to choose one, <b>Sam</b> & co 🌱?" in out
     reply = companion.handle(Event("console:sam", EventKind.COMMAND, text="/start"))
     assert "&lt;b&gt;Sam&lt;/b&gt; &amp; co" in reply.replies[0].text or "Welcome back" in reply.replies[0].text

@@ -1,4 +1,5 @@
-"""/journal: what the person wrote, newest first, a page at a time."""
+"""/journal: what the person wrote, newest first, a page at a time, each answer under the
+question it answered (entries kept before questions were kept show their words alone)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ def journal(ctx: TurnContext, args: str) -> list[Reply]:
         return [Reply(ctx.say("journal_empty"))]
     pages = paginate(entries, JOURNAL_PAGE_CHARS)
     page = min(page, len(pages))
+    values = ctx.template_context()
     shown = [
-        {"dialogue": title_of(ctx, e.dialogue_id), "date": e.created_at.strftime("%d %b %Y"), "text": e.text}
+        {"dialogue": title_of(ctx, e.dialogue_id), "date": e.created_at.strftime("%d %b %Y"), "text": with_question(ctx, values, e)}
         for e in pages[page - 1]
     ]
     buttons = []
@@ -27,6 +29,15 @@ def journal(ctx: TurnContext, args: str) -> list[Reply]:
     if page > 1:
         buttons.append(Button(ctx.label("button_newer_entries"), f"{COMMAND_BUTTON}:journal:{page - 1}"))
     return [Reply(ctx.say("journal_page", entries=shown, page=page, pages=len(pages)), tuple(buttons))]
+
+
+def with_question(ctx: TurnContext, values: dict[str, object], entry: JournalEntry) -> str:
+    """The entry's words, under its question as ``journal_question`` shows it (HTML the page
+    shows as it is; the words, and the question inside that text, escaped)."""
+    if not entry.question:
+        return entry.text
+    question = ctx.texts.markup("journal_question", values | {"question": entry.question})
+    return question + "\n" + entry.text if question else entry.text
 
 
 def title_of(ctx: TurnContext, dialogue_id: str) -> str:
@@ -39,7 +50,7 @@ def paginate(entries: list[JournalEntry], limit: int) -> list[list[JournalEntry]
     current: list[JournalEntry] = []
     size = 0
     for entry in entries:
-        length = len(entry.text) + 60
+        length = len(entry.text) + len(entry.question or "") + 60
         if current and size + length > limit:
             pages.append(current)
             current, size = [], 0
