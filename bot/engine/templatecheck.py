@@ -46,7 +46,7 @@ TELEGRAM_MESSAGE_LIMIT = 4096
 BUBBLE_LIMIT = 350  # the writing guide: about 350 characters at most
 ECHO_ANSWERS = ("idk", "this is stupid")  # answers no bubble may read back (``echoes``)
 WARNING = "warning: "  # a message that starts so is shown to the writer but refuses nothing
-STRICT_STYLE = False  # the listening and variety checks refuse a folder (False while scripts catch up)
+STRICT_STYLE = True  # the listening and variety checks refuse a folder (False: warnings only)
 
 
 def style(message: str) -> str:
