@@ -7,7 +7,8 @@ Typed words reach here after the safety step and before the step reads them:
   other answer waits (``name_prompt.hold``) and the question about it is asked;
 - a name waiting: words that press one of the question's buttons do so (its label, or "yes"
   for "Yes, keep it"); another unsure answer ("no", "idk") at the question that offered no
-  name means no name; anything else is a new answer, read again from the top.
+  name means no name; anything else is a new answer, read again from the top;
+- a plain "no" ("no thanks", "nope") is a clear answer: no name, and the step moves on.
 
 The buttons: keep it (the step moves on as after any answer), type another (the step asks
 again), no name for now (the step moves on with the name left empty).
@@ -16,6 +17,7 @@ again), no name for now (the step moves on with the name left empty).
 from __future__ import annotations
 
 from ..domain import Reply
+from ..engine.answer_kinds import NEGATIVE, classify
 from ..engine.machine import CompiledScript
 from ..engine.meanings import Choice
 from ..names import Doubt, doubt
@@ -53,6 +55,8 @@ def read(ctx: TurnContext, active: DialogueSession, compiled: CompiledScript, te
         return asking(ctx, active, name_prompt.WHICH)
     if kind is Doubt.UNSURE and waiting is not None and doubt(waiting) is Doubt.UNSURE:
         return moving_on(ctx, active, compiled, field, None)  # "no" to "no need to choose one"
+    if classify(value) == NEGATIVE:
+        return moving_on(ctx, active, compiled, field, None)  # "no" to "would you like a name?" is clear
     name_prompt.hold(ctx, active, value)
     return sessions.view(ctx, active, last_only=True)
 

@@ -84,7 +84,8 @@ def respond(ctx: TurnContext, screened: Screened, text: str) -> list[Reply] | No
         # "go on" at "Stop here or go on?" is that answer, whatever the model heard in it; a
         # button's own words typed ("Ready enough") are the answer even at a model-only crisis
         return None
-    if should_step_in(assessment.level, active, reads_as_answer=answer, card=card):
+    suicidal_words = None if learned_only(assessment) else card  # a rule's words, not the model's guess
+    if should_step_in(assessment.level, active, reads_as_answer=answer, card=suicidal_words):
         return step_in(ctx, card, active)
     return None
 
@@ -133,7 +134,9 @@ def should_step_in(level: safety.Level, active: DialogueSession | None, *, reads
 
     Suicidal words always win (``cards``): inside the danger or self-harm card (crisis
     level, but about someone else's violence or about self-injury), "better off without me"
-    is only concern by level, yet it calls for the direct question those cards never ask."""
+    is only concern by level, yet it calls for the direct question those cards never ask.
+    ``card`` is given only when a rule found the words (the learned layer alone does not
+    break into a card under way: "its stupid, i shouldnt have" after self-harm is shame)."""
     if active is None or active.dialogue_id not in FLOW_LEVEL:
         return True
     current = FLOW_LEVEL[active.dialogue_id]

@@ -101,13 +101,16 @@ def test_every_script_has_golden_transcripts() -> None:
     assert not missing, "scripts not yet played by each kind of person (# persona: ...): " + "; ".join(missing)
 
 
+BUTTON_LINE = re.compile(r"^\s+\[\d+\] ")  # a button's label is not a reply ("I'm not sure")
+
+
 def _blocks(path: Path) -> list[tuple[str, str]]:
-    """Each input of a transcript with what the companion said right after it."""
+    """Each input of a transcript with what the companion said right after it (buttons aside)."""
     pairs: list[tuple[str, str]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("> "):
             pairs.append((line[2:], ""))
-        elif pairs and not line.startswith("#"):
+        elif pairs and not line.startswith("#") and not BUTTON_LINE.match(line):
             typed, said = pairs[-1]
             pairs[-1] = (typed, said + "\n" + line)
     return pairs
