@@ -121,7 +121,7 @@ def classify(text: str | None) -> str:
     if not text or not text.strip():
         return ""
     plain = normalise(text)
-    if _HEAVY.search(plain):
+    if _hurts(plain):
         return HEAVY
     words = _words(plain)
     if not words:  # emoji, dots, a lone symbol
@@ -139,6 +139,21 @@ def classify(text: str | None) -> str:
     if _only(words, _SHORT) or (count == 1 and len(words.replace("?", "")) <= 2):
         return SHORT
     return ORDINARY
+
+
+# A judgement of oneself denied ("I'm not worthless", "never a burden") is an answer back, not
+# the pain itself; harm and loss are heavy however they are said ("he never hit me" is rare).
+_DENIABLE = frozenset({"worthless", "burden", "disgusting", "unlovable", "useless piece"})
+_NEGATION = re.compile(r"(?:\bnot|n't|\bnever|\bno longer)(?: \w+)?\s*$")
+
+
+def _hurts(plain: str) -> bool:
+    """Pain or harm in the words, but for a judgement the person denies."""
+    for found in _HEAVY.finditer(plain):
+        if found.group() in _DENIABLE and _NEGATION.search(plain[: found.start()].replace(" a ", " ")):
+            continue
+        return True
+    return False
 
 
 # "stupid" after these is about the person, not the exercise ("afraid of looking stupid").

@@ -19,7 +19,7 @@ CASES = {
     "heavy": ["feeling safe. my stepdad used to hit me", "everyone would be better off without you", "my mum died last year",
               "he hurts me when he drinks", "I hate myself", "you're worthless", "I was abused", "he gets violent when I say no",
               "being a burden", "nobody wants you around"],
-    "ordinary": ["6", "12", "From looking stupid", "feeling stupid in meetings", "scared", "sad", "a hug", "Someone who listened without getting cross.", "I guess a rest", "Mimi", "Little Sam",
+    "ordinary": ["You're wrong. I'm not worthless.", "I am not a burden", "I'm never a burden to them", "6", "12", "From looking stupid", "feeling stupid in meetings", "scared", "sad", "a hug", "Someone who listened without getting cross.", "I guess a rest", "Mimi", "Little Sam",
                  "I want my mum", "I am not sure what I need but maybe a hug", "a walk by the sea", "to be told I did okay",
                  "No one ever listened to me when I was small and I still feel that"],
 }
