@@ -24,6 +24,7 @@ TRYOUT = """\
 id: tryout
 title: Try out
 phase: always
+menu: false  # a test's script: the variety rule is for scripts people meet in /menu
 description: A small script to edit while people are in it.
 minutes: 1
 start: hello

@@ -16,6 +16,7 @@ FEATURES = """
 id: features
 title: Features
 phase: always
+menu: false  # a test's script: the variety rule is for scripts people meet in /menu
 description: Every engine feature in one small script.
 minutes: 2
 vars:
@@ -58,7 +59,7 @@ steps:
 
   reflect:
     say:
-      - 'You wrote: "{{ answers.letter or journal.letter }}"'
+      - '{% if (answers.letter or journal.letter) | kind == "ordinary" %}You wrote: "{{ answers.letter or journal.letter }}"{% else %}Nothing to show yet.{% endif %}'
       - '{% if visits % 2 == 0 %}Even visit.{% else %}Odd visit.{% endif %}'
     buttons:
       - label: "Ground me"

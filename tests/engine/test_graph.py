@@ -33,6 +33,7 @@ SHAPES = """
 id: shapes
 title: Shapes
 phase: always
+menu: false  # a test's script: the variety rule is for scripts people meet in /menu
 description: Every way on from a step.
 minutes: 1
 start: intro

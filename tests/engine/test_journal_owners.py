@@ -10,6 +10,7 @@ from bot.engine.script import Script, load_script
 SCRIPT = """id: {id}
 title: T
 phase: always
+menu: false  # a test's script: the variety rule is for scripts people meet in /menu
 description: D
 {shared}start: hello
 steps:
@@ -39,5 +40,5 @@ def test_a_key_shared_by_every_script_asking_it_is_fine(tmp_path: Path) -> None:
 def test_a_key_shared_by_one_side_only_is_reported_on_the_other(tmp_path: Path) -> None:
     scripts = {s.id: s for s in (script(tmp_path, "one", "shared: [need]\n"), script(tmp_path, "two"))}
     problems = check_journal_owners(scripts)
-    assert [(p.path.name, p.line) for p in problems] == [("two.yaml", 7)]
+    assert [(p.path.name, p.line) for p in problems] == [("two.yaml", 8)]
     assert "one.yaml asks for 'need' too" in problems[0].message

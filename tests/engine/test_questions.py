@@ -29,6 +29,7 @@ ASKED = f"""
 id: asked
 title: Asked
 phase: always
+menu: false  # a test's script: the variety rule is for scripts people meet in /menu
 description: Questions kept beside their answers.
 minutes: 2
 start: scale
