@@ -8,6 +8,7 @@ database at the end.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -35,6 +36,37 @@ class FakeClock:
     def advance(self, **delta: float) -> datetime:
         self.now += timedelta(**delta)
         return self.now
+
+
+@pytest.fixture(scope="session", autouse=True)
+def library_once_per_content() -> Iterator[None]:
+    """Most tests build a runtime, and loading and checking the 40-odd scripts is most of
+    what that costs (seconds, against milliseconds for the rest). A folder whose files are
+    byte for byte as they were (the same files with the same bytes) gives the same
+    library, so each content is loaded once per test session; a test that edits a copy of
+    the folder changes its files and gets a fresh load. The library is read-only once
+    loaded (each turn attaches a person to the shared machines and detaches them again)."""
+    import bot.app as app
+    from bot.engine import DialogueLibrary, Problem
+
+    real = app.load_library
+    cache: dict[tuple[object, ...], tuple[DialogueLibrary, list[Problem]]] = {}
+
+    def cached(folder: Path, vocabulary=None):  # load_library's own signature
+        root = Path(folder).resolve()
+        digest = hashlib.sha256()
+        for path in sorted(root.rglob("*")) if root.is_dir() else ():
+            if path.is_file():
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+        key = (root, digest.hexdigest(), vocabulary)
+        if key not in cache:
+            cache[key] = real(folder, vocabulary)
+        library, problems = cache[key]
+        return library, list(problems)
+
+    app.load_library = cached
+    yield
+    app.load_library = real
 
 
 @pytest.fixture(autouse=True)
