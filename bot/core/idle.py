@@ -28,7 +28,7 @@ def idle(ctx: TurnContext, text: str) -> list[Reply]:
     kind = classify(text)
     library = ctx.library
     if kind == SCEPTICAL and WHY in library:
-        return [Reply(ctx.say("idle_sceptical"), (_start(ctx, "button_why", WHY),) + ctx.menu_button())]
+        return [Reply(ctx.say("idle_sceptical"), (Button(ctx.label("button_why"), f"{MENU_BUTTON}:{WHY}"),) + ctx.menu_button())]
     if kind == HEAVY:
         buttons = ((Button(ctx.label("button_grounding"), f"{MENU_BUTTON}:{GROUNDING}"),) if GROUNDING in library else ())
         return [Reply(ctx.say("idle_heavy"), buttons + (Button(ctx.label("button_talk"), f"{COMMAND_BUTTON}:sos"),))]
@@ -53,7 +53,3 @@ def suggestion(ctx: TurnContext, text: str) -> Script | None:
         if count and (best is None or count > best[0]):
             best = (count, script)
     return best[1] if best else None
-
-
-def _start(ctx: TurnContext, label: str, dialogue_id: str) -> Button:
-    return Button(ctx.label(label), f"{MENU_BUTTON}:{dialogue_id}")

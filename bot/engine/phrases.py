@@ -4,7 +4,8 @@ A person who does several conversations hears "Of course. This will be here when
 "feet on the floor" again and again, and a companion that repeats itself sounds like a
 recording. This is a warning, not a problem: a phrase may be worth repeating, and the
 operator decides; ``dialogues check`` prints it after its verdict, and the shipped folder
-keeps none (tests/engine/test_phrases.py).
+keeps none (tests/engine/test_shipped_scripts_listen.py; the rule itself in
+tests/engine/test_listening_checks.py).
 
 The writer's own words count: the text of every bubble of a script (names in ``{{ }}`` and
 tags left out, so a phrase is not made across them), once per script however often the
