@@ -18,8 +18,8 @@ from pathlib import Path
 
 from jinja2 import Template, TemplateError, TemplateSyntaxError
 
-from ..engine.templatecheck import ECHO_ANSWERS
-from ..engine.templates import BASE_NAMES, attribute_uses, compile_source, html_to_plain, make_environment, tidy, undeclared_names, visible_length
+from ..engine.templatecheck import ECHO_ANSWERS, read_back
+from ..engine.templates import BASE_NAMES, attribute_uses, compile_source, make_environment, tidy, undeclared_names, visible_length
 from ..engine.script import Problem
 from ..engine.context import Blanks, sample_people
 from ..engine.validate import BUBBLE_LIMIT
@@ -106,7 +106,7 @@ def _echoes(template: Template) -> str | None:
     full = sample_people()[0]
     for answer in ECHO_ANSWERS:
         sample = full.context | {"journal": Blanks(default=answer), "answers": {}, "vars": {}, "title": "Check-in", "checkins": SAMPLE_STATUS}
-        if answer in html_to_plain(tidy(template.render(sample))).lower():
+        if read_back(tidy(template.render(sample)), answer):
             return answer
     return None
 

@@ -49,6 +49,12 @@ WARNING = "warning: "  # a message that starts so is shown to the writer but ref
 STRICT_STYLE = True  # the listening and variety checks refuse a folder (False: warnings only)
 
 
+def read_back(text: str, answer: str) -> bool:
+    """Whether rendered ``text`` shows ``answer`` (one of ``ECHO_ANSWERS``) as words of its own."""
+    plain = html_to_plain(text).lower()
+    return re.search(rf"(?<!\w){re.escape(answer)}(?!\w)", plain) is not None
+
+
 def style(message: str) -> str:
     """A listening or variety check's message: a problem once ``STRICT_STYLE``, else a warning."""
     return message if STRICT_STYLE else WARNING + message
@@ -172,10 +178,10 @@ class TemplateChecks:
         for answer in ECHO_ANSWERS:
             person = SamplePerson(full.who, full.context | {"journal": Blanks(default=answer)}, answer)
             try:
-                text = html_to_plain(tidy(template.render(self.context(script, person)))).lower()
+                text = tidy(template.render(self.context(script, person)))
             except Exception:  # noqa: BLE001 - a failure to render is reported by ``bubble``
                 return []
-            if re.search(rf"(?<!\w){re.escape(answer)}(?!\w)", text):
+            if read_back(text, answer):
                 return [Problem(*self.place(script, bubble)(1), style(f"this bubble reads back an answer of '{answer}' as if it were an answer: show it only for an ordinary one ({{% if answers.KEY | kind == \"ordinary\" %}}) and give the others words of their own"))]
         return []
 
