@@ -85,13 +85,28 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A picture to show the person (their mood chart, their path): PNG bytes and the words
+    under it. ``caption`` is the same small HTML subset as ``Reply.text``; ``name`` names the
+    file where an adapter writes one (the console: ``<name>.png``)."""
+
+    png: bytes
+    caption: str = ""
+    name: str = "picture"
+
+
+@dataclass(frozen=True)
 class Reply:
-    """One bubble from the companion. ``buttons`` are rows of one button each, in order."""
+    """One bubble from the companion. ``buttons`` are rows of one button each, in order.
+
+    What a reply carries is shown in this order: ``text``, then ``picture`` (with its
+    caption), then ``document``; the buttons go under the last of them."""
 
     text: str = ""
     buttons: tuple[Button, ...] = ()
     document: Document | None = None
     expects_text: bool = False  # the current step waits for free text
+    picture: Picture | None = None
 
 
 @dataclass

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -211,4 +211,4 @@ def with_opening(opening: str, replies: list[Reply]) -> list[Reply]:
         return [Reply(opening)]
     first = replies[0]
     text = f"{opening}\n\n{first.text}" if first.text else opening
-    return [Reply(text, first.buttons, first.document, first.expects_text)] + replies[1:]
+    return [replace(first, text=text)] + replies[1:]

@@ -10,6 +10,7 @@ a person between dialogues lives in this one module.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from ..domain import COMMAND_BUTTON, MENU_BUTTON, Button, Reply
@@ -169,7 +170,7 @@ def after_finish(ctx: TurnContext, replies: list[Reply], finished: str = "") -> 
         return replies + [offer]
     if replies and not replies[-1].buttons and ctx.has_consent():
         last = replies[-1]
-        replies[-1] = Reply(last.text, ctx.menu_button(), document=last.document)
+        replies[-1] = replace(last, buttons=ctx.menu_button(), expects_text=False)
     return replies
 
 
