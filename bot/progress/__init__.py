@@ -1,0 +1,1 @@
+"""Seeing progress: the mood chart (``/mood``) and the path walked so far (``/progress``)."""
