@@ -5,7 +5,7 @@ same start-up checks run everywhere: the encryption key, the database migrations
 every dialogue script and text validated before the first message is handled.
 
 Read ``build`` top to bottom: the core's commands, actions and profile fields go into a
-``Features`` object, then the check-ins' (``assemble``); the scripts are checked against
+``Features`` object, then the check-ins' and progress's (``assemble``); the scripts are checked against
 what those offer; the database opens; the companion gets the features.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from . import checkins, core
+from . import checkins, core, progress
 from .config import Settings
 from .core import Companion, Features
 from .engine import DialogueLibrary, Problem, load_library
@@ -34,6 +34,7 @@ def assemble(dialogues_dir: Path) -> tuple[Features, list[Problem]]:
     features = Features()
     core.install(features)
     problems = checkins.install(features, dialogues_dir)
+    progress.install(features)
     return features, problems
 
 

@@ -40,7 +40,7 @@ def chat(
     from .console import ConsoleChat
 
     interactive = sys.stdin.isatty()
-    console = ConsoleChat(runtime.companion, user, sys.stdout, interactive=interactive)
+    console = ConsoleChat(runtime.companion, user, sys.stdout, interactive=interactive, picture_dir=settings.data_dir / "pictures")
     try:
         console.run(_prompted_lines() if interactive else sys.stdin)
     except KeyboardInterrupt:

@@ -1,14 +1,17 @@
 """What is kept about a person, in their own readable form, and what operators may count.
 
 ``export_documents`` gives a person everything stored about them: a readable document of
-their journal and safety plan, and a JSON file of the rest. ``operator_stats`` counts and
-never shows content; ``data_counts`` is what ``/mydata`` tells a person about themselves.
+their journal and safety plan, and a JSON file of the rest; each feature adds its part
+(``ExportPart``: keys of the JSON, a section of the readable document, files of its own, such
+as the mood chart). ``operator_stats`` counts and never shows content; ``data_counts`` is
+what ``/mydata`` tells a person about themselves.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from .domain import Document
@@ -18,7 +21,20 @@ from .storage.stats import counts_since, people_counts
 
 SAFETY_PLAN = "safety_plan"
 
-ExportSection = Callable[[Repository, Person], dict[str, object]]  # a feature's part of /export
+
+
+@dataclass(frozen=True)
+class ExportPart:
+    """What one feature adds to /export: keys of the JSON record, a section of the readable
+    document (plain lines, its heading included), and files of its own (the mood chart)."""
+
+    record: dict[str, object] = field(default_factory=dict)
+    lines: tuple[str, ...] = ()
+    documents: tuple[Document, ...] = ()
+
+
+# A feature's part of /export, for this person at this moment (words from the library's texts).
+ExportSection = Callable[[Repository, Person, DialogueLibrary, datetime], ExportPart]
 
 
 def data_counts(repo: Repository, person: Person) -> dict[str, object]:
@@ -99,12 +115,18 @@ def export_documents(
             for e in entries
         ],
     }
-    for extra in sections:
-        record.update(extra(repo, person))
+    files: list[Document] = []
+    for section in sections:
+        part = section(repo, person, library, now)
+        record.update(part.record)
+        if part.lines:
+            lines += ["", *part.lines]
+        files += part.documents
     text = "\n".join(lines).rstrip() + "\n"
     return [
         Document("innerchild-journal.txt", text.encode("utf-8"), "text/plain"),
         Document("innerchild-data.json", json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8"), "application/json"),
+        *files,
     ]
 
 

@@ -18,10 +18,12 @@ companion's ``Features``.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from ..core.context import Features
-from ..engine import Problem
+from ..engine import DialogueLibrary, Problem
+from ..privacy import ExportPart
 from ..runtime import Runtime
 from ..storage import Person, Repository
 from ..storage import checkins as _store
@@ -46,15 +48,16 @@ def install(features: Features, dialogues_dir: Path) -> list[Problem]:
     return problems
 
 
-def export_section(repo: Repository, person: Person) -> dict[str, object]:
-    """What /export shows about check-ins: the settings and every mood shared."""
+def export_section(repo: Repository, person: Person, _library: DialogueLibrary, _now: datetime) -> ExportPart:
+    """What /export shows about check-ins: the settings and every mood shared (the readable
+    list of moods and their chart are ``progress``'s part)."""
     row = _store.settings_for(repo, person)
-    return {
+    return ExportPart(record={
         "checkins": {
             "settings": status_values(row, person.timezone) if row is not None else None,
             "moods": [{"mood": m.mood, "at": m.created_at.isoformat()} for m in _store.moods(repo, person)],
         }
-    }
+    })
 
 
 def service_for(runtime: Runtime) -> CheckinService:

@@ -4,21 +4,31 @@ Interactive in a terminal (a prompt, a short pause between bubbles). When standa
 is not a terminal, each line is one message, echoed as ``> line`` so the output reads as a
 transcript: a line holding only a number presses that button, a line starting with ``/``
 is a command, and the end of input ends the chat. The golden transcripts are exactly this.
+
+A picture (the mood chart) cannot be drawn in a terminal: it is written to a file only its
+owner can read, in the data directory (``pictures/<person>/<name>.png``, the newest of each
+kind replacing the last), and shown as one line ``[picture] <path>`` with its words under
+it. ``/delete`` takes that folder away with everything else.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import re
+import shutil
+import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
 from ..core import LAST_RESORT_SORRY, Companion, TurnFailed, describe_failure
-from ..domain import Button, Event, EventKind, Reply
+from ..domain import Button, Event, EventKind, Picture, Reply
 from ..engine.templates import html_to_plain
 
 BUBBLE_PAUSE = 0.6
+PICTURE_PREFIX = "[picture] "
 log = logging.getLogger(__name__)
 
 
@@ -34,14 +44,42 @@ def parse_line(line: str, buttons: tuple[Button, ...], user: str) -> Event | Non
     return Event(user, EventKind.TEXT, text=line.rstrip("\r\n"))
 
 
+def write_private(path: Path, content: bytes) -> None:
+    """``content`` at ``path``, readable by its owner only (0600 in a 0700 folder), written
+    whole or not at all: a full disk leaves no half picture behind."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path.parent, 0o700)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")  # mkstemp makes it 0600
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 class ConsoleChat:
-    def __init__(self, companion: Companion, user: str, out: TextIO, *, interactive: bool, export_dir: Path | None = None):
+    def __init__(
+        self, companion: Companion, user: str, out: TextIO, *, interactive: bool,
+        export_dir: Path | None = None, picture_dir: Path | None = None,
+    ):
         self.companion = companion
         self.user = f"console:{user}"
         self.out = out
         self.interactive = interactive
         self.buttons: tuple[Button, ...] = ()
         self.export_dir = export_dir or Path.cwd() / "innerchild-export"
+        # The data directory's pictures/ (``innerchild chat`` passes it), this person's own
+        # folder in it; without one, a private temporary folder made when a picture comes.
+        self._pictures_root = picture_dir
+        self._picture_folder = re.sub(r"[^A-Za-z0-9_-]", "_", user)[:64] or "_"
+
+    @property
+    def picture_dir(self) -> Path:
+        if self._pictures_root is None:
+            self._pictures_root = Path(tempfile.mkdtemp(prefix="innerchild-pictures-"))
+        return self._pictures_root / self._picture_folder
 
     def run(self, lines: Iterable[str]) -> None:
         self.play(Event(self.user, EventKind.OPEN))
@@ -71,6 +109,8 @@ class ConsoleChat:
         self.deliver(result.replies)
         if result.deactivate:
             self.buttons = ()
+            if self._pictures_root is not None:  # their pictures go with the rest
+                shutil.rmtree(self.picture_dir, ignore_errors=True)
 
     def apologise(self) -> None:
         try:
@@ -87,6 +127,8 @@ class ConsoleChat:
                 time.sleep(BUBBLE_PAUSE)
             if reply.text:
                 self.out.write(html_to_plain(reply.text).rstrip() + "\n")
+            if reply.picture is not None:
+                self.show_picture(reply.picture)
             if reply.document is not None:
                 self.export_dir.mkdir(parents=True, exist_ok=True)
                 path = self.export_dir / reply.document.filename
@@ -101,3 +143,17 @@ class ConsoleChat:
         if replies:
             self.buttons = shown_buttons
         self.out.flush()
+
+    def show_picture(self, picture: Picture) -> None:
+        """The ``[picture] <path>`` line, then the words under the picture. When the file
+        cannot be written (a full disk), the words still come, after one line that says so."""
+        path = self.picture_dir / f"{picture.name}.png"
+        try:
+            write_private(path, picture.png)
+        except OSError as exc:
+            log.error("a picture could not be written to %s: %s", self.picture_dir, exc.strerror or type(exc).__name__)
+            self.out.write(self.companion.library.texts.plain("console_picture_failed") + "\n")
+        else:
+            self.out.write(f"{PICTURE_PREFIX}{path}\n")
+        if picture.caption:
+            self.out.write(html_to_plain(picture.caption).rstrip() + "\n")

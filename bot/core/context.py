@@ -28,6 +28,7 @@ from .commands.registry import Command, CommandRegistry
 Action = Callable[["TurnContext"], None]  # a ``do:`` action scripts may run
 ProfileParser = Callable[[str], object]  # reads what a person typed; ValueError: ask again
 ProfileSetter = Callable[["TurnContext", object], None]  # keeps a profile answer elsewhere
+EndOffer = Callable[["TurnContext"], tuple[Button, ...]]  # buttons under a dialogue's last bubble, or none
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ class Features:
     # What a feature read from the operator's folder (the check-in openings), by name: kept
     # here so that a reload swaps it together with the scripts.
     assets: dict[str, object] = field(default_factory=dict)
+    # What a feature offers when a dialogue ends (the check-in's "See your week"), by dialogue id.
+    end_offers: dict[str, EndOffer] = field(default_factory=dict)
 
     def add_command(self, command: Command[TurnContext]) -> None:
         self.commands.add(command)
@@ -73,6 +76,13 @@ class Features:
         self.parsers[name] = parser
         if setter is not None:
             self.setters[name] = setter
+
+    def add_end_offer(self, dialogue_id: str, offer: EndOffer) -> None:
+        """``offer(turn)`` gives buttons to show, above the menu button, under the last bubble
+        of ``dialogue_id`` when it ends and nothing more pressing is offered there."""
+        if dialogue_id in self.end_offers:
+            raise ValueError(f"an end offer for '{dialogue_id}' is registered twice")
+        self.end_offers[dialogue_id] = offer
 
     def add_export_section(self, section: ExportSection) -> None:
         self.export_sections.append(section)

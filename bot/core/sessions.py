@@ -152,7 +152,8 @@ def after_finish(ctx: TurnContext, replies: list[Reply], finished: str = "") -> 
     """A dialogue ended: offer to return to one that safety paused, or somewhere to go.
     Soon after a crisis or concern, what was paused waits for the person to choose it
     (/resume): a support card's own goodbye stands alone (it has just offered the plan,
-    grounding and rest), and any other dialogue ending offers those first."""
+    grounding and rest), and any other dialogue ending offers those first. Otherwise the last
+    bubble gets the menu button, under what a feature offers at that dialogue's end."""
     if ctx.person.adult is False or ctx.deleted:
         return replies
     waiting = [p for p in ctx.repo.paused_sessions(ctx.person) if p.reason in RETURN_AFTER and p.dialogue_id in ctx.library]
@@ -169,8 +170,9 @@ def after_finish(ctx: TurnContext, replies: list[Reply], finished: str = "") -> 
         ))
         return replies + [offer]
     if replies and not replies[-1].buttons and ctx.has_consent():
-        last = replies[-1]
-        replies[-1] = replace(last, buttons=ctx.menu_button(), expects_text=False)
+        end_offer = ctx.features.end_offers.get(finished)
+        offered = end_offer(ctx) if end_offer is not None else ()
+        replies[-1] = replace(replies[-1], buttons=offered + ctx.menu_button(), expects_text=False)
     return replies
 
 

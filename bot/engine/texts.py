@@ -41,6 +41,11 @@ TEXT_NAMES: Mapping[str, frozenset[str]] = {
     "export_date": frozenset({"at"}),
     "export_question": frozenset({"question"}),
     "console_saved": frozenset({"filename", "folder"}),
+    "progress": frozenset({"phases", "suggestion", "done_count", "total"}),
+    "progress_picture": frozenset({"done_count", "total"}),
+    "mood_caption": frozenset({"mood"}),
+    "mood_too_few": frozenset({"answers", "checkins_on"}),
+    "mood_window_empty": frozenset({"weeks"}),
     # the failed turn's crisis card (bot/core/fallback.py fills these in without Jinja)
     "fallback_crisis": frozenset({"lines", "emergency"}),
     "fallback_concern": frozenset({"lines", "emergency"}),

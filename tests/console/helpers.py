@@ -12,9 +12,9 @@ ONBOARD = ["1", "1", "1", "1", "United Kingdom", "London", "Sam", "Little Sam", 
 class Person:
     """One console person: ``say`` a line, read back what the companion printed."""
 
-    def __init__(self, companion, name: str = "sam", export_dir=None):
+    def __init__(self, companion, name: str = "sam", export_dir=None, picture_dir=None):
         self.out = io.StringIO()
-        self.chat = ConsoleChat(companion, name, self.out, interactive=False, export_dir=export_dir)
+        self.chat = ConsoleChat(companion, name, self.out, interactive=False, export_dir=export_dir, picture_dir=picture_dir)
         self.chat.run([])  # opens the conversation, as starting the console does
 
     def say(self, *lines: str) -> str:

@@ -34,7 +34,7 @@ def test_a_feature_cannot_shadow_a_core_command() -> None:
 
 def test_the_menu_lists_described_commands_in_order(runtime) -> None:
     names = [c.name for c in runtime.features.commands.menu()]
-    assert names == ["start", "menu", "pause", "resume", "sos", "ground", "journal", "checkins", "mydata", "export", "delete", "help"]
+    assert names == ["start", "menu", "progress", "pause", "resume", "sos", "ground", "journal", "checkins", "mood", "mydata", "export", "delete", "help"]
     assert {"stats", "notnow"} <= {c.name for c in runtime.features.commands}
     assert runtime.features.commands.get("stats").admin_only
     assert runtime.features.commands.get("checkins").needs_consent
