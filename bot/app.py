@@ -24,7 +24,7 @@ from safety import model as safety_model
 from .runtime import Runtime, StartupError
 from .storage import KEY_FILE, Cipher, Database, KeyMismatch, check_key, key_file_keys, use_cipher
 
-__all__ = ["Runtime", "StartupError", "assemble", "build", "check_dialogues", "configure_encryption", "verify_key"]
+__all__ = ["Runtime", "StartupError", "assemble", "build", "check_dialogues", "configure_encryption", "verify_key", "wrong_key"]
 
 log = logging.getLogger(__name__)
 
@@ -95,16 +95,22 @@ def verify_key(settings: Settings, database: Database) -> None:
     try:
         check_key(database)
     except KeyMismatch:
-        if settings.encryption_key:
-            raise StartupError(
-                "INNERCHILD_ENCRYPTION_KEY cannot read this database (it was encrypted with another key): "
-                "set the key this database was created with; to change keys, list the new key first and the old one after it, "
-                "then run `innerchild keys rotate`"
-            ) from None
-        raise StartupError(
-            f"the key file {settings.data_dir / KEY_FILE} cannot read this database (it was encrypted with another key): "
-            "restore the key file this database was created with, or set INNERCHILD_ENCRYPTION_KEY to that key"
-        ) from None
+        raise wrong_key(settings) from None
+
+
+def wrong_key(settings: Settings) -> StartupError:
+    """The one line for a key that cannot read the database (at the key check, or in a
+    migration that encrypts what the database already holds)."""
+    if settings.encryption_key:
+        return StartupError(
+            "INNERCHILD_ENCRYPTION_KEY cannot read this database (it was encrypted with another key): "
+            "set the key this database was created with; to change keys, list the new key first and the old one after it, "
+            "then run `innerchild keys rotate`"
+        )
+    return StartupError(
+        f"the key file {settings.data_dir / KEY_FILE} cannot read this database (it was encrypted with another key): "
+        "restore the key file this database was created with, or set INNERCHILD_ENCRYPTION_KEY to that key"
+    )
 
 
 def build(settings: Settings, *, migrate: bool | None = None, last_good: bool = False) -> Runtime:
@@ -130,12 +136,15 @@ def build(settings: Settings, *, migrate: bool | None = None, last_good: bool = 
     database = Database(settings.resolved_database_url)
     if migrate is None:
         migrate = database.is_sqlite
-    if migrate:
-        database.upgrade()
-    elif not database.is_current():
-        raise StartupError("the database is not up to date: run `innerchild db upgrade`")
     try:
+        if migrate:
+            database.upgrade()  # after configure_encryption: a migration may encrypt what is stored
+        elif not database.is_current():
+            raise StartupError("the database is not up to date: run `innerchild db upgrade`")
         verify_key(settings, database)
+    except KeyMismatch:
+        database.dispose()
+        raise wrong_key(settings) from None
     except StartupError:
         database.dispose()
         raise

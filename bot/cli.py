@@ -166,14 +166,23 @@ def dialogues_play(
 
 @db_app.command("upgrade")
 def db_upgrade(db: Annotated[Optional[str], typer.Option(help="Database URL.")] = None) -> None:
-    """Apply the database migrations."""
-    from .storage import Database, DatabaseError
+    """Apply the database migrations (with the encryption key: a migration may encrypt what is stored)."""
+    from .app import StartupError, configure_encryption, wrong_key
+    from .storage import Database, DatabaseError, KeyError_, KeyMismatch
 
     settings = settings_or_exit(database_url=db)
     try:
+        notice = configure_encryption(settings)
+        if notice:
+            typer.echo(f"innerchild: {notice}", err=True)
         database = Database(settings.resolved_database_url)
-        database.upgrade()
-    except DatabaseError as exc:
+        try:
+            database.upgrade()
+        finally:
+            database.dispose()
+    except KeyMismatch:
+        fail(str(wrong_key(settings)))
+    except (StartupError, DatabaseError, KeyError_) as exc:
         fail(str(exc))
     typer.echo("database is up to date")
 

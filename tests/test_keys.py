@@ -10,12 +10,14 @@ from sqlalchemy import text
 
 from bot.app import StartupError, build
 from bot.config import Settings
-from bot.storage import Cipher, new_key, use_cipher
+from bot.storage import Cipher, Database, new_key, use_cipher
+from bot.storage import checkins as store
 from bot.storage.keycheck import KEY_CHECK, PLAINTEXT
 from bot.storage.models import OutboxBubble
 from bot.storage.rotate import rotate_all
 from bot.storage.types import utcnow
 from tests.conftest import ROOT, TEST_KEY, build_runtime
+from tests.storage.test_encrypted_moods import MOODS, at_0006_with_moods, raw_moods, version
 from tests.test_cli import ONBOARD, innerchild
 
 WRONG_KEY_LINE = (
@@ -131,6 +133,30 @@ def test_a_database_from_before_the_check_gets_it_only_if_the_key_reads_its_data
         again.database.dispose()
 
 
+def test_a_database_from_before_the_check_with_only_moods_encrypted_is_checked_by_them(db_url, clock, tmp_path) -> None:
+    runtime = build_runtime(db_url, clock, tmp_path)
+    with runtime.database.transaction() as repo:  # no name, no journal: a mood is all it holds
+        person, _ = repo.get_or_create_person("tg:1", utcnow())
+        store.add_mood(repo, person, 2, utcnow())
+    forget_check(runtime)
+    runtime.database.dispose()
+    with pytest.raises(StartupError) as raised:
+        start(db_url, clock, tmp_path, new_key())
+    assert str(raised.value) == WRONG_KEY_LINE
+
+
+def test_a_start_with_another_key_does_not_encrypt_the_moods_of_a_database_at_0006(db_url, clock, tmp_path) -> None:
+    database = Database(db_url)
+    at_0006_with_moods(database)
+    with pytest.raises(StartupError) as raised:
+        start(db_url, clock, tmp_path, new_key())  # migrating first, 0007 refuses the key
+    assert str(raised.value) == WRONG_KEY_LINE
+    assert version(database) == "0006" and raw_moods(database) == [str(m) for m in MOODS]
+    start(db_url, clock, tmp_path, TEST_KEY)
+    assert [int(Cipher([TEST_KEY]).decrypt(t)) for t in raw_moods(database)] == MOODS
+    database.dispose()
+
+
 def test_a_database_from_before_the_check_with_nothing_encrypted_gets_the_check(db_url, clock, tmp_path) -> None:
     runtime = build_runtime(db_url, clock, tmp_path)
     forget_check(runtime)
@@ -213,3 +239,19 @@ def test_keys_rotate_on_the_command_line_then_the_new_key_alone(tmp_path) -> Non
     assert after.stdout.startswith("Welcome back, Sam.")
     old = innerchild("chat", "--user", "sam", tmp_path=tmp_path, stdin="", INNERCHILD_ENCRYPTION_KEY=TEST_KEY)
     assert old.returncode == 2 and old.stderr == f"innerchild: {WRONG_KEY_LINE}\n"
+
+
+def test_db_upgrade_encrypts_moods_with_the_key_and_stops_without_one(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'chat.db'}"  # the file innerchild() names
+    database = Database(url)
+    at_0006_with_moods(database)
+    database.dispose()
+    missing = innerchild("db", "upgrade", tmp_path=tmp_path, INNERCHILD_ENCRYPTION_KEY="")
+    assert missing.returncode == 2 and missing.stderr == f"innerchild: {NO_KEY_LINE}\n"
+    wrong = innerchild("db", "upgrade", tmp_path=tmp_path, INNERCHILD_ENCRYPTION_KEY=new_key())
+    assert wrong.returncode == 2 and wrong.stderr == f"innerchild: {WRONG_KEY_LINE}\n"
+    assert raw_moods(database) == [str(m) for m in MOODS]
+    upgraded = innerchild("db", "upgrade", tmp_path=tmp_path)
+    assert upgraded.returncode == 0 and "up to date" in upgraded.stdout, upgraded.stderr
+    assert [int(Cipher([TEST_KEY]).decrypt(t)) for t in raw_moods(database)] == MOODS
+    database.dispose()

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import Base
-from .types import UTCDateTime, utcnow
+from .types import EncryptedInt, UTCDateTime, utcnow
 
 
 class CheckinSettings(Base):
@@ -46,12 +46,15 @@ class CheckinSettings(Base):
 
 
 class CheckinMood(Base):
-    """A mood a person tapped on a check-in (1 = very low .. 5 = bright), for charting later."""
+    """A mood a person tapped on a check-in (1 = very low .. 5 = bright), for their chart.
+
+    The mood is theirs like their words, so it is encrypted (a token, since 0007): the
+    database cannot average or filter by it; read the rows and count in Python."""
 
     __tablename__ = "checkin_moods"
     __table_args__ = (Index("ix_checkin_moods_person_at", "person_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
-    mood: Mapped[int] = mapped_column(SmallInteger)
+    mood: Mapped[int] = mapped_column(EncryptedInt)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

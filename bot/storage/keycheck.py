@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .crypto import Cipher, KeyError_, active_cipher
 from .database import Database, DatabaseError
-from .models import ENCRYPTED, Meta
+from .encrypted import ENCRYPTED
+from .models import Meta
 
 KEY_CHECK = "key_check"
 PLAINTEXT = "innerchild key check v1"

@@ -1,4 +1,5 @@
-"""The tables. Each holds only what a feature needs; free text a person wrote is encrypted.
+"""The tables. Each holds only what a feature needs; free text a person wrote is encrypted
+(every encrypted column is listed in ``encrypted.py``).
 
 Safety events and usage counts carry no link to a person, so the operator's counts
 survive a person's deletion without pointing back at them.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .types import EncryptedJSON, EncryptedText, UTCDateTime, utcnow
@@ -144,13 +145,3 @@ class Meta(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
 
-
-# Every encrypted column, as (table, primary key column, encrypted columns): key rotation
-# re-encrypts these and the key check reads one of them in a database made before it existed.
-# A new encrypted column is added here, by hand: nothing registers itself.
-ENCRYPTED: list[tuple[Table, str, list[str]]] = [
-    (Person.__table__, "id", ["name", "child_name"]),  # type: ignore[list-item]
-    (JournalEntry.__table__, "id", ["text", "question"]),  # type: ignore[list-item]
-    (DialogueSession.__table__, "id", ["context"]),  # type: ignore[list-item]
-    (OutboxBubble.__table__, "id", ["reply"]),  # type: ignore[list-item]
-]

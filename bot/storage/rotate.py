@@ -7,7 +7,7 @@ from sqlalchemy import Text, select, text, type_coerce
 from .crypto import active_cipher
 from .database import Database
 from .keycheck import rotate_key_check
-from .models import ENCRYPTED
+from .encrypted import ENCRYPTED
 
 
 def rotate_all(database: Database) -> int:

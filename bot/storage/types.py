@@ -1,4 +1,4 @@
-"""Column types: encrypted text and JSON, and UTC timestamps that stay UTC on SQLite."""
+"""Column types: encrypted text, JSON and small numbers, and UTC timestamps that stay UTC on SQLite."""
 
 from __future__ import annotations
 
@@ -38,6 +38,22 @@ class EncryptedJSON(TypeDecorator[Any]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Any:  # noqa: ANN401 - any JSON value
         return None if value is None else json.loads(active_cipher().decrypt(value))
+
+
+class EncryptedInt(TypeDecorator[int]):
+    """A small number a person chose (a check-in mood), stored as a Fernet token like text.
+
+    Fernet tokens differ each time, so the database can neither compare nor sum these:
+    filter and order by the other columns, and read the numbers in Python."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: int | None, dialect: Dialect) -> str | None:
+        return None if value is None else active_cipher().encrypt(str(int(value)))
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> int | None:
+        return None if value is None else int(active_cipher().decrypt(value))
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import text as sql
+
 from bot.domain import Event, EventKind
 from bot.privacy import export_documents
 
@@ -239,9 +241,11 @@ def test_export_has_check_in_settings_and_moods_and_delete_erases_them(runtime, 
 
     companion, user = runtime.companion, "console:lu"
     add_person(runtime, user, clock())
+    other = add_person(runtime, "console:mo", clock(), name="Mo")
     clock.now = settings(runtime, user).next_due_at
-    (nudge,) = sweep(runtime)
-    press(companion, user, nudge.replies, "Low")
+    nudges = {n.user: n for n in sweep(runtime)}
+    press(companion, user, nudges[user].replies, "Low")
+    press(companion, "console:mo", nudges["console:mo"].replies, "Good")
     with runtime.database.transaction() as repo:
         docs = export_documents(repo, repo.find_person(user), runtime.library, clock(), runtime.features.export_sections)
     data = json.loads(docs[1].content)
@@ -251,5 +255,9 @@ def test_export_has_check_in_settings_and_moods_and_delete_erases_them(runtime, 
     press(companion, user, replies, "Yes, delete everything")
     with runtime.database.transaction() as repo:
         assert repo.find_person(user) is None
+    with runtime.database.engine.connect() as connection:  # the rows themselves: only the other person's are left
+        for table in ("checkin_moods", "checkin_settings"):
+            assert connection.execute(sql(f"SELECT person_id FROM {table}")).scalars().all() == [other], table
+    assert moods(runtime, "console:mo") == [4]
     clock.advance(days=1)
-    assert sweep(runtime) == []
+    assert [n.user for n in sweep(runtime)] == ["console:mo"]
