@@ -17,6 +17,7 @@ from .series import DayMood
 TREND_DAYS = 7  # the last week against the one before
 TREND_MIN_ANSWERS = 2  # answered days each of the two weeks needs before a trend is named
 TREND_STEP = 0.75  # on the 1..5 scale: a smaller difference is "steady"
+HEAVY = 2.0  # a last week (of at least two answers) at or under "low" on average is named, with support
 LIGHTER, HEAVIER, STEADY = "lighter", "heavier", "steady"
 
 
@@ -28,6 +29,7 @@ class MoodSummary:
     high: int  # the highest day
     most: int  # the level seen on the most days (of a tie, the latest)
     trend: str  # LIGHTER, HEAVIER, STEADY, or "" when there is too little to say
+    heavy: bool = False  # the last week's answers were low or really low: the words offer support
 
 
 def level(mood: float) -> int:
@@ -43,7 +45,7 @@ def summarise(days: Sequence[DayMood], fortnight: Sequence[DayMood]) -> MoodSumm
     counts = Counter(levels)
     top = max(counts.values())
     most = next(lv for lv in reversed(levels) if counts[lv] == top)
-    return MoodSummary(len(days), len(levels), min(levels), max(levels), most, trend(fortnight))
+    return MoodSummary(len(days), len(levels), min(levels), max(levels), most, trend(fortnight), heavy(fortnight))
 
 
 def trend(fortnight: Sequence[DayMood]) -> str:
@@ -57,3 +59,8 @@ def trend(fortnight: Sequence[DayMood]) -> str:
     if change <= -TREND_STEP:
         return HEAVIER
     return STEADY
+
+
+def heavy(fortnight: Sequence[DayMood]) -> bool:
+    recent = [d.mood for d in fortnight[-TREND_DAYS:] if d.mood is not None]
+    return len(recent) >= TREND_MIN_ANSWERS and sum(recent) / len(recent) <= HEAVY

@@ -75,7 +75,7 @@ def mood(ctx: TurnContext, args: str) -> list[Reply]:
     caption = ctx.say("mood_caption", mood={
         "weeks": span // 7, "days": summary.days, "answered": summary.answered, "trend": summary.trend,
         "low": words[summary.low - 1], "high": words[summary.high - 1], "most": words[summary.most - 1],
-        "same": summary.low == summary.high,
+        "same": summary.low == summary.high, "heavy": summary.heavy,
     })
     ctx.repo.count("mood_chart_shown", ctx.now)
     png = draw_moods(days, ctx.texts)

@@ -44,10 +44,12 @@ def progress(ctx: TurnContext, _args: str) -> list[Reply]:
     if suggestion is not None:
         buttons += (Button(ctx.label("button_next", title=suggestion.title)[:NEXT_LABEL_LIMIT], f"{MENU_BUTTON}:{suggestion.id}"),)
     buttons += ctx.menu_button()
-    png = draw_path([p for p in phases if p["key"] in PATH]) if done_count else None
+    stations = [p for p in phases if p["key"] in PATH]
+    on_path = sum(p["done"] for p in stations)
+    png = draw_path(stations) if on_path else None
     if png is None:
         return [Reply(text, buttons)]
-    caption = ctx.say("progress_picture", done_count=done_count, total=total)
+    caption = ctx.say("progress_picture", done_count=on_path, total=sum(p["total"] for p in stations))
     return [Reply(text), Reply(picture=Picture(png, caption, "path"), buttons=buttons)]
 
 

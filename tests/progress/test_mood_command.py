@@ -95,3 +95,9 @@ def test_mood_needs_consent_like_the_rest(runtime, clock) -> None:
     replies = command(runtime.companion, "console:new", "mood")
     assert not pictures(replies)
     assert "Once you've answered" not in text(replies)
+
+
+def test_a_heavy_week_without_a_change_is_met_with_support_not_a_verdict(runtime, clock) -> None:
+    person_with_moods(runtime, USER, clock(), [(d, 1 + d % 2) for d in range(14)])
+    (reply,) = command(runtime.companion, USER, "mood")
+    assert "These days have been heavy" in reply.picture.caption and "/sos" in reply.picture.caption
