@@ -10,7 +10,7 @@ its words come alone: the person still learns how their weeks have been.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..core.context import TurnContext
@@ -61,11 +61,13 @@ def draw_moods(days: list[DayMood], texts: Texts) -> bytes | None:
 
 def mood(ctx: TurnContext, args: str) -> list[Reply]:
     span = SPANS.get(args.strip().lower(), FOUR_WEEKS)
-    answers = [(m.created_at, m.mood) for m in store.moods(ctx.repo, ctx.person)]
-    if len(answers) < MIN_ANSWERS:
-        return too_few(ctx, len(answers))
+    count = store.mood_count(ctx.repo, ctx.person)
+    if count < MIN_ANSWERS:
+        return too_few(ctx, count)
     zone = ctx.person.timezone
     today = local_today(ctx.now, zone)
+    since = ctx.now - timedelta(days=max(span, TRENDS) + 1)  # a day more: the local days of any zone
+    answers = [(m.created_at, m.mood) for m in store.moods(ctx.repo, ctx.person, since)]
     days = daily_moods(answers, zone, today, span)
     buttons = tuple(Button(ctx.label(SPAN_LABEL[to]), f"{COMMAND_BUTTON}:mood:{SPAN_ARG[to]}") for to in BUTTON_TO[span])
     if not any(d.mood is not None for d in days):

@@ -21,9 +21,9 @@ OKAY = 3  # the lowest answer a chart may follow
 
 
 def see_your_week(ctx: TurnContext) -> tuple[Button, ...]:
-    answers = store.moods(ctx.repo, ctx.person)
-    latest = answers[-1] if answers else None
-    if latest is None or len(answers) < MIN_ANSWERS or latest.created_at != ctx.now or latest.mood < OKAY:
+    this_week = store.moods(ctx.repo, ctx.person, since=ctx.now - timedelta(days=8))
+    latest = this_week[-1] if this_week else None
+    if latest is None or latest.created_at != ctx.now or latest.mood < OKAY:
         return ()
     try:
         zone = ZoneInfo(ctx.person.timezone or "UTC")
@@ -31,6 +31,8 @@ def see_your_week(ctx: TurnContext) -> tuple[Button, ...]:
         zone = ZoneInfo("UTC")
     today = ctx.now.astimezone(zone).date()
     monday = today - timedelta(days=today.weekday())
-    if any(a.created_at.astimezone(zone).date() >= monday for a in answers[:-1]):
+    if any(a.created_at.astimezone(zone).date() >= monday for a in this_week[:-1]):
+        return ()
+    if store.mood_count(ctx.repo, ctx.person) < MIN_ANSWERS:
         return ()
     return (Button(ctx.label("button_see_week"), f"{COMMAND_BUTTON}:mood:week"),)

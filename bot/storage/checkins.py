@@ -20,7 +20,7 @@ from .repository import Repository
 
 __all__ = [
     "CheckinMood", "CheckinSettings", "add_mood", "claim_due", "count_enabled", "ensure_settings",
-    "moods", "peek_due", "settings_for",
+    "mood_count", "moods", "peek_due", "settings_for",
 ]
 
 
@@ -76,6 +76,15 @@ def add_mood(repo: Repository, person: Person, mood: int, now: datetime) -> None
     repo.session.add(CheckinMood(person_id=person.id, mood=mood, created_at=now))
 
 
-def moods(repo: Repository, person: Person) -> list[CheckinMood]:
-    query = select(CheckinMood).where(CheckinMood.person_id == person.id).order_by(CheckinMood.created_at, CheckinMood.id)
-    return list(repo.session.scalars(query))
+def moods(repo: Repository, person: Person, since: datetime | None = None) -> list[CheckinMood]:
+    """The person's moods, oldest first; ``since``: only those from then on (each one read is
+    one decryption, so a chart asks for its weeks, not for years)."""
+    query = select(CheckinMood).where(CheckinMood.person_id == person.id)
+    if since is not None:
+        query = query.where(CheckinMood.created_at >= since)
+    return list(repo.session.scalars(query.order_by(CheckinMood.created_at, CheckinMood.id)))
+
+
+def mood_count(repo: Repository, person: Person) -> int:
+    query = select(func.count()).select_from(CheckinMood).where(CheckinMood.person_id == person.id)
+    return repo.session.scalar(query) or 0
