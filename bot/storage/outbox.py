@@ -13,7 +13,8 @@ LOCKED`` while claiming, so two processes never claim the same person at once); 
 process dies its lease runs out and another takes over. A 429 for one chat sets that
 chat's bubbles' ``not_before``: nothing else waits for it.
 
-What a bubble holds is encrypted like the journal (``EncryptedJSON``), and deleted once sent.
+What a bubble holds (its text, buttons, and any picture or document as base64) is encrypted
+like the journal (``EncryptedJSON``), and deleted once sent.
 A bubble can still go out twice if the process dies after Telegram accepted a message and
 before it was marked: at-least-once per message, exactly-once per turn.
 """
@@ -27,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 
-from ..domain import Button, Document, Reply
+from ..domain import Button, Document, Picture, Reply
 from .database import Database
 from .models import OutboxBubble, Person
 from .repository import Repository
@@ -60,6 +61,12 @@ def encode(reply: Reply) -> dict[str, Any]:
             "mime": reply.document.mime,
             "content": base64.b64encode(reply.document.content).decode("ascii"),
         }
+    if reply.picture is not None:
+        value["picture"] = {
+            "name": reply.picture.name,
+            "caption": reply.picture.caption,
+            "png": base64.b64encode(reply.picture.png).decode("ascii"),
+        }
     return value
 
 
@@ -68,8 +75,12 @@ def decode(value: dict[str, Any]) -> Reply:
     if value.get("document"):
         d = value["document"]
         document = Document(d["filename"], base64.b64decode(d["content"]), d.get("mime", "application/octet-stream"))
+    picture = None
+    if value.get("picture"):
+        p = value["picture"]
+        picture = Picture(base64.b64decode(p["png"]), p.get("caption", ""), p.get("name", "picture"))
     buttons = tuple(Button(label, data) for label, data in value.get("buttons", []))
-    return Reply(value.get("text", ""), buttons, document, bool(value.get("expects_text")))
+    return Reply(value.get("text", ""), buttons, document, expects_text=bool(value.get("expects_text")), picture=picture)
 
 
 class Outbox:

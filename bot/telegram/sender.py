@@ -1,16 +1,23 @@
-"""Replies to Telegram calls: pacing, splitting, keyboards, documents, and gentle failure.
+"""Replies to Telegram calls: pacing, splitting, keyboards, pictures, documents, and gentle failure.
 
-- Pacing: before each bubble "typing..." and a pause so one chat gets at most one message
-  every ``pause`` seconds (Telegram allows about one a second per chat; ``AIORateLimiter``
-  only limits private chats overall). Tests use ``pause=0``: no typing, no waiting.
+- Messages: one bubble (a ``Reply``) becomes Telegram messages in a fixed order: its text
+  (split, see below), then its picture as a photo with the caption under it, then its
+  document; the keyboard goes on the last of them. A caption over Telegram's 1024 units
+  cannot go under a photo: the photo goes without it and the caption follows at once as
+  text message(s). The order depends only on the reply, so ``skip``/``sent(n)`` (how the
+  outbox resumes a bubble cut off by a crash or a 429) count the same messages every time.
+- Pacing: before each message a chat action ("typing...", "sending a photo...", "sending a
+  file...") and a pause so one chat gets at most one message every ``pause`` seconds
+  (Telegram allows about one a second per chat; ``AIORateLimiter`` only limits private
+  chats overall). Tests use ``pause=0``: no chat actions, no waiting.
 - Splitting: a reply over 4096 characters is cut at paragraph, then line, then word
-  boundaries; the keyboard goes on the last part. A tag open at a cut (a long letter read
+  boundaries. A tag open at a cut (a long letter read
   back in ``<i>``) is closed at the end of its part and opened again at the start of the
   next, so each part is valid HTML and keeps its formatting. Lengths are counted in UTF-16 units on the
   raw HTML, which is never shorter than what Telegram counts.
-- HTML: replies are sent with parse_mode HTML (the engine already escaped user text). If
-  Telegram still answers "can't parse entities" (a tag cut by a split, an operator's typo),
-  the bubble goes out again as plain text rather than not at all.
+- HTML: replies and captions are sent with parse_mode HTML (the engine already escaped user
+  text). If Telegram still answers "can't parse entities" (a tag cut by a split, an
+  operator's typo), the message goes out again as plain text rather than not at all.
 - Failures: ``RetryAfter`` (a 429 for this chat) is raised to the caller, who leaves the
   bubble in the outbox for later, so one chat's limit never holds another's replies
   (``AIORateLimiter`` keeps only the overall pace, with no retries: its retries halt every
@@ -28,21 +35,24 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from functools import partial
+from typing import TypeAlias, TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.constants import ChatAction, MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError
 
-from ..domain import Button, Reply
+from ..domain import Button, Document, Picture, Reply
 
 log = logging.getLogger(__name__)
 
 LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096
+CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH  # 1024
 NETWORK_RETRIES = 2
 BACKOFF = 0.5  # seconds, doubled each retry
 T = TypeVar("T")
 _TAG = re.compile(r"<[^>]*>")
+Send: TypeAlias = Callable[[InlineKeyboardMarkup | None], Awaitable[None]]  # one message, given its keyboard
 
 
 class Unreachable(Exception):
@@ -148,26 +158,36 @@ class Sender:
     async def send_reply(
         self, chat_id: int, reply: Reply, *, skip: int = 0, sent: Callable[[int], Awaitable[None]] | None = None
     ) -> None:
-        """One bubble: its Telegram messages (a long text is split; a document comes last),
-        leaving out the first ``skip`` (sent before a crash); ``sent(n)`` after each, with
-        how many are out. Raises ``RetryAfter`` (this chat must wait) and ``Unreachable``."""
+        """One bubble: its Telegram messages in order (see ``messages``), leaving out the
+        first ``skip`` (sent before a crash or a 429); ``sent(n)`` after each, with how many
+        are out. Raises ``RetryAfter`` (this chat must wait) and ``Unreachable``."""
         markup = keyboard(reply.buttons)
-        parts = split_text(reply.text) if reply.text else []
-        for index, part in enumerate(parts):
+        messages = self.messages(chat_id, reply)
+        for index, (action, send) in enumerate(messages):
             if index < skip:
                 continue
-            last = index == len(parts) - 1 and reply.document is None
-            await self._pace(chat_id, ChatAction.TYPING)
-            await self._send_text(chat_id, part, markup if last else None)
-            if sent is not None:
-                await sent(index + 1)
-        if reply.document is not None and skip <= len(parts):
-            await self._pace(chat_id, ChatAction.UPLOAD_DOCUMENT)
-            document = InputFile(reply.document.content, filename=reply.document.filename)
-            await self.call(self.bot.send_document, chat_id=chat_id, document=document, reply_markup=markup)
+            await self._pace(chat_id, action)
+            await send(markup if index == len(messages) - 1 else None)
             self._sent(chat_id)
             if sent is not None:
-                await sent(len(parts) + 1)
+                await sent(index + 1)
+
+    def messages(self, chat_id: int, reply: Reply) -> list[tuple[ChatAction, Send]]:
+        """The bubble's Telegram messages, each with the chat action shown before it: the text
+        parts, the photo (its caption after it as text when too long for a caption), the
+        document. The same reply always gives the same list: the outbox counts in it."""
+        messages: list[tuple[ChatAction, Send]] = [
+            (ChatAction.TYPING, partial(self._send_text, chat_id, part)) for part in split_text(reply.text)
+        ] if reply.text else []
+        if reply.picture is not None:
+            caption = reply.picture.caption.strip()
+            fits = utf16_len(caption) <= CAPTION_LIMIT  # the raw HTML: never shorter than what Telegram counts
+            messages.append((ChatAction.UPLOAD_PHOTO, partial(self._send_photo, chat_id, reply.picture, caption if fits else "")))
+            if not fits:
+                messages += [(ChatAction.TYPING, partial(self._send_text, chat_id, part)) for part in split_text(caption)]
+        if reply.document is not None:
+            messages.append((ChatAction.UPLOAD_DOCUMENT, partial(self._send_document, chat_id, reply.document)))
+        return messages
 
     async def remove_keyboard(self, chat_id: int, message_id: int) -> None:
         """Take the buttons off a message so they cannot be pressed twice. Best effort: the
@@ -178,15 +198,29 @@ class Sender:
             log.debug("keyboard not removed: %s", type(exc).__name__)
 
     async def _send_text(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
+        await self._html_or_plain(self.bot.send_message, "text", text, chat_id=chat_id, reply_markup=markup)
+
+    async def _send_photo(self, chat_id: int, picture: Picture, caption: str, markup: InlineKeyboardMarkup | None) -> None:
+        photo = InputFile(picture.png, filename=f"{picture.name}.png")
+        if not caption:
+            await self.call(self.bot.send_photo, chat_id=chat_id, photo=photo, reply_markup=markup)
+            return
+        await self._html_or_plain(self.bot.send_photo, "caption", caption, chat_id=chat_id, photo=photo, reply_markup=markup)
+
+    async def _send_document(self, chat_id: int, document: Document, markup: InlineKeyboardMarkup | None) -> None:
+        file = InputFile(document.content, filename=document.filename)
+        await self.call(self.bot.send_document, chat_id=chat_id, document=file, reply_markup=markup)
+
+    async def _html_or_plain(self, method: Callable[..., Awaitable[object]], field: str, text: str, **kwargs: object) -> None:
+        """``method`` with ``field`` as HTML; as plain text when Telegram cannot parse it."""
         try:
-            await self.call(self.bot.send_message, chat_id=chat_id, text=text, parse_mode=ParseMode.HTML, reply_markup=markup)
+            await self.call(method, **{field: text}, parse_mode=ParseMode.HTML, **kwargs)
         except BadRequest as exc:
             if "parse entities" not in str(exc).lower():
                 raise
             log.warning("a reply was not valid Telegram HTML; sent as plain text")
-            plain = html_to_plain(text).strip() or "…"
-            await self.call(self.bot.send_message, chat_id=chat_id, text=plain, reply_markup=markup)
-        self._sent(chat_id)
+            plain = html_to_plain(text).strip()
+            await self.call(method, **{field: plain or ("…" if field == "text" else None)}, **kwargs)
 
     async def _pace(self, chat_id: int, action: str) -> None:
         if not self.pause:

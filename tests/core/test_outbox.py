@@ -68,3 +68,19 @@ def test_the_text_is_encrypted_and_goes_with_the_person(runtime) -> None:
     with runtime.database.transaction() as repo:  # as /delete does
         repo.delete_person(repo.find_person("tg:5"))
     assert Outbox(runtime.database, "x").count() == 0
+
+
+def test_a_picture_is_kept_whole_and_private(runtime, clock) -> None:
+    from bot.domain import Picture
+    from bot.storage.outbox import decode, encode
+
+    picture = Picture(b"\x89PNG\r\n\x1a\n\x00\xffbytes", "<b>Your week</b> of moods", "mood_chart")
+    reply = Reply("before", (Button("12 weeks", "c:mood 12"),), Document("a.txt", b"x"), picture=picture)
+    assert decode(encode(reply)) == reply
+    assert decode(encode(Reply("plain"))).picture is None
+    stored(runtime, "tg:6", reply)
+    with runtime.database.engine.connect() as connection:
+        raw = " ".join(connection.execute(text("select reply from outbox")).scalars())
+    assert raw and "moods" not in raw and "mood_chart" not in raw
+    (claimed,) = Outbox(runtime.database, "one").claim("tg:6", clock())
+    assert claimed.reply == reply

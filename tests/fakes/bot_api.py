@@ -32,11 +32,13 @@ import itertools
 import json
 import re
 import socket
+import struct
 import sys
 import threading
 import time
 import urllib.error
 import urllib.request
+import zlib
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
@@ -56,6 +58,13 @@ _COMMAND_RE = re.compile(r"^/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]+)?")
 BLOCKED = "Forbidden: bot was blocked by the user"
 MAX_POLL_TIMEOUT = 50.0  # Telegram caps long polls similarly; keeps every wait bounded.
 HOLD_LIMIT = 60.0  # seconds a held sendMessage waits at most for release_held()
+PHOTO_MAX_BYTES = 10 * 1024 * 1024  # "The photo must be at most 10 MB in size."
+PHOTO_MAX_SIDES = 10_000  # "width and height must not exceed 10000 in total"
+PHOTO_MAX_RATIO = 20  # "Width and height ratio must be at most 20."
+_PHOTO_SIDES = (90, 320, 800, 1280, 2560)  # the longest side of each size Telegram keeps
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_SAMPLES = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # colour type -> samples per pixel
+_JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}  # frame headers carry the size
 
 
 class ApiError(Exception):
@@ -84,8 +93,8 @@ class ApiCall:
 
 @dataclasses.dataclass
 class BotMessage:
-    """What the person sees from the bot; ``text`` (caption for documents, raw as sent incl.
-    HTML tags) and ``reply_markup`` reflect edits applied, ``edits`` keeps the history."""
+    """What the person sees from the bot; ``text`` (caption for documents and photos, raw as
+    sent incl. HTML tags) and ``reply_markup`` reflect edits applied, ``edits`` keeps the history."""
 
     chat_id: int
     message_id: int
@@ -95,6 +104,7 @@ class BotMessage:
     time: float
     parse_mode: str | None = None
     document: dict | None = None  # {"filename", "content", "mime_type", "file_id"}
+    photo: dict | None = None  # {"content", "width", "height", "file_id"} (the largest size)
     edits: list = dataclasses.field(default_factory=list)  # [{method, text, reply_markup, time}]
     deleted: bool = False
 
@@ -137,6 +147,68 @@ class _TelegramHTML(HTMLParser):
         if parser.stack:
             parser._fail(f'Can\'t find end tag corresponding to start tag "{parser.stack[-1]}"')
         return "".join(parser.out)
+
+
+def png_bytes(width: int, height: int) -> bytes:
+    """A valid black-and-white PNG of any size (1 bit a pixel, so even 9000x900 is small):
+    what a test sends when the picture's content does not matter, only that it is one."""
+    row = b"\x00" + b"\x55" * ((width + 7) // 8)  # filter 0, then stripes
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (_PNG_SIGNATURE + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * height))
+            + chunk(b"IEND", b""))
+
+
+def image_size(content: bytes) -> tuple[int, int] | None:
+    """(width, height) of a whole PNG or a JPEG; None for anything Telegram could not read."""
+    return _png_size(content) if content.startswith(_PNG_SIGNATURE) else _jpeg_size(content)
+
+
+def _png_size(content: bytes) -> tuple[int, int] | None:
+    """IHDR first and IEND last, every chunk's CRC right, and (not interlaced) the pixel data
+    inflating to exactly the rows IHDR promises: a cut-off or garbled PNG is no picture."""
+    pos, kinds, header, idat = len(_PNG_SIGNATURE), [], b"", []
+    while pos + 12 <= len(content) and b"IEND" not in kinds:
+        length, kind = struct.unpack(">I4s", content[pos:pos + 8])
+        data, end = content[pos + 8:pos + 8 + length], pos + 12 + length
+        if end > len(content) or struct.unpack(">I", content[end - 4:end])[0] != zlib.crc32(kind + data):
+            return None
+        kinds.append(kind)
+        header = data if kind == b"IHDR" else header
+        if kind == b"IDAT":
+            idat.append(data)
+        pos = end
+    if kinds[:1] != [b"IHDR"] or kinds[-1:] != [b"IEND"] or len(header) != 13 or not idat:
+        return None
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", header)
+    if not width or not height or colour not in _PNG_SAMPLES:
+        return None
+    expected = height * (1 + (width * _PNG_SAMPLES[colour] * depth + 7) // 8)
+    try:
+        pixels = zlib.decompressobj().decompress(b"".join(idat), 2 * expected + 1)
+    except zlib.error:
+        return None
+    if len(pixels) != expected and not (interlace and pixels):
+        return None
+    return width, height
+
+
+def _jpeg_size(content: bytes) -> tuple[int, int] | None:
+    """The size in a JPEG's frame header (SOFn), if the bytes are a JPEG (SOI ... EOI)."""
+    if not (content.startswith(b"\xff\xd8") and content.endswith(b"\xff\xd9")):
+        return None
+    pos = 2
+    while pos + 9 <= len(content) and content[pos] == 0xFF:
+        marker = content[pos + 1]
+        length = struct.unpack(">H", content[pos + 2:pos + 4])[0]
+        if marker in _JPEG_SOF:
+            height, width = struct.unpack(">HH", content[pos + 5:pos + 9])
+            return (width, height) if width and height else None
+        pos += 2 + length
+    return None
 
 
 def _decode_value(key: str, value: str) -> Any:
@@ -266,6 +338,7 @@ class FakeBotAPI:
         self._callbacks: dict[str, dict] = {}
         self._commands: dict[tuple[str, str], list] = {}
         self._files: dict[str, dict] = {}
+        self._photos: dict[str, list[dict]] = {}  # file_id of any size -> the photo's sizes
         self._allowed_updates: list | None = None
         self._last_date = 0
         self.webhook: dict = {"url": "", "secret_token": None, "allowed_updates": None}
@@ -646,6 +719,60 @@ class FakeBotAPI:
                "mime_type": meta["mime_type"], "file_id": meta["file_id"]}
         return self._record(chat_id, msg, "sendDocument", p, markup, document=doc)
 
+    def _m_sendPhoto(self, p, f):
+        """A photo upload (multipart, ``attach://`` too) or the file_id of a photo sent before.
+        Telegram re-encodes it into several sizes (the ``photo`` array, smallest first); here
+        each size keeps the uploaded bytes. Its caption is parsed like text, 1024 units."""
+        chat_id = self._chat(p)
+        fields: dict = {}
+        if (p.get("caption") or "").strip():
+            fields["caption"] = self._text(p, "caption", 1024)
+        markup = self._markup(p)
+        ref = p.get("photo")
+        if isinstance(ref, str) and ref.startswith("attach://"):
+            upload = f.get(ref[len("attach://"):])
+        else:
+            upload = f.get("photo")
+        if upload is not None:
+            sizes = self._new_photo(*upload)
+        elif ref in self._photos:
+            sizes = self._photos[ref]
+        elif ref in self._files:
+            raise ApiError(400, "Bad Request: type of file mismatch")
+        elif ref:
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        else:
+            raise ApiError(400, "Bad Request: there is no photo in the request")
+        msg = self._new_message(chat_id, self.bot_user, photo=copy.deepcopy(sizes), **fields)
+        largest = self._files[sizes[-1]["file_id"]]
+        photo = {"content": largest["content"], "width": largest["width"],
+                 "height": largest["height"], "file_id": largest["file_id"]}
+        return self._record(chat_id, msg, "sendPhoto", p, markup, photo=photo)
+
+    def _new_photo(self, filename: str, content: bytes, mime: str) -> list[dict]:
+        """Check an uploaded photo as Telegram does and store its sizes."""
+        if len(content) > PHOTO_MAX_BYTES:
+            raise ApiError(400, "Bad Request: PHOTO_SAVE_FILE_INVALID")
+        size = image_size(content)
+        if size is None:
+            raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+        width, height = size
+        if width + height > PHOTO_MAX_SIDES or max(width, height) > PHOTO_MAX_RATIO * min(width, height):
+            raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        longest, sizes = max(width, height), []
+        for side in _PHOTO_SIDES:
+            scale = min(1.0, side / longest)
+            w, h = max(1, round(width * scale)), max(1, round(height * scale))
+            meta = self._store_file("photo", content, filename, mime)
+            meta.update(width=w, height=h)
+            sizes.append({k: meta[k] for k in ("file_id", "file_unique_id", "file_size",
+                                               "width", "height")})
+            if scale == 1.0:
+                break
+        for entry in sizes:
+            self._photos[entry["file_id"]] = sizes
+        return sizes
+
     def _m_getFile(self, p, f):
         meta = self._files.get(p.get("file_id"))
         if meta is None:
@@ -704,6 +831,9 @@ class FakeBotAPI:
     def send_photo(self, user_id: int, *, caption: str | None = None, first_name=None) -> dict:
         size = self._user_file("photo", b"\xff\xd8fake-jpeg\xff\xd9", "p.jpg", "image/jpeg",
                                (), width=90, height=90)
+        with self._cond:
+            self._files[size["file_id"]].update(width=90, height=90)
+            self._photos[size["file_id"]] = [size]
         extra = {"caption": caption} if caption else {}
         return self._user_message(user_id, first_name, photo=[size], **extra)
 

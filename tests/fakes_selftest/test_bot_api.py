@@ -21,6 +21,7 @@ from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, RetryA
 from telegram.ext import Application, CommandHandler
 
 from tests.fakes import FakeBotAPI
+from tests.fakes.bot_api import png_bytes
 
 TOKEN = "123:ABC"
 USER = 4242
@@ -241,6 +242,73 @@ def test_send_document_and_user_media(fake):
     assert msgs[0].sticker and msgs[1].photo and msgs[2].voice and msgs[4].location
     assert downloaded == b"hello"
     assert updates[-1].edited_message.text == "export please!"
+
+
+def test_send_photo_sizes_caption_and_reuse(fake):
+    fake.send_text(USER, "show me")
+    picture = png_bytes(300, 200)
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("12 weeks", callback_data="c:mood")]])
+
+    async def scenario(bot):
+        msg = await bot.send_photo(USER, picture, caption="<b>Your week</b> &amp; more",
+                                   parse_mode="HTML", reply_markup=markup, filename="mood.png")
+        assert [(s.width, s.height) for s in msg.photo] == [(90, 60), (300, 200)]
+        assert msg.caption == "Your week & more" and msg.reply_markup == markup
+        again = await bot.send_photo(USER, msg.photo[-1].file_id)  # a photo sent before
+        assert again.photo[-1].file_id == msg.photo[-1].file_id and again.caption is None
+        data = await (await msg.photo[-1].get_file()).download_as_bytearray()
+        fake.send_photo(USER)  # the person's photo can be sent on too
+        (update,) = [u for u in await bot.get_updates(timeout=0) if u.message and u.message.photo]
+        await bot.send_photo(USER, update.message.photo[-1].file_id)
+        return bytes(data)
+
+    assert run(fake, scenario) == picture
+    first, second, third = fake.bot_messages(USER)
+    assert (first.method, first.text, first.parse_mode) == ("sendPhoto", "<b>Your week</b> &amp; more", "HTML")
+    assert first.photo["content"] == picture and (first.photo["width"], first.photo["height"]) == (300, 200)
+    assert first.buttons == [("12 weeks", "c:mood")]
+    assert second.photo["file_id"] == first.photo["file_id"] and second.text is None
+    assert third.photo["width"] == 90
+    (call, *_) = fake.calls("sendPhoto")
+    assert call.files["photo"][0] == "mood.png" and call.files["photo"][1] == picture
+
+
+def test_send_photo_refuses_what_telegram_refuses(fake):
+    fake.send_text(USER, "show me")
+    small = png_bytes(20, 20)
+
+    async def refused(bot, photo, **kwargs) -> str:
+        with pytest.raises(BadRequest) as err:
+            await bot.send_photo(USER, photo, **kwargs)
+        return str(err.value)
+
+    async def scenario(bot):
+        reasons = [
+            await refused(bot, b"these bytes are no picture"),
+            await refused(bot, small[:-20]),  # cut off: IEND is missing
+            await refused(bot, png_bytes(9000, 1001)),  # 10001 in total
+            await refused(bot, png_bytes(2100, 100)),  # a ratio of 21
+            await refused(bot, small + b"\0" * (10 * 1024 * 1024)),  # over 10 MB
+            await refused(bot, small, caption="<b>unclosed", parse_mode="HTML"),
+            await refused(bot, small, caption="x" * 1025),
+            await refused(bot, "no-such-file"),
+        ]
+        edge = await bot.send_photo(USER, png_bytes(2000, 100))  # a ratio of 20 is allowed
+        long_html = await bot.send_photo(USER, small, caption="<b>" + "y" * 1024 + "</b>", parse_mode="HTML")
+        document = await bot.send_document(USER, b"notes", filename="n.txt")
+        reasons.append(await refused(bot, document.document.file_id))
+        return reasons, edge, long_html
+
+    reasons, edge, long_html = run(fake, scenario)
+    assert [r.split(":")[0].lower() for r in reasons] == [  # PTB drops "Bad Request: "
+        "image_process_failed", "image_process_failed", "photo_invalid_dimensions",
+        "photo_invalid_dimensions", "photo_save_file_invalid", "can't parse entities",
+        "message caption is too long", "wrong file identifier/http url specified",
+        "type of file mismatch"]
+    assert {c.status for c in fake.calls("sendPhoto")} == {200, 400}
+    assert (edge.photo[-1].width, edge.photo[-1].height) == (2000, 100)
+    assert len(long_html.caption) == 1024  # the limit counts after entity parsing
+    assert [m.method for m in fake.bot_messages(USER)] == ["sendPhoto", "sendPhoto", "sendDocument"]
 
 
 def test_commands_and_webhook_post(fake):

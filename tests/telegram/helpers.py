@@ -86,7 +86,7 @@ class RecordingRequest(BaseRequest):
             return BOT_USER
         if name == "getUpdates":
             return []
-        if name in ("sendMessage", "sendDocument", "editMessageReplyMarkup"):
+        if name in ("sendMessage", "sendDocument", "sendPhoto", "editMessageReplyMarkup"):
             chat_id = int(params["chat_id"])
             counter = self._message_ids.setdefault(chat_id, itertools.count(500))
             message = {"message_id": params.get("message_id") or next(counter), "date": int(time.time()),
@@ -95,6 +95,9 @@ class RecordingRequest(BaseRequest):
                 message["text"] = params["text"]
             if name == "sendDocument":
                 message["document"] = {"file_id": "doc", "file_unique_id": "doc"}
+            if name == "sendPhoto":
+                message["photo"] = [{"file_id": "photo", "file_unique_id": "photo", "width": 1, "height": 1}]
+                message["caption"] = params.get("caption")
             return message
         return True
 
