@@ -185,3 +185,22 @@ def test_the_recording_harness_answers_a_photo_too(tg_runtime, me, monkeypatch):
             assert next(iter(photo.files.values()))[:2] == ("picture.png", CHART)
 
     asyncio.run(scenario())
+
+
+def test_mood_itself_reaches_telegram_as_the_chart_with_its_words(live_runtime, tg, me):
+    """No words replaced: a person with check-in moods types /mood, the real chart goes out."""
+    from tests.fakes.bot_api import image_size
+    from tests.progress.helpers import person_with_moods
+
+    person_with_moods(live_runtime, f"tg:{me}", live_runtime.companion.clock(), [(3, 2), (2, 3), (1, 4), (0, 4)])
+
+    async def scenario():
+        async with LiveBot(live_runtime, tg) as bot:
+            await bot.say(me, "/mood")
+
+    asyncio.run(scenario())
+    (photo,) = tg.bot_messages(me)
+    assert photo.method == "sendPhoto" and photo.parse_mode == "HTML"
+    assert photo.text.startswith("<b>Your last 4 weeks</b>\nYou answered a check-in on 4 of these 28 days")
+    assert photo.buttons == [("12 weeks", "c:mood:12")]
+    assert image_size(photo.photo["content"]) == (1200, 675)
