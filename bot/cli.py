@@ -9,18 +9,47 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from .checkins.cli import checkins_app
-from .entry import fail, runtime_or_exit, settings_or_exit, setup_logging
+from .entry import fail, logging_for, runtime_or_exit, settings_or_exit
+
+if TYPE_CHECKING:
+    from .engine import Problem
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="Inner Child Companion.")
 dialogues_app = typer.Typer(no_args_is_help=True, help="Work with dialogue scripts.")
 db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
 safety_app = typer.Typer(no_args_is_help=True, help="Try the safety detector.")
 keys_app = typer.Typer(no_args_is_help=True, help="Encryption keys.")
+
+
+def version() -> str:
+    """The installed package's version (what ``pip`` installed), or "unknown" from a bare checkout."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("innerchild")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"innerchild {version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    _version: Annotated[bool, typer.Option("--version", callback=show_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Inner Child Companion."""
+
+
 app.add_typer(dialogues_app, name="dialogues")
 app.add_typer(db_app, name="db")
 app.add_typer(safety_app, name="safety")
@@ -35,7 +64,7 @@ def chat(
 ) -> None:
     """Talk to the companion in this terminal."""
     settings = settings_or_exit(database_url=db)
-    setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
+    logging_for(settings, quiet=True)
     runtime = runtime_or_exit(settings)
     from .console import ConsoleChat
 
@@ -64,7 +93,7 @@ def run() -> None:
     settings = settings_or_exit()
     if not settings.telegram_token:
         fail("INNERCHILD_TELEGRAM_TOKEN is not set: create a bot with @BotFather and set its token")
-    setup_logging(settings.log_level)
+    logging_for(settings)
     runtime = runtime_or_exit(settings, last_good=True)
     from .app import load
     from .reload import ScriptReloader, keep_last_good
@@ -77,13 +106,28 @@ def run() -> None:
 
 
 @dialogues_app.command("check")
-def dialogues_check(folder: Annotated[Optional[Path], typer.Argument(help="Folder of scripts (default: the configured one).")] = None) -> None:
+def dialogues_check(
+    folder: Annotated[Optional[Path], typer.Argument(help="Folder of scripts (default: the configured one).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object on standard output, for a machine (CI, an editor).")] = False,
+) -> None:
     """Validate every script and template; print each problem as path:line: message."""
     from .app import check_dialogues
 
     if folder is None:
         folder = settings_or_exit().dialogues_dir
     library, problems = check_dialogues(folder)
+    if as_json:
+        import json
+
+        def listed(found: list[Problem]) -> list[dict[str, object]]:
+            return [{"path": str(p.path), "line": p.line, "message": p.message} for p in found]
+
+        typer.echo(json.dumps({
+            "ok": not problems, "folder": str(folder), "dialogues": len(library.scripts),
+            "steps": sum(len(c.script.steps) for c in library.scripts.values()),
+            "problems": listed(problems), "warnings": listed(library.warnings),
+        }, indent=2, ensure_ascii=False))
+        raise typer.Exit(1 if problems else 0)
     for problem in problems:
         typer.echo(str(problem))
     if problems:
@@ -140,7 +184,7 @@ def dialogues_play(
     except PresetError as exc:
         fail(str(exc))
     settings = settings_or_exit(database_url="sqlite://", encryption_key=new_key(), dialogues_dir=dialogues)
-    setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
+    logging_for(settings, quiet=True)
     runtime = runtime_or_exit(settings, migrate=True)
     try:
         try:

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     default_country: str = ""
     encryption_key: str = ""  # comma-separated Fernet keys; the first encrypts, all decrypt
     log_level: str = "INFO"
+    log_format: str = "text"  # "json": one JSON object a line, for a log collector
     reload: str = ""  # "watch": reload the scripts when their files change (SIGHUP always does)
 
     # Telegram
@@ -69,6 +70,14 @@ class Settings(BaseSettings):
         value = value.strip().lower()
         if value not in {"", "watch"}:
             raise ValueError('must be "watch" or empty (kill -HUP reloads the scripts either way)')
+        return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in {"text", "json"}:
+            raise ValueError('must be "text" or "json"')
         return value
 
     @field_validator("log_level")

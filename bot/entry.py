@@ -7,14 +7,13 @@ feature's commands (``bot/checkins/cli.py``) use these, so neither imports the o
 
 from __future__ import annotations
 
-import logging
-import sys
 from typing import NoReturn
 
 import typer
 
 from .app import build
 from .config import Settings, SettingsError, load_settings
+from .logs import setup_logging
 from .runtime import Runtime, StartupError
 from .storage import DatabaseError, KeyError_
 
@@ -38,5 +37,8 @@ def runtime_or_exit(settings: Settings, *, migrate: bool | None = None, last_goo
         fail(str(exc))
 
 
-def setup_logging(level: str) -> None:
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def logging_for(settings: Settings, *, quiet: bool = False) -> None:
+    """Logging as configured; ``quiet`` (the console chat): INFO is not shown, so the
+    conversation reads clean."""
+    level = "WARNING" if quiet and settings.log_level == "INFO" else settings.log_level
+    setup_logging(level, settings.log_format)

@@ -120,3 +120,31 @@ def test_a_dot_env_file_in_the_working_directory_is_honoured(tmp_path: Path) -> 
     result = innerchild("chat", "--user", "sam", tmp_path=tmp_path, stdin="1\n1\n1\n1\n1\n1\n1\n1\n2\n/sos\n")
     assert result.returncode == 0, result.stderr
     assert "13 11 14" in result.stdout  # Australia's Lifeline: the default country from .env
+
+
+def test_version_prints_the_installed_version(tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    result = innerchild("--version", tmp_path=tmp_path)
+    assert result.returncode == 0 and result.stdout.strip() == f"innerchild {version('innerchild')}"
+
+
+def test_dialogues_check_json_for_a_machine(tmp_path: Path) -> None:
+    good = innerchild("dialogues", "check", "--json", str(ROOT / "dialogues"), tmp_path=tmp_path)
+    report = json.loads(good.stdout)
+    assert good.returncode == 0 and report["ok"] and report["dialogues"] >= 30 and report["problems"] == []
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "texts.yaml").write_text((ROOT / "dialogues" / "texts.yaml").read_text())
+    (broken / "oops.yaml").write_text("id: oops\ntitle: Oops\nstart: a\nsteps:\n  a:\n    say: Hi\n    then: nowhere\n")
+    bad = innerchild("dialogues", "check", "--json", str(broken), tmp_path=tmp_path)
+    report = json.loads(bad.stdout)
+    assert bad.returncode == 1 and not report["ok"]
+    assert any(p["path"].endswith("oops.yaml") and p["line"] > 0 and "nowhere" in p["message"] for p in report["problems"])
+
+
+def test_checkins_due_json(tmp_path: Path) -> None:
+    innerchild("chat", "--user", "sam", tmp_path=tmp_path, stdin=ONBOARD)
+    result = innerchild("checkins", "due", "--json", "--at", "2030-01-01T00:00", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"at": "2030-01-01T00:00:00+00:00", "due": []}

@@ -32,6 +32,7 @@ def due(
     at: Annotated[Optional[str], typer.Option(help="Pretend it is this ISO time (UTC unless an offset is given).")] = None,
     db: Annotated[Optional[str], typer.Option(help="Database URL.")] = None,
     limit: Annotated[int, typer.Option(help="Show at most this many.")] = 500,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object on standard output, for a machine.")] = False,
 ) -> None:
     """List who would be nudged at that moment and why (changes nothing)."""
     moment = parse_at(at)
@@ -40,6 +41,14 @@ def due(
         lines = service_for(runtime).due_report(moment, limit)
     finally:
         runtime.database.dispose()
+    if as_json:
+        import json
+
+        typer.echo(json.dumps({"at": moment.isoformat(), "due": [{
+            "person": line.person_id, "user": line.user, "due_at": line.due_at.isoformat(), "action": line.decision.action,
+            "mode": line.decision.mode, "next_due": line.decision.next_due.isoformat(), "reason": line.decision.reason,
+        } for line in lines]}, indent=2))
+        return
     typer.echo(f"{len(lines)} due at {moment:%Y-%m-%d %H:%M} UTC")
     for line in lines:
         d = line.decision
