@@ -51,11 +51,16 @@ RULES = [
     ("bot/domain.py", ("bot.", "telegram", "sqlalchemy", "apscheduler", "safety")),
     ("bot/engine", ("bot.core", "bot.telegram", "bot.console", "bot.checkins", "bot.storage", "bot.app", "bot.cli", "telegram", "sqlalchemy", "apscheduler", "safety")),
     ("bot/storage", ("bot.core", "bot.engine", "bot.telegram", "bot.console", "bot.checkins", "bot.app", "bot.cli", "telegram", "apscheduler", "safety")),
-    ("bot/core", ("bot.telegram", "bot.console", "bot.checkins", "bot.cli", "bot.app", "bot.entry", "bot.runtime", "telegram", "sqlalchemy", "apscheduler")),
+    ("bot/core", ("bot.telegram", "bot.console", "bot.checkins", "bot.progress", "bot.cli", "bot.app", "bot.entry", "bot.runtime", "telegram", "sqlalchemy", "apscheduler")),
+    ("bot/checkins", ("bot.progress", "bot.telegram", "bot.console")),
+    ("bot/progress", ("bot.telegram", "bot.console", "bot.cli", "bot.app", "bot.entry", "telegram", "sqlalchemy", "apscheduler")),
     ("bot/console", ("bot.telegram", "bot.checkins", "telegram", "sqlalchemy", "apscheduler")),
     ("bot/telegram", ("bot.console", "bot.storage", "bot.engine", "sqlalchemy")),
 ]
-ONLY_HERE = {"telegram": "bot/telegram", "sqlalchemy": "bot/storage", "alembic": "bot/storage", "apscheduler": "bot/checkins"}
+ONLY_HERE = {
+    "telegram": "bot/telegram", "sqlalchemy": "bot/storage", "alembic": "bot/storage", "apscheduler": "bot/checkins",
+    "matplotlib": "bot/progress", "pythonjsonlogger": "bot/logs.py",
+}
 
 
 def _matches(name: str, banned: str) -> bool:
