@@ -374,6 +374,6 @@ def test_the_command_menu(tg_runtime, me, monkeypatch):
             await set_commands(bot.app)
             (call,) = bot.request.of("setMyCommands")
             names = [c["command"] for c in call.params["commands"]]
-            assert names == ["start", "menu", "pause", "resume", "sos", "ground", "journal", "checkins", "mydata", "export", "delete", "help"]
+            assert names == ["start", "menu", "progress", "pause", "resume", "sos", "ground", "journal", "checkins", "mood", "mydata", "export", "delete", "help"]
 
     run(scenario())
