@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     message_pause: float = 0.8  # seconds between bubbles to one chat, with "typing..."
     admin_ids: str = ""  # comma-separated Telegram user ids allowed operator commands
 
+    # The operators' HTTP endpoint of ``innerchild run``: /healthz, /readyz, /metrics (bot/ops)
+    http_port: int = 0  # 0: off
+    http_listen: str = "127.0.0.1"
+
     # Check-ins
     checkin_grace_minutes: int = 60
     checkin_sweep_seconds: int = 30
@@ -78,6 +82,13 @@ class Settings(BaseSettings):
         value = value.strip().lower()
         if value not in {"text", "json"}:
             raise ValueError('must be "text" or "json"')
+        return value
+
+    @field_validator("http_port")
+    @classmethod
+    def _http_port(cls, value: int) -> int:
+        if not 0 <= value <= 65535:
+            raise ValueError("must be a TCP port (1-65535), or 0 for no HTTP endpoint")
         return value
 
     @field_validator("log_level")

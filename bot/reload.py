@@ -24,6 +24,7 @@ from collections.abc import Callable
 
 from .core import Companion, Features
 from .engine import DialogueLibrary, Problem
+from .ops import metrics
 
 log = logging.getLogger(__name__)
 
@@ -49,13 +50,19 @@ class ScriptReloader:
     def reload(self) -> list[Problem]:
         """Load, check and (when sound) serve the folder; returns the problems (none: served)."""
         with self._lock:
-            library, features, problems = self.load(self.folder)
+            try:
+                library, features, problems = self.load(self.folder)
+            except Exception:
+                metrics.script_reload(ok=False)
+                raise
             if problems:
+                metrics.script_reload(ok=False)
                 log.error("scripts not reloaded: %d problem(s) in %s; still serving the scripts loaded before", len(problems), self.folder)
                 for problem in problems:
                     log.error("%s", problem)
                 return problems
             self.companion.use(library, features)
+            metrics.script_reload(ok=True)
             log.info("scripts reloaded from %s: %d dialogues", self.folder, len(library.scripts))
             for listener in self.listeners:
                 try:

@@ -2,8 +2,12 @@
 
 Adapters -> core (the turn) -> engine / safety / storage -> domain. ``safety`` imports nothing
 from ``bot``; only ``bot/telegram`` imports ``telegram``, only ``bot/storage`` imports
-``sqlalchemy`` (and alembic), only ``bot/checkins`` imports ``apscheduler``; the engine and
+``sqlalchemy`` (and alembic), only ``bot/checkins`` imports ``apscheduler``, only ``bot/ops``
+imports ``prometheus_client`` and ``tornado``; the engine and
 storage never import an adapter or the core; the core never imports a feature or an adapter.
+``bot/ops/metrics`` sits below every layer that counts (it imports only the domain and
+``safety``'s levels); the rest of ``bot/ops`` (readiness, the HTTP server) is handed
+callables and imports no layer, and only ``bot/telegram`` wires it.
 No two modules of ``bot`` and ``safety`` import each other, directly or round a circle, and
 every import counts: at the top, inside a function, or under ``TYPE_CHECKING``.
 """
@@ -56,10 +60,18 @@ RULES = [
     ("bot/progress", ("bot.telegram", "bot.console", "bot.cli", "bot.app", "bot.entry", "telegram", "sqlalchemy", "apscheduler")),
     ("bot/console", ("bot.telegram", "bot.checkins", "telegram", "sqlalchemy", "apscheduler")),
     ("bot/telegram", ("bot.console", "bot.storage", "bot.engine", "sqlalchemy")),
+    ("bot/ops", ("bot.core", "bot.engine", "bot.storage", "bot.telegram", "bot.console", "bot.checkins", "bot.progress", "bot.app", "bot.cli", "bot.entry", "bot.runtime", "bot.reload", "bot.config", "telegram", "sqlalchemy", "apscheduler")),
+    ("bot/ops/metrics.py", ("bot.ops.readiness", "bot.ops.server")),
 ]
 ONLY_HERE = {
-    "telegram": "bot/telegram", "sqlalchemy": "bot/storage", "alembic": "bot/storage", "apscheduler": "bot/checkins",
-    "matplotlib": "bot/progress", "pythonjsonlogger": "bot/logs.py",
+    "telegram": "bot/telegram",
+    "sqlalchemy": "bot/storage",
+    "alembic": "bot/storage",
+    "apscheduler": "bot/checkins",
+    "prometheus_client": "bot/ops",
+    "tornado": "bot/ops",
+    "matplotlib": "bot/progress",
+    "pythonjsonlogger": "bot/logs.py",
 }
 
 
@@ -86,6 +98,20 @@ def test_third_party_libraries_stay_in_their_package() -> None:
             if home and not rel.startswith(home):
                 bad.append(f"{rel} imports {name} (only {home} may)")
     assert not bad, "\n".join(sorted(set(bad)))
+
+
+def test_only_the_telegram_adapter_wires_the_operators_endpoint() -> None:
+    """Every layer may count (``bot.ops.metrics``); only ``bot/telegram`` (and ``bot/ops``
+    itself) imports readiness or the server, which sit above everything they check."""
+    bad = []
+    for path in files("bot"):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith(("bot/telegram/", "bot/ops/")):
+            continue
+        for name in imports_of(path):
+            if name.startswith("bot.ops") and not name.startswith("bot.ops.metrics") and name != "bot.ops":
+                bad.append(f"{rel} imports {name}")
+    assert not bad, "\n".join(sorted(bad))
 
 
 def test_the_rule_catches_a_violation(tmp_path: Path) -> None:

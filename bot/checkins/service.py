@@ -26,6 +26,7 @@ from pathlib import Path
 from ..core import Companion, sessions
 from ..domain import Reply
 from ..engine.context import Blanks
+from ..ops import metrics
 from ..storage import Person, Repository
 from ..storage import checkins as store
 from .actions import rhythm_of
@@ -116,7 +117,9 @@ class CheckinService:
                 decision = decide(self.snapshot(repo, row, person), now, self.grace)
                 nudge = self.compose(repo, row, person, decision.mode, now) if decision.action == SEND else None
                 self.record(repo, row, decision, now, sent=nudge is not None)
-                return nudge or decision
+            if nudge is not None:
+                metrics.checkin_sent(nudge.mode)  # committed: from here on it counts as sent
+            return nudge or decision
         except Exception:  # one person's failure must not stop everyone else's
             if person_id is None:
                 raise

@@ -20,6 +20,7 @@ command; commands come from the one registry, behind the consent gate when they 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -27,6 +28,7 @@ from datetime import datetime
 
 from ..domain import COMMAND_BUTTON, DIALOGUE_BUTTON, MENU_BUTTON, Event, EventKind, Reply, TurnResult
 from ..engine import DialogueLibrary
+from ..ops import metrics
 from ..storage import Database, DialogueSession, Person, Repository, SafetyHistory, outbox
 from ..storage.types import utcnow
 from . import name_check, name_prompt, safety_step, sessions
@@ -127,7 +129,17 @@ class Companion:
         """Play one event as one transaction; returns what to send once it has committed.
 
         Raises ``TurnFailed`` (carrying the crisis card when the words call for one) when
-        anything after the assessment fails."""
+        anything after the assessment fails. Counted for ``/metrics`` by kind and outcome."""
+        started = time.monotonic()
+        outcome = "failed"
+        try:
+            result = self._handle(event)
+            outcome = "duplicate" if result.duplicate else "ok"
+            return result
+        finally:
+            metrics.turn(event.kind, outcome, time.monotonic() - started)
+
+    def _handle(self, event: Event) -> TurnResult:
         now = self.clock()
         scripts = self.scripts  # this turn's scripts, even if new ones arrive meanwhile
         history = self.safety_history(event.user)

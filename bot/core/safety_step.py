@@ -4,7 +4,8 @@ matching support flow steps in when the assessment calls for it.
 Two steps, used apart:
 
 - ``assess(event, history, now)``: the detector on the words of an event (a message, a
-  caption, an edit) and the person's recent levels. Pure: no database, no context, so
+  caption, an edit) and the person's recent levels. Pure (it only counts the level for
+  ``/metrics``): no database, no context, so
   ``Companion.handle`` runs it before the turn's transaction opens (with the person's
   ``recent_safety`` when the database can tell them), and a failed turn still knows the level.
 - ``respond(ctx, screened, text)``: inside the turn, remember the assessment (levels and
@@ -22,6 +23,7 @@ from typing import Any
 import safety
 
 from ..domain import Event, EventKind, Reply
+from ..ops import metrics
 from ..storage import DialogueSession, PauseReason
 from . import sessions
 from .context import TurnContext
@@ -66,6 +68,7 @@ def assess(
     assessment = safety.assess(
         event.text, recent=recent_assessments(history, now), previous=previous, answering=answering
     )
+    metrics.safety_assessed(assessment.level)  # the level only, for /metrics
     return Screened(assessment, source)
 
 

@@ -6,15 +6,17 @@ PostgreSQL is for those who outgrow one machine (``innerchild db upgrade`` first
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -94,6 +96,21 @@ class Database:
                 yield Repository(session)
         finally:
             session.close()
+
+    def ping(self, timeout: float = 2.0) -> None:
+        """Raise unless the database answers (the operators' readiness check, ``bot/ops``).
+
+        PostgreSQL: ``SELECT 1`` on a pooled connection (checked first, ``pool_pre_ping``).
+        A SQLite file: a fresh read-only connection reads its schema, since a pooled
+        connection would keep reading a file that was deleted or moved away."""
+        database = self.engine.url.database
+        if self.is_sqlite and database and database != ":memory:":
+            uri = f"file:{quote(str(Path(database).expanduser()))}?mode=ro"
+            with closing(sqlite3.connect(uri, uri=True, timeout=timeout)) as connection:
+                connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
 
     def try_lead(self, role: str) -> Leadership | None:
         """Lead ``role`` ("poller", "webhook") if no other process does (``leader.py``)."""

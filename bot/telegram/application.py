@@ -8,9 +8,12 @@
 - Updates: ``ConfirmingUpdater`` + ``AckQueue`` confirm an update to Telegram only once it
   has been handled; ``PerPersonProcessor`` runs one person's updates in order, different
   people in parallel.
-- Start-up (``post_init``): the command menu (from the companion's command registry), then
+- Start-up (``post_init``): the operators' HTTP endpoint when ``INNERCHILD_HTTP_PORT`` is
+  set (``operators``), the command menu (from the companion's command registry), then
   the check-in scheduler (it runs housekeeping too). Its ``shutdown()`` runs in ``post_stop`` (while the bot can still send, so a
-  nudge in flight can finish) or at the latest in ``post_shutdown``.
+  nudge in flight can finish) or at the latest in ``post_shutdown``, which also closes the endpoint.
+- Every Bot API call goes through ``CountingRequest`` (failures counted for ``/metrics``);
+  the updater reports how updates arrive to an ``Intake`` (for ``/readyz``).
 """
 
 from __future__ import annotations
@@ -28,8 +31,11 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from ..checkins.scheduler import start_scheduler
+from ..ops.readiness import Intake
+from .counting import CountingRequest
 from .handlers import TelegramAdapter, TelegramApp
-from .polling import AckQueue, ConfirmingUpdater, Ledger
+from .operators import ops_server
+from .polling import POLL_TIMEOUT, STANDBY_RETRY, AckQueue, ConfirmingUpdater, Ledger
 from .processor import PerPersonProcessor, PersonLocks
 from .sender import Sender
 from .sweeper import OutboxSweeper
@@ -56,31 +62,34 @@ def build_application(
     if settings.telegram_base_url:
         base = settings.telegram_base_url.rstrip("/")
         builder = builder.base_url(base).base_file_url(_file_url(base))
-    if request is not None:
-        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    sending = CountingRequest(request) if request is not None else CountingRequest.default()
+    polling = CountingRequest(get_updates_request or request) if request is not None else CountingRequest.default(long_poll=True)
+    builder = builder.request(sending).get_updates_request(polling)
     ledger, locks = Ledger(), PersonLocks()
+    intake = Intake(poll_timeout=POLL_TIMEOUT, standby_retry=STANDBY_RETRY)
     processor = PerPersonProcessor(locks, on_done=ledger.done)
     application = (
         builder.rate_limiter(AIORateLimiter(max_retries=0))
         .job_queue(None)  # check-ins have their own scheduler; PTB's would be a second one
-        .update_queue(AckQueue(ledger))
+        .update_queue(AckQueue(ledger, served=intake.served))
         .concurrent_updates(processor)
         .post_init(_post_init)
         .post_stop(_stop_scheduler)
-        .post_shutdown(_stop_scheduler)
+        .post_shutdown(_post_shutdown)
         .build()
     )
     # The builder has no hook for an Updater subclass that shares its own bot (passing one
     # excludes base_url/request), so the confirming updater replaces the default one here.
     database = runtime.database
-    application.updater = ConfirmingUpdater(application.bot, application.update_queue, ledger, lead=lambda: database.try_lead("poller"))
+    application.updater = ConfirmingUpdater(application.bot, application.update_queue, ledger, lead=lambda: database.try_lead("poller"), intake=intake)
     sender = Sender(application.bot, pause=settings.message_pause if pause is None else pause)
     outbox = runtime.companion.start_outbox(owner=f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}")
     adapter = TelegramAdapter(runtime.companion, sender, locks, outbox)
     adapter.register(application)
     processor.acknowledge = adapter.acknowledge
     sweeper = OutboxSweeper(outbox, adapter.drain)
-    application.bot_data.update(runtime=runtime, adapter=adapter, scheduler=None, sweeper=sweeper)
+    application.bot_data.update(runtime=runtime, adapter=adapter, scheduler=None, sweeper=sweeper, intake=intake)
+    application.bot_data["ops"] = ops_server(application, runtime, intake, outbox)
     return application
 
 
@@ -110,6 +119,9 @@ def refresh_menu(application: TelegramApp) -> None:
 
 async def _post_init(application: TelegramApp) -> None:
     application.bot_data["loop"] = asyncio.get_running_loop()
+    ops = application.bot_data.get("ops")
+    if ops is not None:  # first: /healthz answers while the rest starts
+        await ops.start()
     try:
         await set_commands(application)
     except Exception as exc:  # noqa: BLE001 - the menu is a convenience; typing commands works
@@ -118,6 +130,13 @@ async def _post_init(application: TelegramApp) -> None:
     application.bot_data["sweeper"].start()  # first: what a crash left waiting goes out now
     application.bot_data["scheduler"] = start_scheduler(application.bot_data["runtime"], adapter.deliver)
     log.info("check-in scheduler started")
+
+
+async def _post_shutdown(application: TelegramApp) -> None:
+    await _stop_scheduler(application)
+    ops = application.bot_data.get("ops")
+    if ops is not None:
+        await ops.stop()
 
 
 async def _stop_scheduler(application: TelegramApp) -> None:

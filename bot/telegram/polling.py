@@ -22,6 +22,9 @@ update takes effect exactly once.
 - ``AckQueue``: the update queue; ``await put(update)`` (what PTB's webhook handler does)
   returns only once the update has been handled, so the webhook answers 2xx after the turn.
   ``put_nowait`` is left as it is for the poller, which tracks updates itself.
+- Readiness (``bot/ops/readiness.Intake``): the updater reports each ``getUpdates`` (ok or
+  failed), each question a standby asks the database, the webhook listening and each webhook
+  request served (through ``AckQueue``), and its stop.
 """
 
 from __future__ import annotations
@@ -37,9 +40,12 @@ from telegram import Bot, Update
 from telegram.error import TelegramError
 from telegram.ext import Updater
 
+from ..ops.readiness import Intake
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+POLL_TIMEOUT = 10  # seconds a long poll waits for updates (``run_polling(timeout=...)``)
 BUSY_POLL = 0.5  # seconds between polls while an update is still being handled
 STANDBY_RETRY = 3.0  # seconds between a standby's tries to become the poller
 MAX_BACKOFF = 30.0
@@ -98,9 +104,10 @@ class Ledger:
 class AckQueue(asyncio.Queue[object]):
     """The Application's update queue; an awaited ``put`` of an Update waits for its turn."""
 
-    def __init__(self, ledger: Ledger):
+    def __init__(self, ledger: Ledger, served: Callable[[], None] | None = None):
         super().__init__()
         self.ledger = ledger
+        self.served = served  # told after each update handled this way (a webhook request)
 
     async def put(self, item: object) -> None:
         if not isinstance(item, Update):  # e.g. the Application's own stop signal
@@ -109,15 +116,20 @@ class AckQueue(asyncio.Queue[object]):
         finished = self.ledger.track(item.update_id)
         await super().put(item)
         await asyncio.shield(finished)
+        if self.served is not None:
+            self.served()
 
 
 class ConfirmingUpdater(Updater):
     """An ``Updater`` whose polling confirms updates only once handled (webhooks: inherited)."""
 
-    def __init__(self, bot: Bot, update_queue: asyncio.Queue[object], ledger: Ledger, *, lead: Callable[[], Lock | None] | None = None):
+    def __init__(
+        self, bot: Bot, update_queue: asyncio.Queue[object], ledger: Ledger, *, lead: Callable[[], Lock | None] | None = None, intake: Intake | None = None
+    ):
         super().__init__(bot=bot, update_queue=update_queue)
         self.ledger = ledger
         self.lead = lead  # None: this process is alone, it always polls
+        self.intake = intake or Intake(poll_timeout=POLL_TIMEOUT, standby_retry=STANDBY_RETRY)
         self.leadership: Lock | None = None
         self.sets_webhook = True
         self._task: asyncio.Task[None] | None = None
@@ -147,7 +159,13 @@ class ConfirmingUpdater(Updater):
         )
         return self.update_queue
 
+    async def start_webhook(self, *args: Any, **kwargs: Any) -> asyncio.Queue[object]:  # noqa: ANN401 - PTB's signature, passed on
+        queue = await super().start_webhook(*args, **kwargs)
+        self.intake.webhook()
+        return queue
+
     async def stop(self) -> None:
+        self.intake.stopping()
         if self._task is None:
             await super().stop()  # webhook mode
             return
@@ -182,6 +200,7 @@ class ConfirmingUpdater(Updater):
     async def _await_leadership(self) -> bool:
         """Until this process may poll (or stops: False)."""
         if self.lead is None:
+            self.intake.polling()
             return True
         told = False
         while not self._stop.is_set():
@@ -190,8 +209,13 @@ class ConfirmingUpdater(Updater):
             except Exception as exc:  # noqa: BLE001 - the database may be down for a while
                 log.warning("could not ask who polls: %s", type(exc).__name__)
                 self.leadership = None
+                self.intake.standing_by(False, type(exc).__name__)
+            else:
+                if self.leadership is None:
+                    self.intake.standing_by(True)
             if self.leadership is not None:
                 log.info("this process polls Telegram")
+                self.intake.polling()
                 return True
             if not told:
                 log.info("another process is polling Telegram; standing by to take over")
@@ -234,6 +258,7 @@ class ConfirmingUpdater(Updater):
                     self.bot.get_updates(offset=offset or None, timeout=timeout, allowed_updates=allowed)
                 )
             except Exception as exc:  # noqa: BLE001 - polling must outlive any one failure
+                self.intake.polled(False, type(exc).__name__)
                 if on_error is not None and isinstance(exc, TelegramError):
                     on_error(exc)
                 else:
@@ -243,6 +268,7 @@ class ConfirmingUpdater(Updater):
                 continue
             if updates is None:  # stopping: whatever that poll held stays unconfirmed
                 return
+            self.intake.polled(True)
             backoff = 1.0
             fresh = [u for u in updates if u.update_id >= self._next]
             for update in fresh:

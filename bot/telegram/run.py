@@ -13,6 +13,9 @@
   listener serves the path of the webhook URL.
 - Scripts: SIGHUP reloads them (``reload.ScriptReloader``, in a thread of its own so no turn
   waits on it); with ``INNERCHILD_RELOAD=watch`` a change of their files does too.
+- Operators: with ``INNERCHILD_HTTP_PORT``, ``/healthz``, ``/readyz`` and ``/metrics`` on a
+  port of their own (``bot/ops/server.py``, wired in ``operators``), in both modes; it must
+  differ from the webhook's port.
 - Logging: PTB logs whole updates (with what people wrote) at DEBUG and httpx logs URLs
   (with the bot token) at INFO, so those loggers stay above that whatever the log level.
 """
@@ -29,8 +32,9 @@ from urllib.parse import urlsplit
 
 from telegram.error import InvalidToken, TelegramError
 
+from ..ops.server import ListenError
 from .application import ALLOWED_UPDATES, build_application, refresh_menu
-from .polling import ConfirmingUpdater
+from .polling import POLL_TIMEOUT, ConfirmingUpdater
 
 if TYPE_CHECKING:
     from ..reload import ScriptReloader
@@ -88,6 +92,8 @@ def run_bot(runtime: Runtime, reloader: ScriptReloader | None = None) -> None:
     """Run until SIGTERM/SIGINT. A start-up problem is one line on stderr and exit status 2."""
     settings = runtime.settings
     quiet_libraries(settings.telegram_token, settings.webhook_secret)
+    if settings.webhook_url and settings.http_port == settings.webhook_port:
+        _fail(f"INNERCHILD_HTTP_PORT and INNERCHILD_WEBHOOK_PORT are both {settings.http_port}: give the health and metrics endpoint a port of its own")
     if reloader is not None:
         reload_on_hangup(reloader)
         if settings.reload == "watch":
@@ -119,7 +125,9 @@ def run_bot(runtime: Runtime, reloader: ScriptReloader | None = None) -> None:
             )
         else:
             log.info("receiving updates by long polling")
-            application.run_polling(allowed_updates=list(ALLOWED_UPDATES), drop_pending_updates=False)
+            application.run_polling(allowed_updates=list(ALLOWED_UPDATES), drop_pending_updates=False, timeout=POLL_TIMEOUT)
+    except ListenError as exc:
+        _fail(str(exc))
     except InvalidToken:
         _fail("Telegram refused INNERCHILD_TELEGRAM_TOKEN: check the token @BotFather gave you")
     except TelegramError as exc:
