@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .countries import find_country as find_country  # re-exported: safety callers look a country up here
+
 DATA_FILE = Path(__file__).with_name("data") / "helplines.csv"
 INTERNATIONAL_DIRECTORY = "https://findahelpline.com"
 VIOLENCE_DIRECTORY = "https://www.hotpeachpages.net"  # international directory of domestic-violence help
@@ -129,9 +131,13 @@ def _primary(number: str) -> str:
 
 
 def helplines_for(country_code: str | None) -> CountryResources:
-    """Resources for an ISO 3166-1 alpha-2 code (or anything find_country accepts)."""
-    code = find_country(country_code) if country_code else None
+    """Resources for an ISO 3166-1 alpha-2 code (or anything find_country accepts). A country
+    without rows in the data gets the same fallback as an unknown one: the directory."""
     table = _table()
+    if country_code and country_code in table:
+        code: str | None = country_code  # the usual case, a stored code: no name table is read
+    else:
+        code = find_country(country_code) if country_code else None
     if code is None or code not in table:
         return CountryResources(
             country_code=None, country_name=None, emergency="", lines=[], known=False, advice=UNKNOWN_ADVICE
@@ -157,37 +163,3 @@ def helplines_for(country_code: str | None) -> CountryResources:
 def countries() -> list[tuple[str, str]]:
     """(code, name) for every country in the data, sorted by name."""
     return sorted(((c, v.name) for c, v in _table().items()), key=lambda x: x[1])
-
-
-# Common names people type that are not the data's own country name.
-_ALIASES = {
-    "uk": "GB", "u.k.": "GB", "great britain": "GB", "britain": "GB", "england": "GB", "scotland": "GB",
-    "wales": "GB", "northern ireland": "GB", "united kingdom": "GB",
-    "usa": "US", "u.s.": "US", "u.s.a.": "US", "us": "US", "america": "US", "united states of america": "US",
-    "the us": "US", "the usa": "US", "the uk": "GB", "holland": "NL", "the netherlands": "NL",
-    "deutschland": "DE", "españa": "ES", "espana": "ES", "italia": "IT", "brasil": "BR",
-    "south korea": "KR", "korea": "KR", "russia": "RU", "czech republic": "CZ", "czechia": "CZ",
-    "turkey": "TR", "türkiye": "TR", "uae": "AE", "emirates": "AE", "nz": "NZ", "aus": "AU", "oz": "AU",
-}
-
-
-def _key(text: str) -> str:
-    return re.sub(r"\s+", " ", text.strip().casefold().replace("&", "and"))
-
-
-def find_country(text: str | None) -> str | None:
-    """'UK', 'united kingdom', 'gb', 'GB' -> 'GB'; unknown -> None."""
-    if not text or not text.strip():
-        return None
-    key = _key(text)
-    table = _table()
-    if len(key) == 2 and key.upper() in table and key not in ("us",):
-        return key.upper()
-    if key in _ALIASES:
-        code = _ALIASES[key]
-        return code if code in table else None
-    for code, country in table.items():
-        n = _key(country.name)
-        if key == n or key == n.replace(".", "") or key == "the " + n:
-            return code
-    return None
