@@ -129,6 +129,16 @@ class Unreadable(ValueError):
         self.values = values
 
 
+class Ambiguous(Unreadable):
+    """What a person typed can mean more than one thing ("EST": New York's clocks, or UTC-5
+    all year). ``choices`` are (value, place) pairs to offer as buttons, best first; ``key``
+    names the question (it reads without the buttons too, for a caller that shows none)."""
+
+    def __init__(self, key: str, choices: tuple[tuple[str, str], ...], **values: object):
+        super().__init__(key, **values)
+        self.choices = choices
+
+
 # Callback data namespaces. Kept here so adapters and the service agree on them.
 DIALOGUE_BUTTON = "d"  # d:<step count>:<button key>  a button of the current dialogue step
 MENU_BUTTON = "m"  # m:<dialogue id>     start a dialogue from the menu
