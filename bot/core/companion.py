@@ -31,7 +31,7 @@ from ..engine import DialogueLibrary
 from ..ops import metrics
 from ..storage import Database, DialogueSession, Person, Repository, SafetyHistory, outbox
 from ..storage.types import utcnow
-from . import name_check, name_prompt, safety_step, sessions
+from . import name_check, name_prompt, safety_step, sessions, zone_check, zone_prompt
 from .commands.navigation import welcome_back
 from .context import CoreSettings, Features, TurnContext
 from .deliveries import Deliveries
@@ -260,6 +260,9 @@ def on_text(ctx: TurnContext, text: str, screened: Screened) -> list[Reply]:
     named = name_check.read(ctx, active, compiled, text)  # a name that is not one is confirmed first
     if named is not None:
         return named
+    zoned = zone_check.read(ctx, active, compiled, text)  # a time zone that can mean several is asked about
+    if zoned is not None:
+        return zoned
 
     def refresh(field: str, value: object) -> dict[str, object]:
         """A profile answer applies at once, so the next step already speaks with it."""
@@ -299,6 +302,8 @@ def on_button(ctx: TurnContext, data: str) -> list[Reply]:
             return moved
         if key in name_prompt.KEYS:
             return name_check.press(ctx, active, compiled, key)
+        if key in zone_prompt.KEYS:
+            return zone_check.press(ctx, active, compiled, key)
         result = compiled.press(sessions.state_of(active), key, ctx.template_context(compiled))
         if result is None:
             return sessions.stale(ctx, active)

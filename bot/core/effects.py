@@ -13,6 +13,7 @@ log = logging.getLogger(__name__)
 
 JOURNAL_ENTRY = "journal_entry"  # in a session's context: the entry an answer in parts grows
 PENDING_NAME = "pending_name"  # in a session's context: a name waiting to be confirmed (``name_prompt``)
+PENDING_ZONE = "pending_zone"  # in a session's context: time zones waiting for the person's choice (``zone_prompt``)
 
 
 def apply_effects(ctx: TurnContext, session: DialogueSession, result: StepResult) -> None:

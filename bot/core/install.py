@@ -5,7 +5,7 @@ fields people type, and the sentences it needs from texts.yaml. ``app.build()`` 
 from __future__ import annotations
 
 from ..profile import PARSERS
-from . import consent, fallback, idle, name_prompt
+from . import consent, fallback, idle, name_prompt, zone_prompt
 from .commands import journal, navigation, privacy, support
 from .context import Features
 
@@ -27,7 +27,7 @@ TEXTS = frozenset(
         "something_went_wrong", "something_went_wrong_console", "goodbye_console", "console_saved", "console_picture_failed",
         "export_title", "export_date", "export_safety_plan", "export_journal", "export_empty", "export_question",
     }
-) | navigation.PHASE_TEXTS | frozenset(fallback.NAMES) | idle.TEXTS | name_prompt.TEXTS
+) | navigation.PHASE_TEXTS | frozenset(fallback.NAMES) | idle.TEXTS | name_prompt.TEXTS | zone_prompt.TEXTS
 
 
 def install(features: Features) -> None:

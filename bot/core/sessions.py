@@ -17,7 +17,7 @@ from ..domain import COMMAND_BUTTON, MENU_BUTTON, Button, Reply
 from ..engine import SessionState, StepResult
 from ..engine.machine import CompiledScript
 from ..storage import RETURN_AFTER, DialogueSession, PauseReason, SessionStatus
-from . import consent, name_prompt, versions
+from . import consent, name_prompt, versions, zone_prompt
 from .context import TurnContext
 from .dialogues import GROUNDING, OPEN_WITHOUT_CONSENT, SAFETY_PLAN, SUPPORT_DIALOGUES, YOUTH
 from .effects import JOURNAL_ENTRY, apply_effects
@@ -265,13 +265,14 @@ def state_of(session: DialogueSession) -> SessionState:
 # -- showing -------------------------------------------------------------------------------
 def view(ctx: TurnContext, session: DialogueSession, *, last_only: bool = False) -> list[Reply]:
     """The session's current step again, as it was shown (a name waiting to be confirmed:
-    the question about it, ``name_prompt``)."""
+    the question about it, ``name_prompt``; time zones waiting for a choice: ``zone_prompt``)."""
     compiled = ctx.library.get(session.dialogue_id)
     if compiled is None:
         return lost(ctx, session)
     if versions.settle(session, compiled):
         return [Reply(ctx.say("script_changed"))] + compiled.view(state_of(session), ctx.template_context(compiled))
     replies = name_prompt.instead(ctx, compiled, session, compiled.view(state_of(session), ctx.template_context(compiled)))
+    replies = zone_prompt.instead(ctx, compiled, session, replies)
     return replies[-1:] if last_only else replies
 
 

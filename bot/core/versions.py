@@ -20,7 +20,7 @@ import logging
 from ..engine.machine import CompiledScript
 from ..engine.script import Script
 from ..storage import DialogueSession
-from .effects import JOURNAL_ENTRY, PENDING_NAME
+from .effects import JOURNAL_ENTRY, PENDING_NAME, PENDING_ZONE
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +83,12 @@ def trail_of(session: DialogueSession) -> list[str]:
 
 
 def forget_parts(session: DialogueSession) -> None:
-    """An answer in several messages (or a name waiting to be confirmed) belonged to the
+    """An answer in several messages (or a name or time zone waiting to be confirmed) belonged to the
     step that is gone; what was kept of it stays in the journal, and the new step starts its own."""
     if session.context:
         context = dict(session.context)
         context.pop("parts", None)
         context.pop(JOURNAL_ENTRY, None)
         context.pop(PENDING_NAME, None)
+        context.pop(PENDING_ZONE, None)
         session.context = context
