@@ -135,13 +135,23 @@ def _index() -> dict[str, str]:
     index: dict[str, str] = {}
     seen: set[str] = set()
     for level in levels:
-        for key, found in level.items():
+        for key, found in [*level.items(), *_compact(level).items()]:
             if key in seen or not key:
                 continue
             seen.add(key)
             if len(found) == 1:
                 index[key] = next(iter(found))
     return index
+
+
+def _compact(level: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The same names without their spaces ("cote d ivoire" and "cote divoire" both
+    'cotedivoire'), for a lookup that found nothing with them."""
+    out: dict[str, set[str]] = {}
+    for key, found in level.items():
+        if " " in key:
+            out.setdefault(key.replace(" ", ""), set()).update(found)
+    return out
 
 
 def find_country(text: str | None, *, codes_too: bool = True) -> str | None:
@@ -161,7 +171,8 @@ def find_country(text: str | None, *, codes_too: bool = True) -> str | None:
         raw = text.strip()
         if re.fullmatch(r"[A-Z]{3}", raw) and raw in _alpha3():
             return _alpha3()[raw]
-    return _index().get(key)
+    index = _index()
+    return index.get(key) or index.get(key.replace(" ", ""))
 
 
 def country_name(code: str) -> str:

@@ -8,10 +8,11 @@ Read in this order, each from data where data exists:
 2. an abbreviation (``ABBREVIATIONS``): one meaning is kept ("JST"); several, or a choice
    between a zone with summer time and the same offset all year ("EST", "CST", "IST",
    "PST", "GMT"), are asked about;
-3. an IANA name, any case, old names led to today's ("asia/calcutta" -> Asia/Kolkata);
+3. a country, in any language (``safety.countries``): its zone when it has one (zones whose
+   clocks agree from now on count as one; a zone without a city of 15,000 people, such as
+   New Zealand's Chatham Islands, is not offered), else the choice of its zones;
 4. "city, country": the city in that country;
-5. a country, in any language (``safety.countries``): its zone when it has one (zones whose
-   clocks agree from now on count as one), else the choice of its zones;
+5. an IANA name, any case, old names led to today's ("asia/calcutta" -> Asia/Kolkata);
 6. a city (GeoNames, 15,000 people or more; ``cities``): the biggest of that name, or the
    choice when another city of the name in another zone has a fifth of its people or more;
 7. the city a zone is named after ("Busingen", "Adak").
@@ -81,14 +82,14 @@ def read_zone(text: str) -> str:
     word = re.sub(r"[\s.]", "", raw).upper().removesuffix("TIME")
     if word in ABBREVIATIONS:
         return _choose(ABBREVIATIONS[word], "zone_which", value=raw)
+    country = find_country(raw, codes_too=False)
+    if country is not None:
+        return _country_zone(country)  # before the old zone names that are countries ("Iceland", a link to Abidjan)
+    if "," in raw:
+        return _city_in(*raw.rsplit(",", 1))
     named = by_lower_name().get(raw.replace(" ", "_").lower())
     if named is not None:
         return canonical(named)
-    if "," in raw:
-        return _city_in(*raw.rsplit(",", 1))
-    country = find_country(raw, codes_too=False)
-    if country is not None:
-        return _country_zone(country)
     zone = _city(raw)
     if zone is not None:
         return zone
@@ -149,10 +150,13 @@ def _groups(zones: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 def country_groups(country: str) -> list[tuple[str, int]]:
     """The country's zones, one per group of zones that keep the same clocks, as (the zone of
-    the group's biggest city, the people the cities of the group count), most people first."""
+    the group's biggest city, the people the cities of the group count), most people first;
+    groups without a city in the table only when no group has one."""
     zones = zones_by_country().get(country, ())
     ordered = sorted(zones, key=lambda zone: -_biggest_population(zone, country))  # the biggest city's zone leads its group
-    return _groups([(zone, cities.people_in(zone, country)) for zone in ordered])
+    groups = _groups([(zone, cities.people_in(zone, country)) for zone in ordered])
+    peopled = [group for group in groups if group[1] > 0]
+    return peopled or groups
 
 
 def _biggest_population(zone: str, country: str) -> int:
