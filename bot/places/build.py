@@ -23,7 +23,8 @@ from pathlib import Path
 
 from safety.countries import fold
 
-CITIES_FILE = Path(__file__).with_name("data") / "cities.tsv"
+from .cities import CITIES_FILE
+
 ALTERNATES_FROM = 100_000
 MIN_LATIN = 4
 

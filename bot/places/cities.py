@@ -15,12 +15,14 @@ import sys
 from array import array
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from zoneinfo import available_timezones
 
 from safety.countries import fold
 
-from .build import CITIES_FILE
 from .tzdb import canonical
+
+CITIES_FILE = Path(__file__).with_name("data") / "cities.tsv"  # made by ``python -m bot.places.build``
 
 
 @dataclass(frozen=True)
