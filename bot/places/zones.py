@@ -11,7 +11,7 @@ Read in this order, each from data where data exists:
 3. a country, in any language (``safety.countries``): its zone when it has one (zones whose
    clocks agree from now on count as one; a zone without a city of 15,000 people, such as
    New Zealand's Chatham Islands, is not offered), else the choice of its zones;
-4. "city, country": the city in that country;
+4. "city, country" (or "city country"): the city in that country;
 5. an IANA name, any case, old names led to today's ("asia/calcutta" -> Asia/Kolkata);
 6. a city (GeoNames, 15,000 people or more; ``cities``): the biggest of that name, or the
    choice when another city of the name in another zone has a fifth of its people or more;
@@ -90,7 +90,7 @@ def read_zone(text: str) -> str:
     named = by_lower_name().get(raw.replace(" ", "_").lower())
     if named is not None:
         return canonical(named)
-    zone = _city(raw)
+    zone = _city(raw) or _city_then_country(raw)
     if zone is not None:
         return zone
     zone = _exemplars().get(fold(raw))
@@ -210,6 +210,17 @@ def _city_in(head: str, tail: str) -> str:
     if zone is None:
         raise Unreadable("unreadable_timezone")
     return zone
+
+
+def _city_then_country(raw: str) -> str | None:
+    """"Berlin Germany", "Sao Paulo Brasil": a city followed by its country, without a comma."""
+    words = raw.split()
+    for cut in (len(words) - 1, len(words) - 2):
+        if cut >= 1:
+            country = find_country(" ".join(words[cut:]), codes_too=False)
+            if country is not None:
+                return _city(" ".join(words[:cut]), country)
+    return None
 
 
 @lru_cache(maxsize=1)

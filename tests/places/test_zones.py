@@ -180,7 +180,8 @@ def test_every_country_gives_its_zone_or_a_choice_of_its_zones():
 @pytest.mark.parametrize(
     "text, zone",
     [("Hyderabad, Pakistan", "Asia/Karachi"), ("London, Canada", "America/Toronto"), ("Paris, France", "Europe/Paris"),
-     ("Birmingham, UK", "Europe/London"), ("Portland, US", "America/Los_Angeles")],
+     ("Birmingham, UK", "Europe/London"), ("Portland, US", "America/Los_Angeles"), ("Berlin Germany", "Europe/Berlin"),
+     ("Hyderabad Pakistan", "Asia/Karachi"), ("São Paulo Brasil", "America/Sao_Paulo"), ("San Jose Costa Rica", "America/Costa_Rica")],
 )
 def test_city_and_country(text, zone):
     assert read_zone(text) == zone
