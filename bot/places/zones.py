@@ -121,9 +121,7 @@ def _zone_keeping(minutes: int) -> str | None:
     listed = country_of_zone()
     showing = sorted((zone for zone in listed if minutes in seasons(zone)), key=lambda zone: -cities.people_in(zone, listed[zone]))
     fixed = [zone for zone in showing if seasons(zone) == {minutes}]
-    for zone in fixed + showing:
-        return zone
-    return None
+    return (fixed + showing)[0] if showing else None
 
 
 def _choose(zones: tuple[str, ...], question: str, **values: object) -> str:
