@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -55,17 +56,20 @@ def fold(text: str) -> str:
     return " ".join(words)
 
 
-@lru_cache(maxsize=1)
-def _cldr() -> dict[str, tuple[str, tuple[str, ...]]]:
-    """code -> (its English CLDR name, its other names, folded), from data/country_names.tsv."""
-    out: dict[str, tuple[str, tuple[str, ...]]] = {}
+def _rows() -> Iterator[tuple[str, str, str]]:
+    """(code, English CLDR name, the other names folded and |-joined), from data/country_names.tsv."""
     with NAMES_FILE.open(encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#") or not line.strip():
                 continue
             code, english, others = line.rstrip("\n").split("\t")
-            out[code] = (english, tuple(others.split("|")) if others else ())
-    return out
+            yield code, english, others
+
+
+@lru_cache(maxsize=1)
+def _english() -> dict[str, str]:
+    """code -> its English CLDR name."""
+    return {code: english for code, english, _ in _rows()}
 
 
 @lru_cache(maxsize=1)
@@ -115,43 +119,45 @@ def _english_variants(name: str) -> list[str]:
     return [name] + ([outside] + inside if inside else [])
 
 
+def _level(index: dict[str, str], pairs: Iterable[tuple[str, str]]) -> None:
+    """Add one level of (folded name, code) to ``index``: names a better level has are left
+    alone; a name that means two countries within the level is kept as "" (no country), so
+    it never picks the wrong one, nor a worse level's guess. Each name counts without its
+    spaces too ("cote d ivoire" and "cote divoire" are both 'cotedivoire')."""
+    level: dict[str, str] = {}
+    for key, code in pairs:
+        for form in (key, key.replace(" ", "")):
+            if form and form not in index:
+                level[form] = code if level.get(form, code) == code else ""
+    index.update(level)
+
+
+def _english_pairs() -> Iterator[tuple[str, str]]:
+    english = _english()
+    for code in codes():
+        for name in (*_iso().get(code, ()), english.get(code, "")):
+            for variant in _english_variants(name) if name else ():
+                yield fold(variant), code
+
+
+def _other_pairs() -> Iterator[tuple[str, str]]:
+    valid = codes()
+    for code, _, others in _rows():
+        if code in valid and others:
+            for key in others.split("|"):
+                yield key, code
+
+
 @lru_cache(maxsize=1)
 def _index() -> dict[str, str]:
-    """folded name -> code. The aliases first, then the English names, then every other
-    language's: a name that means two countries at the best level it appears is left out
-    (in one language "Kongo" is either Congo), so it never picks the wrong one."""
-    levels: list[dict[str, set[str]]] = [{}, {}, {}]
-    valid = codes()
-    for name, code in ALIASES.items():
-        levels[0].setdefault(fold(name), set()).add(code)
-    cldr = _cldr()
-    for code in valid:
-        english = [*_iso().get(code, ()), cldr[code][0] if code in cldr else ""]
-        for name in english:
-            for variant in _english_variants(name) if name else ():
-                levels[1].setdefault(fold(variant), set()).add(code)
-        for key in cldr[code][1] if code in cldr else ():
-            levels[2].setdefault(key, set()).add(code)
+    """folded name -> code ("" for a name that means several). The aliases first, then the
+    English names (pycountry's and CLDR's), then every other language's: in one language
+    "Kongo" is either Congo, so it finds neither."""
     index: dict[str, str] = {}
-    seen: set[str] = set()
-    for level in levels:
-        for key, found in [*level.items(), *_compact(level).items()]:
-            if key in seen or not key:
-                continue
-            seen.add(key)
-            if len(found) == 1:
-                index[key] = next(iter(found))
+    _level(index, ((fold(name), code) for name, code in ALIASES.items()))
+    _level(index, _english_pairs())
+    _level(index, _other_pairs())
     return index
-
-
-def _compact(level: dict[str, set[str]]) -> dict[str, set[str]]:
-    """The same names without their spaces ("cote d ivoire" and "cote divoire" both
-    'cotedivoire'), for a lookup that found nothing with them."""
-    out: dict[str, set[str]] = {}
-    for key, found in level.items():
-        if " " in key:
-            out.setdefault(key.replace(" ", ""), set()).update(found)
-    return out
 
 
 def find_country(text: str | None, *, codes_too: bool = True) -> str | None:
@@ -172,14 +178,14 @@ def find_country(text: str | None, *, codes_too: bool = True) -> str | None:
         if re.fullmatch(r"[A-Z]{3}", raw) and raw in _alpha3():
             return _alpha3()[raw]
     index = _index()
-    return index.get(key) or index.get(key.replace(" ", ""))
+    return index.get(key, index.get(key.replace(" ", ""))) or None
 
 
 def country_name(code: str) -> str:
     """The country's English name as CLDR writes it ('Côte d’Ivoire', 'United States');
     the code itself when unknown."""
-    cldr = _cldr()
-    if code in cldr:
-        return cldr[code][0]
+    english = _english()
+    if code in english:
+        return english[code]
     names = _iso().get(code)
     return names[-1] if names else code
