@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from ..storage import Database
 from ..storage import budget as store
-from ..storage.budget import Rate, Slots
+from ..storage.budget import Rate, Slot
 
-__all__ = ["Rate", "SendBudget", "Slots"]
+__all__ = ["Rate", "SendBudget", "Slot"]
 
 PRUNE_EVERY = 1000  # messages between two clean-ups of quiet chats' rows (per process)
 
@@ -25,16 +25,13 @@ class SendBudget:
         self.chat = chat
         self._taken = 0
 
-    def take(self, chat_id: int) -> Slots:
-        """Slots for one message to ``chat_id`` (the overall one only if the chat's is free now)."""
+    def take(self, chat_id: int) -> Slot:
+        """A slot for one message to ``chat_id``: when both its chat and the overall budget
+        allow it (taken), or when to ask again."""
         self._taken += 1
         if self._taken % PRUNE_EVERY == 0:
             store.prune(self.db)
         return store.take(self.db, chat_id, self.chat, self.overall)
-
-    def take_overall(self) -> float:
-        """Seconds to wait for the next overall slot (taken)."""
-        return store.take_overall(self.db, self.overall)
 
     def take_if_soon(self, within: float) -> float | None:
         """An overall slot if it comes within ``within`` seconds (the wait), else None."""

@@ -7,11 +7,12 @@ in one second. The database is the one thing they all share, so the budget lives
 a row per key (``0``: every message of the bot; a chat id: that chat) and no new service.
 
 How (GCRA, a token bucket kept as one time per key): a row holds ``next_at``, the moment
-the bucket is empty again. Taking a slot is one atomic upsert that moves ``next_at`` on by
-the interval and returns it; the slot is ``next_at - burst * interval`` (not before now).
-So a caller learns *when* it may send in one short statement, commits, and waits outside
-any transaction; nobody retries or polls, and concurrent callers queue in the order the
-database saw them. With ``burst`` 1 the slots are exactly ``interval`` apart.
+the bucket is empty again; a message at time t may go when ``next_at - (burst - 1) *
+interval <= t``, and moves ``next_at`` to ``max(next_at, t) + interval``. Taking a slot
+locks the overall row and the chat's, finds the first moment both allow, advances both and
+commits; the caller learns *when* it may send, and waits outside any transaction.
+Concurrent callers queue in the order the database saw them. With ``burst`` 1 the slots
+are exactly ``interval`` apart.
 
 Times are the database's clock (seconds since the epoch), read inside the statement once
 it holds the row: a caller that waited for a lock, or runs on a machine whose clock is a
@@ -26,7 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, ColumnElement, Double, case, cast, delete, func, literal_column, text
+from sqlalchemy import BigInteger, ColumnElement, Double, case, cast, delete, func, literal_column, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -60,28 +61,37 @@ class Rate:
 
 
 @dataclass(frozen=True)
-class Slots:
-    """How long a message must wait, in seconds from when the database answered: for its
-    chat's slot, and for the overall one when that was taken too."""
+class Slot:
+    """How long a message must wait, in seconds from when the database answered; ``taken``:
+    both budgets are spent on it (send then); else its chat is not free by the overall
+    slot, nothing was taken, and the caller asks again after ``wait``."""
 
-    chat: float
-    overall: float | None  # None: the chat's slot is later; take the overall one then
+    wait: float
+    taken: bool
 
 
-def take(db: Database, chat_id: int, chat: Rate | None, overall: Rate) -> Slots:
-    """A slot in the chat's budget (when ``chat`` is given) and, if that one is free now, the
-    overall slot too, in one transaction."""
+def take(db: Database, chat_id: int, chat: Rate | None, overall: Rate) -> Slot:
+    """The next overall slot at which the chat is free too, taken from both budgets in one
+    transaction, or how long until the chat is free (nothing taken). Checking both at the
+    moment the message will really go keeps one chat from getting a backlog's worth of
+    messages at once when the overall queue releases them."""
     with _short(db) as session:
-        wait = _reserve(session, chat_id, chat) if chat is not None else 0.0
-        if wait > 0:
-            return Slots(wait, None)
-        return Slots(0.0, _reserve(session, EVERYONE, overall))
-
-
-def take_overall(db: Database, overall: Rate) -> float:
-    """A slot in the overall budget: seconds to wait for it."""
-    with _short(db) as session:
-        return _reserve(session, EVERYONE, overall)
+        if chat is None:
+            return Slot(_reserve(session, EVERYONE, overall), True)
+        keys = [EVERYONE, chat_id]
+        insert = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
+        # A write first: SQLite takes its write lock here, so what is read below stays true.
+        session.execute(insert(BudgetRow).values([{"chat_id": k, "next_at": 0.0} for k in keys]).on_conflict_do_nothing())
+        locked = select(BudgetRow.chat_id, BudgetRow.next_at).where(BudgetRow.chat_id.in_(keys))
+        rows = {key: next_at for key, next_at in session.execute(locked.order_by(BudgetRow.chat_id).with_for_update())}
+        now = float(session.execute(select(_now(session))).scalar_one())  # after any wait for the locks
+        free_overall = max(now, rows[EVERYONE] - overall.ahead)
+        free_chat = max(free_overall, rows[chat_id] - chat.ahead)
+        if free_chat > free_overall:
+            return Slot(free_chat - now, False)
+        _set(session, EVERYONE, max(rows[EVERYONE], now) + overall.interval)
+        _set(session, chat_id, max(rows[chat_id], free_overall) + chat.interval)
+        return Slot(free_overall - now, True)
 
 
 def take_if_soon(db: Database, overall: Rate, within: float) -> float | None:
@@ -121,6 +131,10 @@ def _reserve(session: Session, chat_id: int, rate: Rate) -> float:
     statement = _upsert(session, chat_id, now, now + rate.interval, _later(now) + rate.interval)
     next_at, at = session.execute(statement).one()
     return _wait(next_at, at, rate)
+
+
+def _set(session: Session, chat_id: int, next_at: float) -> None:
+    session.execute(update(BudgetRow).where(BudgetRow.chat_id == chat_id).values(next_at=next_at))
 
 
 def _wait(next_at: float, now: float, rate: Rate) -> float:

@@ -4,11 +4,11 @@ PTB hands every call the bot makes (except ``getUpdates``) to the Application's 
 limiter, so this is the one place that sees them all: replies and pictures, keyboard edits,
 "typing...", check-ins, retention notices, the apology after a failed turn.
 
-- A call with a ``chat_id`` takes a slot in that chat's budget (about one a second, with a
-  small burst: a keyboard edit and the reply after it) and in the overall one (every
-  message of every process: Telegram allows about 30 a second), then waits for them with
-  ``asyncio.sleep``: the event loop keeps serving, and no transaction is open (the slots
-  were taken and committed in a worker thread; ``core.budget``).
+- A call with a ``chat_id`` takes a slot that both the overall budget (every message of
+  every process: Telegram allows about 30 a second) and that chat's (about one a second,
+  with a small burst: a keyboard edit and the reply after it) allow, then waits for it with
+  ``asyncio.sleep``: the event loop keeps serving, and no transaction is open (the slot was
+  taken and committed in a worker thread; ``core.budget``).
 - A caller that wakes more than ``LATE`` after its overall slot (a busy machine, a slow
   database) gives that slot up and takes a new one rather than sending late, as a late
   message would crowd the next ones into the same second.
@@ -86,20 +86,15 @@ class SharedLimiter(BaseRateLimiter[None]):
             raise
 
     async def wait_turn(self, chat_id: int) -> None:
-        """Until this message may go: its chat's slot, then an overall slot caught on time."""
-        slots = await asyncio.to_thread(self.budget.take, chat_id)
-        answered = time.monotonic()
-        overall = slots.overall
-        if overall is None:
-            await self._wait(slots.chat, answered)
+        """Until this message may go: a slot both its chat and the overall budget allow,
+        caught on time."""
         while True:
-            if overall is None:
-                overall = await asyncio.to_thread(self.budget.take_overall)
-                answered = time.monotonic()
-            await self._wait(overall, answered)
-            if time.monotonic() - answered - overall <= LATE:
+            slot = await asyncio.to_thread(self.budget.take, chat_id)
+            answered = time.monotonic()
+            await self._wait(slot.wait, answered)
+            if slot.taken and time.monotonic() - answered - slot.wait <= LATE:
                 return
-            overall = None  # woke too late: that slot has passed; take the next one
+            # the chat was not free yet, or we woke too late and the slot has passed: again
 
     async def _wait(self, seconds: float, since: float) -> None:
         left = seconds - (time.monotonic() - since)

@@ -32,27 +32,35 @@ def db(db_url: str) -> Iterator[Database]:
     database.dispose()
 
 
+def waits(db, n: int, chat: Rate | None = None, overall: Rate = SLOW, chat_id: int = 42) -> list[store.Slot]:
+    return [store.take(db, chat_id, chat, overall) for _ in range(n)]
+
+
 def test_overall_slots_are_one_interval_apart(db) -> None:
-    waits = [store.take_overall(db, SLOW) for _ in range(3)]
-    assert waits[0] == 0
-    assert 9 < waits[1] <= 10
-    assert 19 < waits[2] <= 20
+    slots = waits(db, 3)
+    assert all(s.taken for s in slots)
+    assert slots[0].wait == 0
+    assert 9 < slots[1].wait <= 10
+    assert 19 < slots[2].wait <= 20
 
 
-def test_a_chat_has_a_small_burst_then_waits_and_its_first_free_slot_also_takes_the_overall_one(db) -> None:
-    overall = Rate(0.001)
-    first = [store.take(db, 42, CHAT, overall) for _ in range(3)]
-    assert all(s.chat == 0 and s.overall is not None for s in first)
-    fourth = store.take(db, 42, CHAT, overall)
-    assert 9 < fourth.chat <= 10 and fourth.overall is None  # the overall slot is taken when the chat's comes
-    other = store.take(db, 43, CHAT, overall)
-    assert other.chat == 0 and other.overall is not None  # another chat does not wait for this one
+def test_a_chat_has_a_small_burst_then_waits_without_taking_an_overall_slot(db) -> None:
+    fast = Rate(0.001)
+    assert all(s.taken and s.wait < 0.1 for s in waits(db, 3, CHAT, fast))
+    (fourth,) = waits(db, 1, CHAT, fast)
+    assert not fourth.taken and 9 < fourth.wait <= 10  # ask again when the chat is free
+    (again,) = waits(db, 1, CHAT, fast)
+    assert not again.taken and 9 < again.wait <= 10  # asking took nothing
+    (other,) = waits(db, 1, CHAT, fast, chat_id=43)
+    assert other.taken and other.wait < 0.1  # another chat does not wait for this one
 
 
-def test_without_a_chat_rate_only_the_overall_budget_counts(db) -> None:
-    waits = [store.take(db, 42, None, SLOW) for _ in range(2)]
-    assert waits[0].chat == 0 and waits[0].overall == 0
-    assert waits[1].chat == 0 and waits[1].overall is not None and 9 < waits[1].overall <= 10
+def test_a_chat_is_counted_at_the_moment_its_message_goes(db) -> None:
+    """Behind a backlog the chat's burst is not spent early: three messages queued ten
+    seconds apart overall are ten seconds apart for the chat too, not bunched at the end."""
+    slots = waits(db, 3, CHAT, SLOW)
+    assert [s.taken for s in slots] == [True] * 3
+    assert slots[1].wait > 9 and slots[2].wait > 19
 
 
 def test_a_courtesy_takes_a_slot_that_comes_soon_or_nothing(db) -> None:
@@ -60,19 +68,25 @@ def test_a_courtesy_takes_a_slot_that_comes_soon_or_nothing(db) -> None:
     assert store.take_if_soon(db, SLOW, within=1.0) is None  # the next slot is ten seconds away ...
     wait = store.take_if_soon(db, SLOW, within=11.0)  # ... which is soon enough for this one
     assert wait is not None and 9 < wait <= 10
-    assert 19 < store.take_overall(db, SLOW) <= 20  # the refused courtesy took nothing
+    (message,) = waits(db, 1)
+    assert 19 < message.wait <= 20  # the refused courtesy took nothing
+
+
+def test_without_a_chat_rate_only_the_overall_budget_counts(db) -> None:
+    slots = waits(db, 2, None)
+    assert slots[0].wait == 0 and 9 < slots[1].wait <= 10
 
 
 def test_telegrams_wait_for_one_chat_holds_every_process_and_only_that_chat(db) -> None:
     store.hold(db, 42, 30.0, CHAT)
-    held = store.take(db, 42, CHAT, Rate(0.001))
-    assert 29 < held.chat <= 30 and held.overall is None
-    assert store.take(db, 43, CHAT, Rate(0.001)).chat == 0
+    (held,) = waits(db, 1, CHAT, Rate(0.001))
+    assert not held.taken and 29 < held.wait <= 30
+    (other,) = waits(db, 1, CHAT, Rate(0.001), chat_id=43)
+    assert other.taken and other.wait < 0.1
 
 
 def test_quiet_chats_are_forgotten_and_the_overall_row_is_kept(db) -> None:
-    store.take_overall(db, SLOW)
-    store.take(db, 42, CHAT, Rate(0.001))  # a chat that just spoke
+    waits(db, 1, CHAT, Rate(0.001))  # a chat that just spoke
     store.hold(db, 43, -store.STALE - 60, CHAT)  # one quiet for two minutes
     assert store.prune(db) == 1
     with db.transaction() as repo:
@@ -80,9 +94,11 @@ def test_quiet_chats_are_forgotten_and_the_overall_row_is_kept(db) -> None:
     assert keys == {EVERYONE, 42}
 
 
-def test_concurrent_takers_get_distinct_slots(db) -> None:
-    """Four threads, each with its own connection, take ten slots each: every slot (when
-    it was handed out plus the wait) lies at least one interval after the one before."""
+@pytest.mark.parametrize("chat", [None, Rate(0.001, 3)], ids=["overall", "with-chats"])
+def test_concurrent_takers_get_distinct_slots(db, chat) -> None:
+    """Four threads, each with its own connection, take ten slots each for a few chats:
+    every slot (when it was handed out plus the wait) lies at least one interval after the
+    one before."""
     rate = Rate(1.0)
     slots: list[float] = []
     lock = threading.Lock()
@@ -91,9 +107,10 @@ def test_concurrent_takers_get_distinct_slots(db) -> None:
     def taker() -> None:
         start.wait()
         for _ in range(10):
-            wait = store.take_overall(db, rate)
+            slot = store.take(db, 42 + len(slots) % 3, chat, rate)
+            assert slot.taken
             with lock:
-                slots.append(time.time() + wait)
+                slots.append(time.time() + slot.wait)
 
     threads = [threading.Thread(target=taker) for _ in range(4)]
     for thread in threads:
@@ -107,4 +124,4 @@ def test_concurrent_takers_get_distinct_slots(db) -> None:
     # clock a moment later, so a gap can look shorter by how late that moment was.
     assert min(gaps) > 0.75, gaps
     with db.transaction() as repo:
-        assert repo.session.scalar(select(func.count()).select_from(BudgetRow)) == 1
+        assert repo.session.scalar(select(func.count()).select_from(BudgetRow)) == (1 if chat is None else 4)
