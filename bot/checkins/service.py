@@ -1,25 +1,24 @@
-"""One sweep: claim due check-ins, compose each as a companion turn, record it; repeat.
+"""One sweep: claim a due check-in, compose it as a companion turn, record it; repeat.
 
-A batch of nudges is one transaction, each nudge in a savepoint of its own:
+Each nudge is its own transaction, like a message from the person would be:
 
-1. claim a batch of due rows with one query (``FOR UPDATE SKIP LOCKED`` on PostgreSQL:
-   another scheduler, or the person's own turn in progress, holds a row, so we take the
-   next ones); the index on (enabled, next_due_at, person_id) reads them in order, so the
-   query costs the same with 30 or 30,000 due;
-2. decide each (``policy.decide``): send, wait a little, or let it go;
+1. claim one due row (``FOR UPDATE SKIP LOCKED`` on PostgreSQL: another scheduler, or the
+   person's own turn in progress, holds it, so we take the next one);
+2. decide (``policy.decide``): send, wait a little, or let it go;
 3. to send, play a companion turn (a ``TurnContext``) that begins the ``checkin`` dialogue, so its
    state is saved like any dialogue's and the buttons work on the person's next event;
-4. advance ``next_due_at``; the commit makes the batch count as sent.
-
-One person's failure rolls back only their savepoint; their slot moves on in the same
-transaction, so no sweep loops on it. On PostgreSQL a batch is ``PER_TRANSACTION`` rows
-(one claim query and one commit for all of them, and only those people's rows are locked
-meanwhile); on SQLite every nudge is still a transaction of its own, because a transaction
-there holds the one write lock that every person's turn waits for.
+4. advance ``next_due_at`` and commit: from here on it counts as sent.
 
 Replies are delivered only after the commit, by the caller (the scheduler), so a crash
-can lose a batch but never send one twice. A sweep never loops: every branch moves the
+can lose a nudge but never send one twice. A sweep never loops: every branch moves the
 row's due time past ``now``.
+
+Why not a batch of nudges per transaction: on PostgreSQL ten per transaction cost 1.4x less
+per nudge (one claim query and one commit for ten; ``bench/bench_checkins.py``), but such a
+transaction holds the day's counter rows (``dialogue_started``, ``checkin_sent``, ...) until
+it commits, taken in whatever order its nudges need them, and people's own turns take the
+same rows: two sweeps deadlocked within seconds (``tests/checkins/test_concurrency.py``).
+The claim query is what had to stay flat, and the index of 0008 does that.
 """
 
 from __future__ import annotations
@@ -68,7 +67,6 @@ class DueLine:
 
 
 OPENERS = "checkin_openers"  # the check-in openings in ``Features.assets``
-PER_TRANSACTION = 10  # due rows claimed by one query and committed together (PostgreSQL)
 
 
 class CheckinService:
@@ -76,8 +74,6 @@ class CheckinService:
         self.companion = companion
         self.fixed_openers = openers  # tests; otherwise the ones loaded with the scripts
         self.grace = grace
-        # due rows claimed by one query and committed together (see the module docstring)
-        self.per_transaction = 1 if companion.db.is_sqlite else PER_TRANSACTION
 
     @classmethod
     def from_settings(cls, companion: Companion, dialogues_dir: Path, grace_minutes: int) -> "CheckinService":
@@ -107,42 +103,46 @@ class CheckinService:
         """Handle up to ``limit`` due rows; returns the nudges to deliver, oldest first."""
         now = now or self.clock()
         nudges: list[Nudge] = []
-        left = limit
-        while left > 0:
-            size = min(left, self.per_transaction)
-            outcomes = self.claim_batch(now, size)
-            nudges.extend(o for o in outcomes if isinstance(o, Nudge))
-            left -= len(outcomes)
-            if len(outcomes) < size:
+        for _ in range(limit):
+            outcome = self.claim_one(now)
+            if outcome is None:
                 break
+            if isinstance(outcome, Nudge):
+                nudges.append(outcome)
         return nudges
 
-    def claim_batch(self, now: datetime, size: int) -> list[Nudge | Decision]:
-        """Up to ``size`` due rows in one transaction: for each, the nudge to deliver or what
-        was decided ([] when no one is due)."""
-        with self.companion.db.transaction() as repo:
-            outcomes = [self.handle_due(repo, row, person, now) for row, person in store.claim_due(repo, now, size)]
-        for outcome in outcomes:
-            if isinstance(outcome, Nudge):
-                metrics.checkin_sent(outcome.mode)  # committed: from here on it counts as sent
-        return outcomes
-
-    def handle_due(self, repo: Repository, row: store.CheckinSettings, person: Person, now: datetime) -> Nudge | Decision:
-        """One claimed row, in a savepoint: a failure undoes only this person's nudge, and
-        moves their slot on (one person's failure must not stop everyone else's)."""
+    def claim_one(self, now: datetime) -> Nudge | Decision | None:
+        """One due row in one transaction: the nudge to deliver, what was decided, or None."""
+        person_id: int | None = None
         try:
-            with repo.session.begin_nested():
+            with self.companion.db.transaction() as repo:
+                claimed = store.claim_due(repo, now, 1)
+                if not claimed:
+                    return None
+                row, person = claimed[0]
+                person_id = person.id
                 decision = decide(self.snapshot(repo, row, person), now, self.grace)
                 nudge = self.compose(repo, row, person, decision.mode, now) if decision.action == SEND else None
                 self.record(repo, row, decision, now, sent=nudge is not None)
+            if nudge is not None:
+                metrics.checkin_sent(nudge.mode)  # committed: from here on it counts as sent
             return nudge or decision
-        except Exception:
-            log.exception("composing the check-in for person %s failed; skipping this slot", person.id)
-            following = next_slot(rhythm_of(row, person.timezone), now)
-            decision = Decision(SKIP, "composing failed", following, following)
-            self.record(repo, row, decision, now, sent=False)
-            repo.count("checkin_failed", now)
-            return decision
+        except Exception:  # one person's failure must not stop everyone else's
+            if person_id is None:
+                raise
+            log.exception("composing the check-in for person %s failed; skipping this slot", person_id)
+            return self.give_up(person_id, now)
+
+    def give_up(self, person_id: int, now: datetime) -> Decision | None:
+        """After a failed turn (rolled back): move that person's slot on, so no sweep loops."""
+        with self.companion.db.transaction() as repo:
+            for row, person in store.claim_due(repo, now, None, person_id=person_id):
+                following = next_slot(rhythm_of(row, person.timezone), now)
+                decision = Decision(SKIP, "composing failed", following, following)
+                self.record(repo, row, decision, now, sent=False)
+                repo.count("checkin_failed", now)
+                return decision
+        return None
 
     def snapshot(self, repo: Repository, row: store.CheckinSettings, person: Person) -> Snapshot:
         active = repo.active_session(person)

@@ -1,13 +1,12 @@
-"""Claiming due check-ins a batch per query: one person's failure undoes only their nudge and
-moves their slot on; the rest of the batch goes out, once; and the claim query reads the
-index on (enabled, next_due_at, person_id) however many are due (migration 0008).
-On SQLite and, when configured, PostgreSQL."""
+"""The claim under load: the claim query reads the index on (enabled, next_due_at,
+person_id) in order however many are due (migration 0008); one person's failed nudge moves
+only their slot on and everyone else's goes out, once. On SQLite and, when configured,
+PostgreSQL."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import select, text
 
 from bot.checkins import service_for
@@ -19,19 +18,17 @@ PEOPLE = [f"console:p{i}" for i in range(7)]
 FAILING = "console:p3"
 
 
-@pytest.mark.parametrize("per_transaction", [1, 4, 50])
-def test_a_failure_in_a_batch_undoes_only_that_nudge_and_moves_its_slot_on(runtime, clock, monkeypatch, per_transaction) -> None:
+def test_a_failed_nudge_moves_only_its_own_slot_on(runtime, clock, monkeypatch) -> None:
     for user in PEOPLE:
         add_person(runtime, user, clock())
     clock.now = datetime(2026, 1, 15, 20, 31, tzinfo=UTC)
     service = service_for(runtime)
-    service.per_transaction = per_transaction
     compose = service.compose
 
     def failing(repo, row, person, mode, now):
-        nudge = compose(repo, row, person, mode, now)  # its writes are in the savepoint ...
+        nudge = compose(repo, row, person, mode, now)  # its writes are in the transaction ...
         if person.external_id == FAILING:
-            raise RuntimeError("a broken template")  # ... and undone with it
+            raise RuntimeError("a broken template")  # ... and rolled back with it
         return nudge
 
     monkeypatch.setattr(service, "compose", failing)
@@ -44,18 +41,6 @@ def test_a_failure_in_a_batch_undoes_only_that_nudge_and_moves_its_slot_on(runti
         assert counts["checkin_sent"] == len(PEOPLE) - 1 and counts["checkin_failed"] == 1
         assert repo.active_session(repo.find_person(FAILING)) is None  # the check-in it began was undone
     assert service.sweep(limit=100) == []  # nothing twice, and no loop on the failed one
-
-
-def test_a_sweep_takes_at_most_its_limit_in_batches(runtime, clock) -> None:
-    for user in PEOPLE:
-        add_person(runtime, user, clock())
-    clock.now = datetime(2026, 1, 15, 20, 31, tzinfo=UTC)
-    service = service_for(runtime)
-    service.per_transaction = 3
-    first = service.sweep(limit=5)
-    rest = service.sweep(limit=5)
-    assert len(first) == 5 and len(rest) == 2
-    assert sorted(n.user for n in first + rest) == sorted(PEOPLE)
 
 
 def test_the_claim_query_reads_the_three_column_index(runtime) -> None:
