@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     webhook_port: int = 8443
     webhook_secret: str = ""
     message_pause: float = 0.8  # seconds between bubbles to one chat, with "typing..."
+    send_per_second: float = 25.0  # every message of every process (Telegram allows about 30)
     admin_ids: str = ""  # comma-separated Telegram user ids allowed operator commands
 
     # The operators' HTTP endpoint of ``innerchild run``: /healthz, /readyz, /metrics (bot/ops)

@@ -7,7 +7,9 @@ as APScheduler 3 wants. It must be started inside the running event loop.
 
 A sweep claims a small batch (about one second's worth), commits it, and delivers it at
 ``checkins_per_second`` messages a second before claiming the next, so a large batch is
-spread out and a crash loses at most one batch in flight, never sends one twice. The
+spread out and a crash loses at most one batch in flight, never sends one twice. Every
+message also waits for the sending budget all processes share (the Telegram adapter's rate
+limiter), so two processes sweeping at once still keep to Telegram's limits. The
 first sweep runs at once, which is what sends nudges that fell due while we were down
 (within the grace time; the policy lets older ones go).
 """

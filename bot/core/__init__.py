@@ -6,6 +6,7 @@
 - ``fallback``     the crisis card a failed turn still gives (``TurnFailed``), plain text
 - ``cards``        which support card answers an assessment (one per situation)
 - ``deliveries``   the outbox as adapters see it (replies kept with their turn until sent)
+- ``budget``       the sending budget every process shares (slots for messages)
 - ``consent``      the consent and age gate, as one decision
 - ``sessions``     begin, apply a step's result, pause, finish, resume, view
 - ``effects``      what a step asks beyond its state: journal, profile, actions
@@ -13,10 +14,11 @@
 - ``install``      the core's commands, actions and fields, put into ``Features``
 """
 
+from .budget import Rate, SendBudget
 from .companion import Companion
 from .context import CoreSettings, Features, TurnContext
 from .deliveries import Deliveries, Waiting
 from .fallback import LAST_RESORT_SORRY, TurnFailed, describe_failure
 from .install import install
 
-__all__ = ["LAST_RESORT_SORRY", "Companion", "CoreSettings", "Deliveries", "Waiting", "Features", "TurnContext", "TurnFailed", "describe_failure", "install"]
+__all__ = ["LAST_RESORT_SORRY", "Companion", "Rate", "SendBudget", "CoreSettings", "Deliveries", "Waiting", "Features", "TurnContext", "TurnFailed", "describe_failure", "install"]

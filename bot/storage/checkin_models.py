@@ -21,7 +21,9 @@ class CheckinSettings(Base):
     """One row per person who ever set up check-ins; turning them off keeps the choices."""
 
     __tablename__ = "checkin_settings"
-    __table_args__ = (Index("ix_checkin_settings_due", "enabled", "next_due_at"),)
+    # The claim query orders by all three columns, so it reads the first due row from the
+    # index however many are due (0008).
+    __table_args__ = (Index("ix_checkin_settings_claim", "enabled", "next_due_at", "person_id"),)
 
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
     enabled: Mapped[bool] = mapped_column(Boolean, default=False)

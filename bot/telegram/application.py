@@ -1,8 +1,10 @@
 """The python-telegram-bot ``Application``, wired: read top to bottom to see the whole bot.
 
 - The bot: ``settings.telegram_base_url`` (a self-hosted Bot API server, or a fake in
-  tests) and ``AIORateLimiter(max_retries=0)``: the overall pace only. A ``RetryAfter`` is
-  one chat's to wait out: its bubbles stay in the outbox until then (``handlers``).
+  tests) and the ``SharedLimiter``: every call in a chat waits for the sending budget all
+  processes share in the database (``INNERCHILD_SEND_PER_SECOND`` in all; per chat one
+  every ``pause`` seconds with a burst of ``CHAT_BURST``; ``limiter.py``). A ``RetryAfter``
+  is one chat's to wait out: its bubbles stay in the outbox until then (``handlers``).
 - Replies: the companion keeps them in the outbox with their turn (``use_outbox``); the
   adapter drains it after each turn, and the ``OutboxSweeper`` sends what is left.
 - Updates: ``ConfirmingUpdater`` + ``AckQueue`` confirm an update to Telegram only once it
@@ -27,13 +29,15 @@ import socket
 from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from ..checkins.scheduler import start_scheduler
+from ..core import Rate, SendBudget
 from ..ops.readiness import Intake
 from .counting import CountingRequest
 from .handlers import TelegramAdapter, TelegramApp
+from .limiter import SharedLimiter
 from .operators import ops_server
 from .polling import POLL_TIMEOUT, STANDBY_RETRY, AckQueue, ConfirmingUpdater, Ledger
 from .processor import PerPersonProcessor, PersonLocks
@@ -47,6 +51,11 @@ log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 FLUSH_AT_STOP = 5.0  # seconds a clean stop waits to send what is in the outbox
+CHAT_BURST = 3  # messages one chat may get at once (a keyboard edit, then the reply) before the pause applies
+# Overall, two at once: "typing..." right after a message still finds a free slot. With
+# 25 a second, a burst of 2 and a sender up to ``limiter.LATE`` late, any one second holds
+# at most 1 + 25 * (1 + 0.04 + 0.05) = 28 messages: headroom under Telegram's 30.
+OVERALL_BURST = 2
 
 
 def build_application(
@@ -65,11 +74,12 @@ def build_application(
     sending = CountingRequest(request) if request is not None else CountingRequest.default()
     polling = CountingRequest(get_updates_request or request) if request is not None else CountingRequest.default(long_poll=True)
     builder = builder.request(sending).get_updates_request(polling)
+    pause = settings.message_pause if pause is None else pause
     ledger, locks = Ledger(), PersonLocks()
     intake = Intake(poll_timeout=POLL_TIMEOUT, standby_retry=STANDBY_RETRY)
     processor = PerPersonProcessor(locks, on_done=ledger.done)
     application = (
-        builder.rate_limiter(AIORateLimiter(max_retries=0))
+        builder.rate_limiter(SharedLimiter(send_budget(runtime, pause)))
         .job_queue(None)  # check-ins have their own scheduler; PTB's would be a second one
         .update_queue(AckQueue(ledger, served=intake.served))
         .concurrent_updates(processor)
@@ -82,7 +92,7 @@ def build_application(
     # excludes base_url/request), so the confirming updater replaces the default one here.
     database = runtime.database
     application.updater = ConfirmingUpdater(application.bot, application.update_queue, ledger, lead=lambda: database.try_lead("poller"), intake=intake)
-    sender = Sender(application.bot, pause=settings.message_pause if pause is None else pause)
+    sender = Sender(application.bot, pause=pause)
     outbox = runtime.companion.start_outbox(owner=f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}")
     adapter = TelegramAdapter(runtime.companion, sender, locks, outbox)
     adapter.register(application)
@@ -91,6 +101,14 @@ def build_application(
     application.bot_data.update(runtime=runtime, adapter=adapter, scheduler=None, sweeper=sweeper, intake=intake)
     application.bot_data["ops"] = ops_server(application, runtime, intake, outbox)
     return application
+
+
+def send_budget(runtime: Runtime, pause: float) -> SendBudget:
+    """The budget every process shares: ``send_per_second`` messages in all; per chat one
+    every ``pause`` seconds after a small burst (none with ``pause`` 0, as in tests)."""
+    per_second = runtime.settings.send_per_second
+    overall = Rate(1.0 / per_second if per_second > 0 else 0.0, OVERALL_BURST)
+    return SendBudget(runtime.database, overall, Rate(pause, CHAT_BURST) if pause > 0 else None)
 
 
 def _file_url(base_url: str) -> str:

@@ -87,9 +87,9 @@ class TelegramAdapter:
         if update.effective_chat is None:
             return
         if result.replies:  # not kept in the outbox (after /delete there is no one to keep them for)
-            await self._send(event.user, update.effective_chat.id, result.replies)
+            await self._send(event.user, update.effective_chat.id, result.replies, typing=True)
         # A redelivered update (a duplicate) sends whatever its first delivery left unsent.
-        await self.drain_held(event.user)
+        await self.drain_held(event.user, typing=True)
 
     async def on_member(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """The person blocked the bot (Telegram calls it "kicked"): stop reaching out."""
@@ -131,8 +131,9 @@ class TelegramAdapter:
     async def deliver(self, user: str, replies: list[Reply]) -> bool:
         """Send what was made outside an update (a check-in: stored in the outbox with its
         turn; ``replies`` only when it was not), under the person's lock and with the same
-        pacing. False when the person blocked the bot (they are marked unreachable). Must be
-        awaited on the Application's event loop."""
+        pacing, but no "typing...": nobody is waiting for an answer. False when the person
+        blocked the bot (they are marked unreachable). Must be awaited on the Application's
+        event loop."""
         async with self.locks.hold(user):
             if replies and not await self._send(user, chat_id_of(user), replies):
                 return False
@@ -143,10 +144,11 @@ class TelegramAdapter:
         async with self.locks.hold(user):
             return await self.drain_held(user)
 
-    async def drain_held(self, user: str) -> bool:
+    async def drain_held(self, user: str, *, typing: bool = False) -> bool:
         """Send the person's waiting bubbles in order; the caller holds their lock. False when
         they blocked the bot. A 429 leaves the rest waiting; any other failure gives the
-        claim back for the sweeper to retry."""
+        claim back for the sweeper to retry. ``typing``: "typing..." before each message
+        (answering the person's own update)."""
         chat_id = chat_id_of(user)
         outbox = self.outbox
         while True:
@@ -158,7 +160,7 @@ class TelegramAdapter:
                     await asyncio.to_thread(outbox.progress, bubble_id, parts)
 
                 try:
-                    await self.sender.send_reply(chat_id, bubble.reply, skip=bubble.parts_sent, sent=progress)
+                    await self.sender.send_reply(chat_id, bubble.reply, skip=bubble.parts_sent, sent=progress, typing=typing)
                 except RetryAfter as exc:
                     wait = retry_after(exc)
                     log.info("Telegram asked one chat to wait %.0f s; its replies wait in the outbox", wait.total_seconds())
@@ -175,9 +177,9 @@ class TelegramAdapter:
                     return True
                 await asyncio.to_thread(outbox.sent, bubble.id)
 
-    async def _send(self, user: str, chat_id: int, replies: list[Reply]) -> bool:
+    async def _send(self, user: str, chat_id: int, replies: list[Reply], *, typing: bool = False) -> bool:
         try:
-            await self.sender.send(chat_id, replies)
+            await self.sender.send(chat_id, replies, typing=typing)
         except Unreachable:
             log.info("a person blocked the bot; marking them unreachable")
             await asyncio.to_thread(self.companion.mark_unreachable, user)

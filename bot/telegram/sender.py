@@ -6,10 +6,13 @@
   cannot go under a photo: the photo goes without it and the caption follows at once as
   text message(s). The order depends only on the reply, so ``skip``/``sent(n)`` (how the
   outbox resumes a bubble cut off by a crash or a 429) count the same messages every time.
-- Pacing: before each message a chat action ("typing...", "sending a photo...", "sending a
-  file...") and a pause so one chat gets at most one message every ``pause`` seconds
-  (Telegram allows about one a second per chat; ``AIORateLimiter`` only limits private
-  chats overall). Tests use ``pause=0``: no chat actions, no waiting.
+- Pacing: before each message of an answer a chat action ("typing...", "sending a
+  photo...", "sending a file...") and a pause, so the bubbles of one answer come about
+  ``pause`` seconds apart, as if written. A message nobody is waiting for (a check-in, a
+  notice, what the outbox sweeper sends) gets no chat action (``typing=False``). Telegram's
+  limits (about one message a second per chat, about 30 a second in all, across every
+  process) are kept by the shared sending budget in the Application's rate limiter
+  (``limiter.py``), which every call passes. Tests use ``pause=0``: no chat actions, no waiting.
 - Splitting: a reply over 4096 characters is cut at paragraph, then line, then word
   boundaries. A tag open at a cut (a long letter read
   back in ``<i>``) is closed at the end of its part and opened again at the start of the
@@ -20,8 +23,7 @@
   operator's typo), the message goes out again as plain text rather than not at all.
 - Failures: ``RetryAfter`` (a 429 for this chat) is raised to the caller, who leaves the
   bubble in the outbox for later, so one chat's limit never holds another's replies
-  (``AIORateLimiter`` keeps only the overall pace, with no retries: its retries halt every
-  chat); a transient ``NetworkError`` /
+  (the rate limiter never retries: a retry there would halt every chat); a transient ``NetworkError`` /
   ``TimedOut`` is retried a couple of times with backoff (a timed-out send may rarely arrive
   twice, which is kinder than a missing answer); ``Forbidden`` means the person blocked the
   bot and becomes ``Unreachable`` for the caller to record.
@@ -150,23 +152,30 @@ class Sender:
         self._sleep = sleep
         self._last_sent: dict[int, float] = {}  # chat id -> monotonic time of our last message
 
-    async def send(self, chat_id: int, replies: Sequence[Reply]) -> None:
+    async def send(self, chat_id: int, replies: Sequence[Reply], *, typing: bool = True) -> None:
         """Every bubble of every reply, in order. Raises ``Unreachable`` on ``Forbidden``."""
         for reply in replies:
-            await self.send_reply(chat_id, reply)
+            await self.send_reply(chat_id, reply, typing=typing)
 
     async def send_reply(
-        self, chat_id: int, reply: Reply, *, skip: int = 0, sent: Callable[[int], Awaitable[None]] | None = None
+        self,
+        chat_id: int,
+        reply: Reply,
+        *,
+        skip: int = 0,
+        sent: Callable[[int], Awaitable[None]] | None = None,
+        typing: bool = True,
     ) -> None:
         """One bubble: its Telegram messages in order (see ``messages``), leaving out the
         first ``skip`` (sent before a crash or a 429); ``sent(n)`` after each, with how many
-        are out. Raises ``RetryAfter`` (this chat must wait) and ``Unreachable``."""
+        are out; ``typing``: a chat action before each (an answer, not a nudge). Raises
+        ``RetryAfter`` (this chat must wait) and ``Unreachable``."""
         markup = keyboard(reply.buttons)
         messages = self.messages(chat_id, reply)
         for index, (action, send) in enumerate(messages):
             if index < skip:
                 continue
-            await self._pace(chat_id, action)
+            await self._pace(chat_id, action if typing else None)
             await send(markup if index == len(messages) - 1 else None)
             self._sent(chat_id)
             if sent is not None:
@@ -222,15 +231,16 @@ class Sender:
             plain = html_to_plain(text).strip()
             await self.call(method, **{field: plain or ("…" if field == "text" else None)}, **kwargs)
 
-    async def _pace(self, chat_id: int, action: str) -> None:
+    async def _pace(self, chat_id: int, action: str | None) -> None:
         if not self.pause:
             return
-        try:
-            await self.call(self.bot.send_chat_action, chat_id=chat_id, action=action)
-        except Unreachable:
-            raise
-        except Exception as exc:  # noqa: BLE001 - "typing..." is a courtesy, never a failure
-            log.debug("chat action failed: %s", type(exc).__name__)
+        if action is not None:
+            try:
+                await self.call(self.bot.send_chat_action, chat_id=chat_id, action=action)
+            except Unreachable:
+                raise
+            except Exception as exc:  # noqa: BLE001 - "typing..." is a courtesy (skipped when the budget is short), never a failure
+                log.debug("chat action not shown: %s", type(exc).__name__)
         wait = self._last_sent.get(chat_id, float("-inf")) + self.pause - time.monotonic()
         if wait > 0:
             await self._sleep(wait)

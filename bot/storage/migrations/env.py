@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+import bot.storage.budget  # its table joins Base's metadata
 import bot.storage.checkin_models  # noqa: F401 - its tables join Base's metadata
 from bot.storage.models import Base
 
