@@ -3,19 +3,20 @@
 A configuration or start-up problem becomes ``innerchild: <what to fix>`` on standard error
 and exit status 2; a person chatting never sees a traceback. ``bot/cli.py`` and each
 feature's commands (``bot/checkins/cli.py``) use these, so neither imports the other.
+
+The settings, the composition root and logging are imported when a command asks for them:
+``innerchild --help`` (and a mistyped option) should answer without loading the companion.
 """
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
-from .app import build
-from .config import Settings, SettingsError, load_settings
-from .logs import setup_logging
-from .runtime import Runtime, StartupError
-from .storage import DatabaseError, KeyError_
+if TYPE_CHECKING:
+    from .config import Settings
+    from .runtime import Runtime
 
 
 def fail(message: str) -> NoReturn:
@@ -24,6 +25,8 @@ def fail(message: str) -> NoReturn:
 
 
 def settings_or_exit(**overrides: object) -> Settings:
+    from .config import SettingsError, load_settings
+
     try:
         return load_settings(**{k: v for k, v in overrides.items() if v is not None})
     except SettingsError as exc:
@@ -31,6 +34,10 @@ def settings_or_exit(**overrides: object) -> Settings:
 
 
 def runtime_or_exit(settings: Settings, *, migrate: bool | None = None, last_good: bool = False) -> Runtime:
+    from .app import build
+    from .runtime import StartupError
+    from .storage import DatabaseError, KeyError_
+
     try:
         return build(settings, migrate=migrate, last_good=last_good)
     except (StartupError, DatabaseError, KeyError_) as exc:
@@ -40,5 +47,7 @@ def runtime_or_exit(settings: Settings, *, migrate: bool | None = None, last_goo
 def logging_for(settings: Settings, *, quiet: bool = False) -> None:
     """Logging as configured; ``quiet`` (the console chat): INFO is not shown, so the
     conversation reads clean."""
+    from .logs import setup_logging
+
     level = "WARNING" if quiet and settings.log_level == "INFO" else settings.log_level
     setup_logging(level, settings.log_format)
