@@ -24,9 +24,9 @@ def test_a_branch_and_an_unreadable_file(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text('revision = "a"\ndown_revision = None\n')
     (tmp_path / "b.py").write_text("revision: str = 'b'\ndown_revision: str | None = 'a'\n")
     (tmp_path / "c.py").write_text('revision = "c"\ndown_revision = "a"\n')
-    assert revisions.heads(tmp_path) == {"b", "c"}
+    assert revisions.heads(tmp_path) == frozenset({"b", "c"})
     (tmp_path / "m.py").write_text('revision = "m"\ndown_revision = ("b", "c")\n')
-    assert revisions.heads(tmp_path) == {"m"}
+    assert revisions.heads(tmp_path) == frozenset({"m"})
     (tmp_path / "odd.py").write_text("REVISION = compute()\n")
     assert revisions.heads(tmp_path) is None  # then alembic decides
 
