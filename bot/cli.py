@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -101,7 +102,7 @@ def run() -> None:
 
     if runtime.library.folder == settings.dialogues_dir:
         keep_last_good(settings.dialogues_dir, settings.data_dir)
-    reloader = ScriptReloader(runtime.companion, settings.dialogues_dir, settings.data_dir, load)
+    reloader = ScriptReloader(runtime.companion, settings.dialogues_dir, settings.data_dir, partial(load, cache_dir=settings.data_dir))
     run_bot(runtime, reloader)
 
 
@@ -185,7 +186,7 @@ def dialogues_play(
         fail(str(exc))
     settings = settings_or_exit(database_url="sqlite://", encryption_key=new_key(), dialogues_dir=dialogues)
     logging_for(settings, quiet=True)
-    runtime = runtime_or_exit(settings, migrate=True)
+    runtime = runtime_or_exit(settings, migrate=True, script_cache=False)
     try:
         try:
             compiled = find_dialogue(runtime.library, dialogue)

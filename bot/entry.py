@@ -33,13 +33,13 @@ def settings_or_exit(**overrides: object) -> Settings:
         fail(str(exc))
 
 
-def runtime_or_exit(settings: Settings, *, migrate: bool | None = None, last_good: bool = False) -> Runtime:
+def runtime_or_exit(settings: Settings, *, migrate: bool | None = None, last_good: bool = False, script_cache: bool = True) -> Runtime:
     from .app import build
     from .runtime import StartupError
     from .storage import DatabaseError, KeyError_
 
     try:
-        return build(settings, migrate=migrate, last_good=last_good)
+        return build(settings, migrate=migrate, last_good=last_good, script_cache=script_cache)
     except (StartupError, DatabaseError, KeyError_) as exc:
         fail(str(exc))
 
