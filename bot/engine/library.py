@@ -78,17 +78,11 @@ def load_library(folder: Path, vocabulary: Vocabulary | None = None, cache_dir: 
     known = cache.read() if cache is not None else None
     templates_dir = folder / "templates"
     env = make_environment(templates_dir if templates_dir.is_dir() else None, known.compiled if known else Compiled() if cache else None)
-    scripts: dict[str, Script] = {}
-    for path in script_files(folder):
-        script, found = load_script(path)
+    if known is not None:  # the very files read before: their scripts as read then
+        scripts = {script.id: script for script in known.scripts}
+    else:
+        scripts, found = _read_scripts(folder)
         problems.extend(found)
-        if script and script.id:
-            if script.id in scripts and scripts[script.id].path.stem == path.stem:
-                problems.append(Problem(path, 1, f"{scripts[script.id].path.name} is the dialogue '{script.id}' too: keep one of the two files"))
-            elif script.id in scripts:
-                problems.append(Problem(path, 1, f"id '{script.id}' is used by {scripts[script.id].path} too"))
-            else:
-                scripts[script.id] = script
     problems.extend(_misnamed(folder))
     if not scripts:
         problems.append(Problem(folder, 0, "no dialogue scripts (*.yaml) found"))
@@ -104,7 +98,7 @@ def load_library(folder: Path, vocabulary: Vocabulary | None = None, cache_dir: 
     else:
         warnings = known.warnings
     own_words = {PAUSE_TEXT} | ({DONE_TEXT, MORE_TEXT} if _takes_parts(scripts.values()) else set())
-    texts, text_problems = load_texts(folder / "texts.yaml", env, vocabulary.texts | own_words)
+    texts, text_problems = load_texts(folder / "texts.yaml", env, vocabulary.texts | own_words, check_names=known is None)
     problems.extend(text_problems)
     pause_label = texts.plain(PAUSE_TEXT) if PAUSE_TEXT in texts else ""
     done_label = texts.plain(DONE_TEXT) if DONE_TEXT in texts else ""
@@ -126,9 +120,26 @@ def load_library(folder: Path, vocabulary: Vocabulary | None = None, cache_dir: 
     library = DialogueLibrary(folder, compiled, texts, meanings)
     library.warnings = warnings
     if cache is not None and known is None and env.compiled is not None and not problems:
-        cache.write(Checked(warnings, {name: c.journal_reads for name, c in compiled.items()}, env.compiled))
+        cache.write(Checked(warnings, {name: c.journal_reads for name, c in compiled.items()}, env.compiled, list(scripts.values())))
     env.use_compiled(None)  # from here on, Jinja compiles as it always does (an include at a turn)
     return library, _sorted(problems)
+
+
+def _read_scripts(folder: Path) -> tuple[dict[str, Script], list[Problem]]:
+    """Every script file of the folder, by id (an id used twice is a problem)."""
+    scripts: dict[str, Script] = {}
+    problems: list[Problem] = []
+    for path in script_files(folder):
+        script, found = load_script(path)
+        problems.extend(found)
+        if script and script.id:
+            if script.id in scripts and scripts[script.id].path.stem == path.stem:
+                problems.append(Problem(path, 1, f"{scripts[script.id].path.name} is the dialogue '{script.id}' too: keep one of the two files"))
+            elif script.id in scripts:
+                problems.append(Problem(path, 1, f"id '{script.id}' is used by {scripts[script.id].path} too"))
+            else:
+                scripts[script.id] = script
+    return scripts, problems
 
 
 def script_version(env: CompanionEnvironment, script: Script) -> str:

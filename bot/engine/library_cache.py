@@ -15,32 +15,42 @@ and reported, at every start. Anything in doubt is ignored and rebuilt: a change
 another version, a file cut short or altered (a SHA-256 of the contents), one not owned by
 this user or open to others.
 
-The file is written whole to a temporary file beside it (0600) and renamed, in a data
-directory created 0700. ``marshal``, not ``pickle``: plain values and code objects, nothing
-imported on reading; the code objects are what Jinja's own bytecode cache keeps.
+What is kept: the digest, the warnings, each script's journal reads, the templates'
+compiled code (what Jinja's own bytecode cache keeps) and the scripts as read from their
+files, so a warm load parses no YAML either. The file is ``marshal`` data; the scripts in
+it are pickled, read back by an unpickler that builds nothing but the engine's script
+classes and paths. It is written whole to a temporary file beside it (0600) and renamed,
+in a data directory created 0700; a file that is not this user's, or that others may read
+or write, is not read. The digest also covers the folder's own path, as the scripts read
+from a folder name their files.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import marshal
 import os
+import pathlib
+import pickle
 import stat
 import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from types import CodeType
 
 import jinja2
+import yaml
 
-from .script import Problem
+from . import script as script_module
+from .script import Problem, Script
 from .templates import Compiled
 from .validate import Vocabulary
 
 CACHE_FILE = "script-cache"
-MAGIC = b"innerchild script cache 1\n"
+MAGIC = b"innerchild script cache 2\n"
 ENGINE = Path(__file__).resolve().parent
 _DIGEST = hashlib.sha256().digest_size
 
@@ -52,6 +62,7 @@ class Checked:
     warnings: list[Problem]
     journal_reads: dict[str, frozenset[str]]
     compiled: Compiled
+    scripts: list[Script]
 
 
 class LibraryCache:
@@ -76,7 +87,7 @@ class LibraryCache:
             return None
         try:
             return self._checked(marshal.loads(body))
-        except (ValueError, EOFError, TypeError):
+        except (ValueError, EOFError, TypeError, pickle.UnpicklingError, AttributeError, IndexError):
             return None
 
     def write(self, checked: Checked) -> bool:
@@ -94,6 +105,7 @@ class LibraryCache:
             "templates": checked.compiled.templates,
             "expressions": checked.compiled.expressions,
             "files": checked.compiled.files,
+            "scripts": pickle.dumps(checked.scripts, protocol=pickle.HIGHEST_PROTOCOL),
         })
         try:
             _write_private(self.path, MAGIC + hashlib.sha256(body).digest() + body)
@@ -124,14 +136,18 @@ class LibraryCache:
             return None
         if not all(isinstance(k, str) and isinstance(v, bytes) for k, v in files.items()):
             return None
-        return Checked(found, journal_reads, Compiled(templates, expressions, files))
+        pickled = payload.get("scripts")
+        scripts = _ScriptsOnly(io.BytesIO(pickled)).load() if isinstance(pickled, bytes) else None
+        if not isinstance(scripts, list) or not all(isinstance(s, Script) for s in scripts):
+            return None
+        return Checked(found, journal_reads, Compiled(templates, expressions, files), scripts)
 
 
 def digest(folder: Path, vocabulary: Vocabulary) -> str:
     """Everything a load's verdict depends on, as one SHA-256."""
     found = hashlib.sha256(MAGIC)
-    for version in (sys.version, jinja2.__version__):
-        found.update(version.encode() + b"\0")
+    for part in (sys.version, jinja2.__version__, yaml.__version__, str(Path(folder).resolve())):
+        found.update(part.encode() + b"\0")
     for field in fields(vocabulary):
         found.update(repr((field.name, sorted(getattr(vocabulary, field.name)))).encode() + b"\0")
     for file in (*_files(ENGINE, "*.py"), b"\0\0", *_files(Path(folder), "**/*")):
@@ -144,6 +160,20 @@ def _files(root: Path, pattern: str) -> Iterator[bytes]:
     for path in sorted(root.glob(pattern)):
         if path.is_file():
             yield str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0"
+
+
+class _ScriptsOnly(pickle.Unpickler):
+    """Builds the engine's script classes (``engine.script``) and paths, nothing else."""
+
+    def find_class(self, module: str, name: str) -> type:
+        if module == script_module.__name__:
+            found = getattr(script_module, name, None)
+            if isinstance(found, type) and is_dataclass(found):
+                return found
+        if module == "pathlib" and name in ("PosixPath", "WindowsPath", "PurePosixPath", "PureWindowsPath"):
+            found_path: type = getattr(pathlib, name)
+            return found_path
+        raise pickle.UnpicklingError(f"not a script's part: {module}.{name}")
 
 
 def _codes(value: object) -> dict[str, CodeType] | None:
