@@ -21,6 +21,7 @@ from .config import Settings
 from .core import Companion, Features
 from .engine import DialogueLibrary, Problem, load_library
 from .reload import LAST_GOOD
+import safety
 from safety import lexicon as safety_lexicon
 from safety import model as safety_model
 
@@ -122,12 +123,13 @@ def load_safety() -> None:
     one clear line, rather than failing on the first message someone sends, and the first
     person to write does not wait while the phrase files are compiled."""
     try:
-        safety_lexicon.load()
+        safety_lexicon.load("en")  # as ``safety.assess`` asks for it (its cache tells "en" from no argument)
         safety_model.load()
     except safety_model.ModelError as exc:
         raise StartupError(str(exc)) from None
     except (ValueError, LookupError, OSError, yaml.YAMLError) as exc:  # LexiconError is a ValueError
         raise StartupError(f"the safety lexicon in {safety_lexicon.LEXICON_DIR} cannot be read: {exc}") from None
+    safety.assess("hello")  # and whatever else the detector makes on its first message
 
 
 def build(settings: Settings, *, migrate: bool | None = None, last_good: bool = False, script_cache: bool = True) -> Runtime:

@@ -9,17 +9,21 @@ import pytest
 import bot.app as app
 import bot.engine.library as library_module
 from bot.runtime import StartupError
+import safety
 from safety import lexicon
 from safety.model import classifier
 from tests.conftest import build_runtime
 
 
-def test_the_lexicon_and_the_model_are_loaded_at_start_up(sqlite_url, clock, tmp_path) -> None:
+def test_the_first_message_finds_the_detector_ready(sqlite_url, clock, tmp_path) -> None:
+    """After a start, reading a message compiles and loads nothing more."""
     lexicon.load.cache_clear()
     classifier.load.cache_clear()
     runtime = build_runtime(sqlite_url, clock, tmp_path)
     runtime.database.dispose()
-    assert lexicon.load.cache_info().currsize == 1 and classifier.load.cache_info().currsize == 1
+    ready = (lexicon.load.cache_info(), classifier.load.cache_info())
+    safety.assess("i feel a bit low today, and tired")
+    assert (lexicon.load.cache_info().misses, classifier.load.cache_info().misses) == (ready[0].misses, ready[1].misses) == (1, 1)
 
 
 def test_a_broken_lexicon_stops_the_start_with_one_line(sqlite_url, clock, tmp_path, monkeypatch) -> None:
