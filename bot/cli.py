@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from .checkins.cli import checkins_app
-from .entry import fail, logging_for, runtime_or_exit, settings_or_exit
+from .entry import fail, logging_for, runtime_or_exit, settings_or_exit, starting
 
 if TYPE_CHECKING:
     from .engine import Problem
@@ -95,10 +95,11 @@ def run() -> None:
     if not settings.telegram_token:
         fail("INNERCHILD_TELEGRAM_TOKEN is not set: create a bot with @BotFather and set its token")
     logging_for(settings)
-    runtime = runtime_or_exit(settings, last_good=True)
     from .app import load
     from .reload import ScriptReloader, keep_last_good
     from .telegram import run_bot
+
+    runtime = runtime_or_exit(settings, last_good=True)
 
     if runtime.library.folder == settings.dialogues_dir:
         keep_last_good(settings.dialogues_dir, settings.data_dir)
@@ -333,6 +334,7 @@ def keys_rotate(db: Annotated[Optional[str], typer.Option(help="Database URL.")]
 
 
 def main() -> None:
+    starting()  # the garbage collector waits until start-up is done (``entry.started``)
     try:
         app()
     except KeyboardInterrupt:
