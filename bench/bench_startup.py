@@ -12,12 +12,17 @@ shared and absolute timings drift.
   long polling against the same fake).
 - ``innerchild --help`` against ``python -c "import telegram"``.
 
+Each is given as wall time and as CPU time (user + system, read from ``/proc`` when the
+reply arrives; for ``--help`` the whole process): CPU time hardly moves when other work
+shares the machine, wall time does.
+
 Run: ``python bench/bench_startup.py [rounds]``.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import signal
 import statistics
@@ -71,8 +76,20 @@ def companion_env(tg: FakeBotAPI, data: Path) -> dict[str, str]:
     }
 
 
-def first_reply(tg: FakeBotAPI, command: list[str], env: dict[str, str], cwd: Path, user: int) -> float:
-    """Seconds from spawning ``command`` to the fake receiving its first message to ``user``.
+Timing = tuple[float, float]  # wall seconds, CPU seconds
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system time of a running process so far (Linux ``/proc``; NaN elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def first_reply(tg: FakeBotAPI, command: list[str], env: dict[str, str], cwd: Path, user: int) -> Timing:
+    """From spawning ``command`` to the fake receiving its first message to ``user``.
 
     One fake per bot for the whole run, as Telegram's update ids only grow (the companion
     remembers the ids it handled, and would take a fake's reused id for a redelivery)."""
@@ -82,7 +99,7 @@ def first_reply(tg: FakeBotAPI, command: list[str], env: dict[str, str], cwd: Pa
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             tg.wait_for(1, user, TIMEOUT)
-            elapsed = time.perf_counter() - started
+            elapsed = time.perf_counter() - started, cpu_seconds(process.pid)
         finally:
             process.send_signal(signal.SIGTERM)
             try:
@@ -93,15 +110,19 @@ def first_reply(tg: FakeBotAPI, command: list[str], env: dict[str, str], cwd: Pa
     return elapsed
 
 
-def run_time(command: list[str]) -> float:
+def run_time(command: list[str]) -> Timing:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return elapsed, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
-def line(name: str, ours: list[float], reference: list[float], reference_name: str) -> None:
-    a, b = statistics.median(ours), statistics.median(reference)
-    print(f"{name:<34} {a * 1000:8.0f} ms   {reference_name:<28} {b * 1000:6.0f} ms   ratio {a / b:5.2f}")
+def line(name: str, ours: list[Timing], reference: list[Timing], reference_name: str) -> None:
+    for index, kind in enumerate(("wall", "CPU")):
+        a, b = statistics.median(t[index] for t in ours), statistics.median(t[index] for t in reference)
+        print(f"{name if index == 0 else '':<32} {kind:>4} {a * 1000:6.0f} ms   {reference_name if index == 0 else '':<28} {b * 1000:6.0f} ms   ratio {a / b:5.2f}")
 
 
 def empty_dir(path: Path) -> Path:
@@ -119,9 +140,9 @@ def main() -> None:
         echo_command = [sys.executable, "-c", ECHO_BOT]
         run = innerchild() + ["run"]
         first_start = first_reply(ours, run, companion_env(ours, data), data, user=1)  # creates the database: not counted below
-        restarts: list[float] = []
-        empties: list[float] = []
-        echoes: list[float] = []
+        restarts: list[Timing] = []
+        empties: list[Timing] = []
+        echoes: list[Timing] = []
         for round_ in range(ROUNDS):
             echoes.append(first_reply(echo, echo_command, echo_env, echo_dir, user=100 + round_))
             restarts.append(first_reply(ours, run, companion_env(ours, data), data, user=200 + round_))
@@ -129,8 +150,8 @@ def main() -> None:
                 empty = empty_dir(base / "empty")
                 empties.append(first_reply(fresh, run, companion_env(fresh, empty), empty, user=300 + round_))
 
-        helps: list[float] = []
-        imports: list[float] = []
+        helps: list[Timing] = []
+        imports: list[Timing] = []
         for _ in range(ROUNDS * 2):
             imports.append(run_time([sys.executable, "-c", "import telegram"]))
             helps.append(run_time(innerchild() + ["--help"]))
@@ -138,7 +159,7 @@ def main() -> None:
     print(f"start-up, medians of {ROUNDS} interleaved rounds (first reply: free text from a new person, waiting before the start)")
     line("innerchild run -> first reply", restarts, echoes, "echo bot -> first reply")
     line("  on an empty data directory", empties, echoes, "echo bot -> first reply")
-    print(f"  (the very first start in this run, database and caches created: {first_start * 1000:.0f} ms)")
+    print(f"  (the very first start in this run, database and caches created: {first_start[0] * 1000:.0f} ms wall, {first_start[1] * 1000:.0f} ms CPU)")
     line("innerchild --help", helps, imports, 'python -c "import telegram"')
 
 
