@@ -16,6 +16,12 @@ Each is given as wall time and as CPU time (user + system, read from ``/proc`` w
 reply arrives; for ``--help`` the whole process): CPU time hardly moves when other work
 shares the machine, wall time does.
 
+Every process runs as an installed bot would: with compiled modules (``.pyc``) to read.
+A checkout installed in development mode has none for ``bot/`` and ``safety/``, and with
+``PYTHONDONTWRITEBYTECODE`` set never gets them, so each start would compile them all
+again (about 0.2 s) where ``pip install`` has compiled them once; here every process
+keeps them under one ``PYTHONPYCACHEPREFIX``, filled by an uncounted first run of each.
+
 Run: ``python bench/bench_startup.py [rounds]``.
 """
 
@@ -62,9 +68,13 @@ def innerchild() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
 
 
+def base_env(pycache: Path) -> dict[str, str]:
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("INNERCHILD_") and k != "PYTHONDONTWRITEBYTECODE"}
+    return inherited | {"PYTHONPYCACHEPREFIX": str(pycache)}
+
+
 def companion_env(tg: FakeBotAPI, data: Path) -> dict[str, str]:
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("INNERCHILD_")}
-    return inherited | {
+    return base_env(data.parent / "pycache") | {
         "PYTHONPATH": str(ROOT),
         "INNERCHILD_TELEGRAM_TOKEN": TOKEN,
         "INNERCHILD_TELEGRAM_BASE_URL": tg.base_url,
@@ -88,12 +98,12 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def first_reply(tg: FakeBotAPI, command: list[str], env: dict[str, str], cwd: Path, user: int) -> Timing:
+def first_reply(tg: FakeBotAPI, command: list[str], env: dict[str, str], cwd: Path, user: int, words: str = FIRST_WORDS) -> Timing:
     """From spawning ``command`` to the fake receiving its first message to ``user``.
 
     One fake per bot for the whole run, as Telegram's update ids only grow (the companion
     remembers the ids it handled, and would take a fake's reused id for a redelivery)."""
-    tg.send_text(user, FIRST_WORDS)
+    tg.send_text(user, words)
     with (cwd / "bot.log").open("ab") as log:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -110,10 +120,10 @@ def first_reply(tg: FakeBotAPI, command: list[str], env: dict[str, str], cwd: Pa
     return elapsed
 
 
-def run_time(command: list[str]) -> Timing:
+def run_time(command: list[str], env: dict[str, str]) -> Timing:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return elapsed, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
@@ -136,16 +146,20 @@ def main() -> None:
         base = Path(tmp)
         data = empty_dir(base / "data")
         echo_dir = empty_dir(base / "echo")
-        echo_env = {k: v for k, v in os.environ.items() if not k.startswith("INNERCHILD_")} | {"TOKEN": TOKEN, "BASE_URL": echo.base_url}
+        plain = base_env(base / "pycache")
+        echo_env = plain | {"TOKEN": TOKEN, "BASE_URL": echo.base_url}
         echo_command = [sys.executable, "-c", ECHO_BOT]
         run = innerchild() + ["run"]
-        first_start = first_reply(ours, run, companion_env(ours, data), data, user=1)  # creates the database: not counted below
+        first_reply(echo, echo_command, echo_env, echo_dir, user=99)  # compiles what it imports: not counted
+        first_start = first_reply(ours, run, companion_env(ours, data), data, user=1)  # and the database: not counted below
         restarts: list[Timing] = []
+        commands: list[Timing] = []
         empties: list[Timing] = []
         echoes: list[Timing] = []
         for round_ in range(ROUNDS):
             echoes.append(first_reply(echo, echo_command, echo_env, echo_dir, user=100 + round_))
             restarts.append(first_reply(ours, run, companion_env(ours, data), data, user=200 + round_))
+            commands.append(first_reply(ours, run, companion_env(ours, data), data, user=400 + round_, words="/start"))
             if round_ < 3:
                 empty = empty_dir(base / "empty")
                 empties.append(first_reply(fresh, run, companion_env(fresh, empty), empty, user=300 + round_))
@@ -153,11 +167,12 @@ def main() -> None:
         helps: list[Timing] = []
         imports: list[Timing] = []
         for _ in range(ROUNDS * 2):
-            imports.append(run_time([sys.executable, "-c", "import telegram"]))
-            helps.append(run_time(innerchild() + ["--help"]))
+            imports.append(run_time([sys.executable, "-c", "import telegram"], plain))
+            helps.append(run_time(innerchild() + ["--help"], plain))
 
     print(f"start-up, medians of {ROUNDS} interleaved rounds (first reply: free text from a new person, waiting before the start)")
     line("innerchild run -> first reply", restarts, echoes, "echo bot -> first reply")
+    line("  the first message /start", commands, echoes, "echo bot -> first reply")
     line("  on an empty data directory", empties, echoes, "echo bot -> first reply")
     print(f"  (the very first start in this run, database and caches created: {first_start[0] * 1000:.0f} ms wall, {first_start[1] * 1000:.0f} ms CPU)")
     line("innerchild --help", helps, imports, 'python -c "import telegram"')
