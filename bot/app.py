@@ -2,7 +2,9 @@
 
 Every entry point (console chat, Telegram, the check-in commands) starts here, so the
 same start-up checks run everywhere: the encryption key, the database migrations, and
-every dialogue script and text validated before the first message is handled.
+every dialogue script and text validated before the first message is handled (scripts
+unchanged since the last clean start by that start's kept verdict: ``engine.library_cache``),
+with the safety lexicon and model loaded, so the first message waits for none of it.
 
 Read ``build`` top to bottom: the core's commands, actions and profile fields go into a
 ``Features`` object, then the check-ins' and progress's (``assemble``); the scripts are checked against
