@@ -21,8 +21,8 @@ files, so a warm load parses no YAML either. The file is ``marshal`` data; the s
 it are pickled, read back by an unpickler that builds nothing but the engine's script
 classes and paths. It is written whole to a temporary file beside it (0600) and renamed,
 in a data directory created 0700; a file that is not this user's, or that others may read
-or write, is not read. The digest also covers the folder's own path, as the scripts read
-from a folder name their files.
+or write, is not read. The digest also covers the folder's path, as given and as resolved,
+since the scripts read from a folder name their files by it.
 """
 
 from __future__ import annotations
@@ -146,7 +146,8 @@ class LibraryCache:
 def digest(folder: Path, vocabulary: Vocabulary) -> str:
     """Everything a load's verdict depends on, as one SHA-256."""
     found = hashlib.sha256(MAGIC)
-    for part in (sys.version, jinja2.__version__, yaml.__version__, str(Path(folder).resolve())):
+    # the folder as named and where that is: the kept scripts name their files from it
+    for part in (sys.version, jinja2.__version__, yaml.__version__, str(folder), str(Path(folder).resolve())):
         found.update(part.encode() + b"\0")
     for field in fields(vocabulary):
         found.update(repr((field.name, sorted(getattr(vocabulary, field.name)))).encode() + b"\0")

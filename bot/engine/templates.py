@@ -56,7 +56,7 @@ class Compiled:
     keeps between start-ups, so a start compiles nothing an earlier one compiled."""
 
     templates: dict[str, CodeType] = field(default_factory=dict)  # bubbles written in a script, texts.yaml
-    expressions: dict[str, CodeType] = field(default_factory=dict)  # conditions (``when:``)
+    expressions: dict[str, CodeType] = field(default_factory=dict)  # conditions (``if:``)
     files: dict[str, bytes] = field(default_factory=dict)  # templates/*.j2, as Jinja's bytecode cache keeps them
 
 

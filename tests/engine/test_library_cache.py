@@ -208,3 +208,17 @@ def test_a_data_directory_that_cannot_be_written_only_costs_the_checks(tmp_path:
         library, problems = load_library(folder, cache_dir=blocked / "data")
         assert problems == [] and library.scripts
     assert checks == [1, 1]
+
+
+def test_the_same_folder_named_another_way_is_read_again(tmp_path: Path, checks: list[int], monkeypatch) -> None:
+    """The kept scripts name their files from the folder as it was named: named another way
+    (relative, from elsewhere), the files are read again rather than looked for in the wrong place."""
+    folder, data = small_folder(tmp_path), tmp_path / "data"
+    monkeypatch.chdir(tmp_path)
+    load_library(Path("dialogues"), cache_dir=data)
+    load_library(Path("dialogues"), cache_dir=data)
+    assert checks == [1]
+    monkeypatch.chdir(folder)
+    library, problems = load_library(folder, cache_dir=data)
+    assert problems == [] and checks == [1, 1]
+    assert all(c.script.path.is_file() for c in library.scripts.values())
