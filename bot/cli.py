@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from .checkins.cli import checkins_app
-from .entry import fail, logging_for, runtime_or_exit, settings_or_exit, starting
+from .entry import fail, logging_for, runtime_or_exit, settings_or_exit, starting, thaw
 
 if TYPE_CHECKING:
     from .engine import Problem
@@ -104,6 +104,7 @@ def run() -> None:
     if runtime.library.folder == settings.dialogues_dir:
         keep_last_good(settings.dialogues_dir, settings.data_dir)
     reloader = ScriptReloader(runtime.companion, settings.dialogues_dir, settings.data_dir, partial(load, cache_dir=settings.data_dir))
+    reloader.listeners.append(thaw)
     run_bot(runtime, reloader)
 
 

@@ -56,11 +56,18 @@ def starting() -> None:
 
 
 def started() -> None:
-    """Start-up is done: what it made is moved out of the collector's sight for good
-    (``gc.freeze``: later collections, during turns, do not walk it either), and the
-    collector runs as usual from here. Safe to call more than once."""
+    """Start-up is done: what it made is moved out of the collector's sight (``gc.freeze``:
+    later collections, during turns, do not walk it either), and the collector runs as usual
+    from here. Safe to call more than once."""
     gc.freeze()
     gc.enable()
+
+
+def thaw() -> None:
+    """New scripts are served (a reload): what start-up made is in the collector's sight
+    again, so the scripts served before, reference cycles and all, can be collected (frozen,
+    they would stay in memory for good)."""
+    gc.unfreeze()
 
 
 def logging_for(settings: Settings, *, quiet: bool = False) -> None:

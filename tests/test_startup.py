@@ -49,3 +49,20 @@ def test_a_start_keeps_the_scripts_verdict_for_the_next(sqlite_url, clock, tmp_p
         build_runtime(sqlite_url, clock, tmp_path).database.dispose()
     assert checked == [1]
     assert (tmp_path / "data" / "script-cache").is_file()
+
+
+def test_start_up_is_frozen_for_the_collector_until_new_scripts_are_served() -> None:
+    import gc
+
+    from bot.entry import started, starting, thaw
+
+    try:
+        starting()
+        assert not gc.isenabled()
+        started()
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        thaw()
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
