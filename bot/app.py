@@ -2,7 +2,9 @@
 
 Every entry point (console chat, Telegram, the check-in commands) starts here, so the
 same start-up checks run everywhere: the encryption key, the database migrations, and
-every dialogue script and text validated before the first message is handled.
+every dialogue script and text validated before the first message is handled (scripts
+unchanged since the last clean start by that start's kept verdict: ``engine.library_cache``),
+with the safety lexicon and model loaded, so the first message waits for none of it.
 
 Read ``build`` top to bottom: the core's commands, actions and profile fields go into a
 ``Features`` object, then the check-ins' and progress's (``assemble``); the scripts are checked against
@@ -14,11 +16,15 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import yaml
+
 from . import checkins, core, progress
 from .config import Settings
 from .core import Companion, Features
 from .engine import DialogueLibrary, Problem, load_library
 from .reload import LAST_GOOD
+import safety
+from safety import lexicon as safety_lexicon
 from safety import model as safety_model
 
 from .runtime import Runtime, StartupError
@@ -38,11 +44,12 @@ def assemble(dialogues_dir: Path) -> tuple[Features, list[Problem]]:
     return features, problems
 
 
-def load(folder: Path) -> tuple[DialogueLibrary, Features, list[Problem]]:
+def load(folder: Path, cache_dir: Path | None = None) -> tuple[DialogueLibrary, Features, list[Problem]]:
     """Every operator file: the scripts and texts.yaml, checked against what the features
-    offer, and each feature's own files (the check-in openings)."""
+    offer, and each feature's own files (the check-in openings). ``cache_dir``: the data
+    directory, where a clean load is kept for the next (``engine.library_cache``)."""
     features, feature_problems = assemble(folder)
-    library, problems = load_library(folder, features.vocabulary())
+    library, problems = load_library(folder, features.vocabulary(), cache_dir)
     if Path(folder).is_dir() and library.scripts:
         problems = problems + feature_problems
     return library, features, problems
@@ -113,23 +120,34 @@ def wrong_key(settings: Settings) -> StartupError:
     )
 
 
-def build(settings: Settings, *, migrate: bool | None = None, last_good: bool = False) -> Runtime:
+def load_safety() -> None:
+    """Read the safety lexicon and model now: a missing or corrupt file stops the start with
+    one clear line, rather than failing on the first message someone sends, and the first
+    person to write does not wait while the phrase files are compiled."""
+    try:
+        safety_lexicon.load("en")  # as ``safety.assess`` asks for it (its cache tells "en" from no argument)
+        safety_model.load()
+    except safety_model.ModelError as exc:
+        raise StartupError(str(exc)) from None
+    except (ValueError, LookupError, OSError, yaml.YAMLError) as exc:  # LexiconError is a ValueError
+        raise StartupError(f"the safety lexicon in {safety_lexicon.LEXICON_DIR} cannot be read: {exc}") from None
+    safety.assess("hello")  # and whatever else the detector makes on its first message
+
+
+def build(settings: Settings, *, migrate: bool | None = None, last_good: bool = False, script_cache: bool = True) -> Runtime:
     """Open everything, or raise ``StartupError`` with lines an operator can act on.
 
     ``last_good`` (the bot, ``innerchild run``): a broken dialogues folder is served from
     the last copy that loaded cleanly (``reload.keep_last_good``), with the problems logged
-    loudly, instead of refusing to start."""
-    library, features, problems = load(settings.dialogues_dir)
+    loudly, instead of refusing to start. ``script_cache``: a clean load of the scripts is
+    kept in the data directory and spares the next start the checks (off: nothing is
+    written there, as for ``dialogues play``)."""
+    library, features, problems = load(settings.dialogues_dir, settings.data_dir if script_cache else None)
     if problems and last_good:
         library, features = serve_last_good(settings, problems)
     elif problems:
         raise StartupError("\n".join(str(p) for p in problems[:20]))
-    try:
-        # Read the safety model now: a missing or corrupt file stops the start with one
-        # clear line, rather than failing on the first message someone sends.
-        safety_model.load()
-    except safety_model.ModelError as exc:
-        raise StartupError(str(exc)) from None
+    load_safety()
     notice = configure_encryption(settings)
     if notice:
         log.warning(notice)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from .checkins.cli import checkins_app
-from .entry import fail, logging_for, runtime_or_exit, settings_or_exit
+from .entry import fail, logging_for, runtime_or_exit, settings_or_exit, starting, thaw
 
 if TYPE_CHECKING:
     from .engine import Problem
@@ -94,14 +95,16 @@ def run() -> None:
     if not settings.telegram_token:
         fail("INNERCHILD_TELEGRAM_TOKEN is not set: create a bot with @BotFather and set its token")
     logging_for(settings)
-    runtime = runtime_or_exit(settings, last_good=True)
     from .app import load
     from .reload import ScriptReloader, keep_last_good
     from .telegram import run_bot
 
+    runtime = runtime_or_exit(settings, last_good=True)
+
     if runtime.library.folder == settings.dialogues_dir:
         keep_last_good(settings.dialogues_dir, settings.data_dir)
-    reloader = ScriptReloader(runtime.companion, settings.dialogues_dir, settings.data_dir, load)
+    reloader = ScriptReloader(runtime.companion, settings.dialogues_dir, settings.data_dir, partial(load, cache_dir=settings.data_dir))
+    reloader.listeners.append(thaw)
     run_bot(runtime, reloader)
 
 
@@ -185,7 +188,7 @@ def dialogues_play(
         fail(str(exc))
     settings = settings_or_exit(database_url="sqlite://", encryption_key=new_key(), dialogues_dir=dialogues)
     logging_for(settings, quiet=True)
-    runtime = runtime_or_exit(settings, migrate=True)
+    runtime = runtime_or_exit(settings, migrate=True, script_cache=False)
     try:
         try:
             compiled = find_dialogue(runtime.library, dialogue)
@@ -332,6 +335,7 @@ def keys_rotate(db: Annotated[Optional[str], typer.Option(help="Database URL.")]
 
 
 def main() -> None:
+    starting()  # the garbage collector waits until start-up is done (``entry.started``)
     try:
         app()
     except KeyboardInterrupt:

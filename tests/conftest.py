@@ -52,7 +52,7 @@ def library_once_per_content() -> Iterator[None]:
     real = app.load_library
     cache: dict[tuple[object, ...], tuple[DialogueLibrary, list[Problem]]] = {}
 
-    def cached(folder: Path, vocabulary=None):  # load_library's own signature
+    def cached(folder: Path, vocabulary=None, cache_dir=None):  # load_library's own signature
         root = Path(folder).resolve()
         digest = hashlib.sha256()
         for path in sorted(root.rglob("*")) if root.is_dir() else ():
@@ -60,7 +60,7 @@ def library_once_per_content() -> Iterator[None]:
                 digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
         key = (root, digest.hexdigest(), vocabulary)
         if key not in cache:
-            cache[key] = real(folder, vocabulary)
+            cache[key] = real(folder, vocabulary, cache_dir)
         library, problems = cache[key]
         return library, list(problems)
 

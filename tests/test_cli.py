@@ -148,3 +148,21 @@ def test_checkins_due_json(tmp_path: Path) -> None:
     result = innerchild("checkins", "due", "--json", "--at", "2030-01-01T00:00", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"at": "2030-01-01T00:00:00+00:00", "due": []}
+
+
+HEAVY = ("bot.app", "bot.core", "bot.storage", "bot.engine", "bot.telegram", "bot.config", "sqlalchemy", "alembic", "numpy", "telegram", "jinja2", "pydantic_settings", "apscheduler", "safety")
+
+
+def test_help_loads_none_of_the_companion(tmp_path: Path) -> None:
+    """``innerchild --help`` (and each group's) prints its page without importing the
+    companion, the database layer or the detector: what keeps it quick, checked without a clock."""
+    probe = (
+        "import sys\nfrom bot.cli import app\n"
+        "for args in (['--help'], ['checkins', '--help'], ['db', '--help']):\n"
+        "    try:\n        app(args)\n    except SystemExit:\n        pass\n"
+        f"print(sorted(m for m in sys.modules if any(m == h or m.startswith(h + '.') for h in {HEAVY!r})))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env_for(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "checkins" in result.stdout and "due" in result.stdout  # the groups' pages were printed
+    assert result.stdout.rstrip().endswith("[]"), result.stdout.splitlines()[-1]

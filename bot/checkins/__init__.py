@@ -14,29 +14,36 @@ The pieces, each with one job:
 Nothing registers itself at import: ``app.build()`` calls ``install``, which puts the actions,
 ``/checkins``, the typed-time profile field, the texts and the export section into the
 companion's ``Features``.
+
+The pieces are imported where they are used, not at the top: ``innerchild --help`` reads
+``cli`` (and so this package) and should not load the companion, the database layer and
+the scheduler to print a page of help.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..core.context import Features
-from ..engine import DialogueLibrary, Problem
-from ..privacy import ExportPart
-from ..runtime import Runtime
-from ..storage import Person, Repository
-from ..storage import checkins as _store
-from .actions import ACTIONS, TEXTS, command, set_time, status_values
-from .openers import load_openers
-from .parse import parse_time
-from .service import OPENERS, CheckinService
+if TYPE_CHECKING:
+    from ..core.context import Features
+    from ..engine import DialogueLibrary, Problem
+    from ..privacy import ExportPart
+    from ..runtime import Runtime
+    from ..storage import Person, Repository
+    from .service import CheckinService
 
 PROFILE_FIELD = "checkin_time"  # ask: profile.checkin_time
 
 
 def install(features: Features, dialogues_dir: Path) -> list[Problem]:
     """Put check-ins into ``features``; returns the problems of the opening templates."""
+    from .actions import ACTIONS, TEXTS, command, set_time
+    from .openers import load_openers
+    from .parse import parse_time
+    from .service import OPENERS
+
     openers, problems = load_openers(dialogues_dir)
     features.assets[OPENERS] = openers
     for name, action in ACTIONS.items():
@@ -51,6 +58,10 @@ def install(features: Features, dialogues_dir: Path) -> list[Problem]:
 def export_section(repo: Repository, person: Person, _library: DialogueLibrary, _now: datetime) -> ExportPart:
     """What /export shows about check-ins: the settings and every mood shared (the readable
     list of moods and their chart are ``progress``'s part)."""
+    from ..privacy import ExportPart
+    from ..storage import checkins as _store
+    from .actions import status_values
+
     row = _store.settings_for(repo, person)
     return ExportPart(record={
         "checkins": {
@@ -62,4 +73,6 @@ def export_section(repo: Repository, person: Person, _library: DialogueLibrary, 
 
 def service_for(runtime: Runtime) -> CheckinService:
     """The sweep for a built runtime (the scheduler and the CLI use it)."""
+    from .service import CheckinService
+
     return CheckinService.from_settings(runtime.companion, runtime.settings.dialogues_dir, runtime.settings.checkin_grace_minutes)

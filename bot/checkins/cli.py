@@ -1,6 +1,7 @@
 """``innerchild checkins ...``: the operator's view of who is due. Ids and reasons only.
 
-``bot/cli.py`` adds it with ``app.add_typer(checkins_app, name="checkins")``.
+``bot/cli.py`` adds it with ``app.add_typer(checkins_app, name="checkins")``; like that
+module, this one imports only Typer at the top (``innerchild --help`` reads it).
 """
 
 from __future__ import annotations

@@ -4,7 +4,10 @@ Why: a thought split over two messages ("i just want to" + "die") is only risky
 read together, so the detector reads each message with the person's previous one
 (`safety.assess(previous=...)`). The words are never stored or logged: they live
 in this process's memory for a few minutes at most, then go. Another replica or a
-restart simply starts without them (the message is still read on its own).
+restart simply starts without them (the message is still read on its own). People are
+kept in the order they last wrote, so each new message also lets go of everyone whose
+last words are older than the window: memory holds who wrote lately, not everyone who
+ever did (and at most ``MAX_PEOPLE`` of them).
 """
 
 from __future__ import annotations
@@ -39,6 +42,13 @@ class RecentTexts:
             self._texts[user] = (items + [(now, text)])[-KEEP_PER_PERSON:]
             while len(self._texts) > self._max_people:
                 self._texts.popitem(last=False)
+            while self._texts and now - next(iter(self._texts.values()))[-1][0] > self._keep_for:
+                self._texts.popitem(last=False)  # the one who wrote longest ago, gone quiet
+
+    def __len__(self) -> int:
+        """How many people are held."""
+        with self._lock:
+            return len(self._texts)
 
     def forget(self, user: str) -> None:
         """Drop what is held for `user` (on /delete)."""

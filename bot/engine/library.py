@@ -1,7 +1,9 @@
 """All dialogue scripts of a folder, loaded, compiled and checked together.
 
 Loading and checking are one pass: a script that does not validate is never played, and
-the same problems the ``dialogues check`` command prints stop the bot at start-up.
+the same problems the ``dialogues check`` command prints stop the bot at start-up. Given a
+data directory, a clean load is kept there (``library_cache``), and the next load of the
+very same files takes its verdict and compiled templates from it instead of checking again.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from pathlib import Path
 from jinja2 import Template, TemplateError, TemplateSyntaxError
 
 from .keys import check_keys
+from .library_cache import Checked, LibraryCache
 from .machine import DONE_TEXT, MORE_TEXT, PAUSE_TEXT, CompiledScript
 from .meanings import MEANINGS_FILE, Meanings, load_meanings
 from .script import Bubble, Problem, Script, load_script
-from .templates import CompanionEnvironment, attribute_uses, compile_source, make_environment, template_source
+from .templates import Compiled, CompanionEnvironment, attribute_uses, compile_source, make_environment, template_source
 from .phrases import repeated_phrases
 from .templatecheck import WARNING
 from .texts import Texts, load_texts
@@ -62,26 +65,24 @@ def _misnamed(folder: Path) -> list[Problem]:
     ]
 
 
-def load_library(folder: Path, vocabulary: Vocabulary | None = None) -> tuple[DialogueLibrary, list[Problem]]:
-    """Load every ``*.yaml`` in ``folder``; return the library and every problem found."""
+def load_library(folder: Path, vocabulary: Vocabulary | None = None, cache_dir: Path | None = None) -> tuple[DialogueLibrary, list[Problem]]:
+    """Load every ``*.yaml`` in ``folder``; return the library and every problem found.
+
+    ``cache_dir`` (the data directory): use and keep the verdict of a clean load there."""
     folder = Path(folder)
     vocabulary = vocabulary or Vocabulary()
     problems: list[Problem] = []
     if not folder.is_dir():
         return DialogueLibrary(folder, {}), [Problem(folder, 0, "the dialogues folder does not exist")]
+    cache = LibraryCache(cache_dir, folder, vocabulary) if cache_dir is not None else None
+    known = cache.read() if cache is not None else None
     templates_dir = folder / "templates"
-    env = make_environment(templates_dir if templates_dir.is_dir() else None)
-    scripts: dict[str, Script] = {}
-    for path in script_files(folder):
-        script, found = load_script(path)
+    env = make_environment(templates_dir if templates_dir.is_dir() else None, known.compiled if known else Compiled() if cache else None)
+    if known is not None:  # the very files read before: their scripts as read then
+        scripts = {script.id: script for script in known.scripts}
+    else:
+        scripts, found = _read_scripts(folder)
         problems.extend(found)
-        if script and script.id:
-            if script.id in scripts and scripts[script.id].path.stem == path.stem:
-                problems.append(Problem(path, 1, f"{scripts[script.id].path.name} is the dialogue '{script.id}' too: keep one of the two files"))
-            elif script.id in scripts:
-                problems.append(Problem(path, 1, f"id '{script.id}' is used by {scripts[script.id].path} too"))
-            else:
-                scripts[script.id] = script
     problems.extend(_misnamed(folder))
     if not scripts:
         problems.append(Problem(folder, 0, "no dialogue scripts (*.yaml) found"))
@@ -89,12 +90,15 @@ def load_library(folder: Path, vocabulary: Vocabulary | None = None) -> tuple[Di
     problems.extend(meaning_problems)
     compiled_templates, template_problems = _compile_templates(env, scripts.values())
     problems.extend(template_problems)
-    checked = check_scripts(env, scripts, compiled_templates, vocabulary, meanings)
-    problems.extend(p for p in checked if not p.message.startswith(WARNING))
-    warnings = [p for p in checked if p.message.startswith(WARNING)]
-    problems.extend(problem for script in scripts.values() for problem in check_keys(script))
+    if known is None:  # the checks; a cache hit found these very files clean
+        checked = check_scripts(env, scripts, compiled_templates, vocabulary, meanings)
+        problems.extend(p for p in checked if not p.message.startswith(WARNING))
+        warnings = _sorted([p for p in checked if p.message.startswith(WARNING)]) + repeated_phrases(scripts)
+        problems.extend(problem for script in scripts.values() for problem in check_keys(script))
+    else:
+        warnings = known.warnings
     own_words = {PAUSE_TEXT} | ({DONE_TEXT, MORE_TEXT} if _takes_parts(scripts.values()) else set())
-    texts, text_problems = load_texts(folder / "texts.yaml", env, vocabulary.texts | own_words)
+    texts, text_problems = load_texts(folder / "texts.yaml", env, vocabulary.texts | own_words, check_names=known is None)
     problems.extend(text_problems)
     pause_label = texts.plain(PAUSE_TEXT) if PAUSE_TEXT in texts else ""
     done_label = texts.plain(DONE_TEXT) if DONE_TEXT in texts else ""
@@ -110,11 +114,32 @@ def load_library(folder: Path, vocabulary: Vocabulary | None = None) -> tuple[Di
             script, bubbles, conditions, pause_label=pause_label, meanings=meanings,
             done_label=done_label, more_note=texts.template(MORE_TEXT),
         )
-        compiled[script.id].journal_reads = _journal_reads(env, script)
+        reads = known.journal_reads.get(script.id) if known else None
+        compiled[script.id].journal_reads = reads if reads is not None else _journal_reads(env, script)
         compiled[script.id].version = script_version(env, script)
     library = DialogueLibrary(folder, compiled, texts, meanings)
-    library.warnings = _sorted(warnings) + repeated_phrases(scripts)
+    library.warnings = warnings
+    if cache is not None and known is None and env.compiled is not None and not problems:
+        cache.write(Checked(warnings, {name: c.journal_reads for name, c in compiled.items()}, env.compiled, list(scripts.values())))
+    env.use_compiled(None)  # from here on, Jinja compiles as it always does (an include at a turn)
     return library, _sorted(problems)
+
+
+def _read_scripts(folder: Path) -> tuple[dict[str, Script], list[Problem]]:
+    """Every script file of the folder, by id (an id used twice is a problem)."""
+    scripts: dict[str, Script] = {}
+    problems: list[Problem] = []
+    for path in script_files(folder):
+        script, found = load_script(path)
+        problems.extend(found)
+        if script and script.id:
+            if script.id in scripts and scripts[script.id].path.stem == path.stem:
+                problems.append(Problem(path, 1, f"{scripts[script.id].path.name} is the dialogue '{script.id}' too: keep one of the two files"))
+            elif script.id in scripts:
+                problems.append(Problem(path, 1, f"id '{script.id}' is used by {scripts[script.id].path} too"))
+            else:
+                scripts[script.id] = script
+    return scripts, problems
 
 
 def script_version(env: CompanionEnvironment, script: Script) -> str:

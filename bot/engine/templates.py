@@ -12,11 +12,16 @@ from __future__ import annotations
 import html
 import re
 import weakref
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, Template, nodes
-from jinja2.exceptions import SecurityError
+from jinja2.bccache import BytecodeCache, Bucket
+from jinja2.environment import TemplateExpression
+from jinja2.exceptions import SecurityError, TemplateSyntaxError
+from jinja2.parser import Parser
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -45,12 +50,73 @@ BASE_NAMES = frozenset(
 )
 
 
+@dataclass
+class Compiled:
+    """Jinja's compiled code for a folder's templates, by source: what ``library_cache``
+    keeps between start-ups, so a start compiles nothing an earlier one compiled."""
+
+    templates: dict[str, CodeType] = field(default_factory=dict)  # bubbles written in a script, texts.yaml
+    expressions: dict[str, CodeType] = field(default_factory=dict)  # conditions (``if:``)
+    files: dict[str, bytes] = field(default_factory=dict)  # templates/*.j2, as Jinja's bytecode cache keeps them
+
+
+class _FileCode(BytecodeCache):
+    """Jinja's own bytecode cache for ``templates/*.j2`` (it checks each file's source), kept
+    in a ``Compiled``."""
+
+    def __init__(self, compiled: Compiled):
+        self.compiled = compiled
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        found = self.compiled.files.get(bucket.key)
+        if found is not None:
+            bucket.bytecode_from_string(found)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled.files[bucket.key] = bucket.bytecode_to_string()
+
+
 class CompanionEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox, with repetition and powers refused (they can exhaust memory or CPU), and
-    a line ended in a template kept as a line (``linebreaks``)."""
+    a line ended in a template kept as a line (``linebreaks``). With ``compiled`` set (while
+    a library loads), code is taken from it and what is compiled is kept in it."""
 
     template_class = CompanionTemplate
     intercepted_binops = frozenset({"*", "**"})
+    compiled: Compiled | None = None
+
+    def use_compiled(self, compiled: Compiled | None) -> None:
+        """Take code from, and keep code in, ``compiled``; None: compile as Jinja does."""
+        self.compiled = compiled
+        self.bytecode_cache = _FileCode(compiled) if compiled is not None else None
+
+    def template_from(self, source: str) -> Template:
+        """A template compiled from ``source`` (or its kept code)."""
+        code = self.compiled.templates.get(source) if self.compiled is not None else None
+        if code is None:
+            code = self.compile(parsed(self, source))
+            if self.compiled is not None:
+                self.compiled.templates[source] = code
+        return self.template_class.from_code(self, code, self.make_globals(None), None)
+
+    def compile_expression(self, source: str, undefined_to_none: bool = True) -> TemplateExpression:
+        """Jinja's ``compile_expression`` (the same tree, parsed the same way), taking and
+        keeping its code in ``compiled``."""
+        code = self.compiled.expressions.get(source) if self.compiled is not None else None
+        if code is None:
+            parser = Parser(self, source, state="variable")
+            try:
+                expression = parser.parse_expression()
+                if not parser.stream.eos:
+                    raise TemplateSyntaxError("chunk after expression", parser.stream.current.lineno, None, None)
+                expression.set_environment(self)
+            except TemplateSyntaxError:
+                self.handle_exception(source=source)
+            code = self.compile(nodes.Template([nodes.Assign(nodes.Name("result", "store"), expression, lineno=1)], lineno=1))
+            if self.compiled is not None:
+                self.compiled.expressions[source] = code
+        template = self.template_class.from_code(self, code, self.make_globals(None), None)
+        return TemplateExpression(template, undefined_to_none)
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:  # noqa: ANN401 - Jinja's signature
         if operator == "**":
@@ -60,7 +126,7 @@ class CompanionEnvironment(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
-def make_environment(templates_dir: Path | None) -> CompanionEnvironment:
+def make_environment(templates_dir: Path | None, compiled: Compiled | None = None) -> CompanionEnvironment:
     env = CompanionEnvironment(
         loader=FileSystemLoader(str(templates_dir)) if templates_dir else None,
         undefined=StrictUndefined,
@@ -71,13 +137,14 @@ def make_environment(templates_dir: Path | None) -> CompanionEnvironment:
         extensions=[KeepLineBreaks],
     )
     env.filters["kind"] = kind_filter  # {% if answers.need | kind == "unsure" %} (answer_kinds)
+    env.use_compiled(compiled)
     return env
 
 
 def compile_source(env: CompanionEnvironment, source: str) -> Template:
     """A template compiled from its cached tree (``parsed``), so the check's questions about
-    it cost no second parse."""
-    return env.from_string(parsed(env, source))
+    it cost no second parse; or from its kept code (``CompanionEnvironment.compiled``)."""
+    return env.template_from(source)
 
 
 _PARSED: weakref.WeakKeyDictionary[CompanionEnvironment, dict[str, nodes.Template]] = weakref.WeakKeyDictionary()

@@ -87,7 +87,9 @@ class Texts:
         return key in self._templates
 
 
-def load_texts(path: Path, env: CompanionEnvironment, required: frozenset[str]) -> tuple[Texts, list[Problem]]:
+def load_texts(path: Path, env: CompanionEnvironment, required: frozenset[str], *, check_names: bool = True) -> tuple[Texts, list[Problem]]:
+    """Every text of ``texts.yaml``, compiled, and the problems found. ``check_names=False``:
+    the names each text reads are not checked (``library_cache``: this very file passed)."""
     problems: list[Problem] = []
     try:
         data, found = load_with_lines(path.read_text(encoding="utf-8"))
@@ -111,7 +113,7 @@ def load_texts(path: Path, env: CompanionEnvironment, required: frozenset[str]) 
             problems.append(Problem(path, data.text_line_of(key) + blank_lines + (exc.lineno or 1) - 1, f"template syntax: {exc.message}"))
             continue
         allowed = BASE_NAMES | TEXT_NAMES.get(str(key), frozenset())
-        for name in sorted(undeclared_names(env, source.strip()) - allowed):
+        for name in sorted(undeclared_names(env, source.strip()) - allowed) if check_names else ():
             problems.append(Problem(path, line, f"unknown name '{name}' in '{key}'"))
     for key in sorted(required - set(data)):
         problems.append(Problem(path, data.line, f"text '{key}' is missing"))

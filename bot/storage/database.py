@@ -10,20 +10,21 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import revisions
 from .leader import Leadership, try_lead
 from .repository import Repository
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -33,6 +34,8 @@ class DatabaseError(Exception):
 
 
 def _alembic_config(url: str) -> Config:
+    from alembic.config import Config  # alembic only when there is something to migrate (``revisions``)
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -70,6 +73,10 @@ class Database:
 
     def upgrade(self) -> None:
         """Apply every migration not yet applied."""
+        if self.at_head():
+            return
+        from alembic import command
+
         try:
             with self.engine.begin() as connection:
                 config = _alembic_config(self.url)
@@ -78,7 +85,23 @@ class Database:
         except OperationalError as exc:
             raise DatabaseError(f"cannot reach the database: {exc.orig}") from None
 
+    def at_head(self) -> bool:
+        """Whether the database records the newest migration(s), read without alembic."""
+        newest = revisions.heads()
+        if newest is None:
+            return False
+        try:
+            with self.engine.connect() as connection:
+                return revisions.applied(connection) == newest
+        except OperationalError as exc:
+            raise DatabaseError(f"cannot reach the database: {exc.orig}") from None
+
     def is_current(self) -> bool:
+        if self.at_head():
+            return True
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
         heads = set(ScriptDirectory.from_config(_alembic_config(self.url)).get_heads())
         try:
             with self.engine.connect() as connection:

@@ -14,6 +14,9 @@
   set (``operators``), the command menu (from the companion's command registry), then
   the check-in scheduler (it runs housekeeping too). Its ``shutdown()`` runs in ``post_stop`` (while the bot can still send, so a
   nudge in flight can finish) or at the latest in ``post_shutdown``, which also closes the endpoint.
+- Memory: PTB's per-update id sets (kept for a persistence this bot does not use) are
+  emptied every minute (``forget.Forgetter``), so memory follows who is active, not
+  everyone who ever wrote.
 - Every Bot API call goes through ``CountingRequest`` (failures counted for ``/metrics``);
   the updater reports how updates arrive to an ``Intake`` (for ``/readyz``).
 """
@@ -36,6 +39,7 @@ from ..checkins.scheduler import start_scheduler
 from ..core import Rate, SendBudget
 from ..ops.readiness import Intake
 from .counting import CountingRequest
+from .forget import Forgetter
 from .handlers import TelegramAdapter, TelegramApp
 from .limiter import SharedLimiter
 from .operators import ops_server
@@ -98,7 +102,7 @@ def build_application(
     adapter.register(application)
     processor.acknowledge = adapter.acknowledge
     sweeper = OutboxSweeper(outbox, adapter.drain)
-    application.bot_data.update(runtime=runtime, adapter=adapter, scheduler=None, sweeper=sweeper, intake=intake)
+    application.bot_data.update(runtime=runtime, adapter=adapter, scheduler=None, sweeper=sweeper, intake=intake, forgetter=Forgetter(application))
     application.bot_data["ops"] = ops_server(application, runtime, intake, outbox)
     return application
 
@@ -146,12 +150,14 @@ async def _post_init(application: TelegramApp) -> None:
         log.warning("could not set the command menu: %s", type(exc).__name__)
     adapter: TelegramAdapter = application.bot_data["adapter"]
     application.bot_data["sweeper"].start()  # first: what a crash left waiting goes out now
+    application.bot_data["forgetter"].start()
     application.bot_data["scheduler"] = start_scheduler(application.bot_data["runtime"], adapter.deliver)
     log.info("check-in scheduler started")
 
 
 async def _post_shutdown(application: TelegramApp) -> None:
     await _stop_scheduler(application)
+    await application.bot_data["forgetter"].stop()
     ops = application.bot_data.get("ops")
     if ops is not None:
         await ops.stop()

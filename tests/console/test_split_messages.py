@@ -49,3 +49,14 @@ def test_recent_texts_hold_a_bounded_number_of_people() -> None:
     for i in range(5):
         recent.add(f"u{i}", "hello", now)
     assert recent.previous("u0", now) == () and recent.previous("u4", now) == ("hello",)
+
+
+def test_recent_texts_let_go_of_people_gone_quiet_when_anyone_writes() -> None:
+    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    recent = RecentTexts()
+    for i in range(1000):
+        recent.add(f"u{i}", "hello", now)
+    recent.add("u1", "again", now + timedelta(minutes=3))
+    assert len(recent) == 1000
+    recent.add("late", "hello", now + timedelta(minutes=6))
+    assert len(recent) == 2 and recent.previous("u1", now + timedelta(minutes=6)) == ("again",)
