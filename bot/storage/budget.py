@@ -14,8 +14,8 @@ commits; the caller learns *when* it may send, and waits outside any transaction
 Concurrent callers queue in the order the database saw them. With ``burst`` 1 the slots
 are exactly ``interval`` apart.
 
-Times are the database's clock (seconds since the epoch), read inside the statement once
-it holds the row: a caller that waited for a lock, or runs on a machine whose clock is a
+Times are the database's clock (seconds since the epoch), read once the transaction
+holds the rows: a caller that waited for a lock, or runs on a machine whose clock is a
 little off, still gets the right slot. Callers get back *how long to wait from now*. The
 transactions are tiny; on PostgreSQL they commit without waiting for the disk (a budget
 lost in a crash only lets one message go a little early).

@@ -56,10 +56,9 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 FLUSH_AT_STOP = 5.0  # seconds a clean stop waits to send what is in the outbox
 CHAT_BURST = 3  # messages one chat may get at once (a keyboard edit, then the reply) before the pause applies
-# Overall, two at once: "typing..." right after a message still finds a free slot. With
-# 25 a second, a burst of 2 and a sender up to ``limiter.LATE`` late, any one second holds
-# at most 1 + 25 * (1 + 0.04 + 0.05) = 28 messages: headroom under Telegram's 30.
-OVERALL_BURST = 2
+# Overall, evenly spaced: with 25 a second and a sender up to ``limiter.LATE`` (0.1 s) late,
+# any one second holds at most 1 + 25 * (1 + 0.1) = 28 calls: headroom under Telegram's 30.
+OVERALL_BURST = 1
 
 
 def build_application(

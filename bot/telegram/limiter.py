@@ -35,7 +35,7 @@ from telegram.ext import BaseRateLimiter
 from ..core import SendBudget
 from .handlers import retry_after
 
-LATE = 0.05  # seconds after its overall slot a message may still go
+LATE = 0.1  # seconds after its overall slot a message may still go
 COURTESY_WAIT = 0.25  # seconds a "typing..." may wait for its slot
 COURTESY = frozenset({"sendChatAction"})
 

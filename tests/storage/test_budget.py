@@ -1,6 +1,7 @@
 """The sending budget (``storage.budget``, migration 0008) on each backend: slots spaced by
-the interval, a chat's small burst, a courtesy that never waits, Telegram's "wait" shared,
-stale chats forgotten, and concurrent takers never handed the same slot.
+the interval, a chat's small burst, a courtesy that never waits long, Telegram's "wait"
+shared, stale chats forgotten, concurrent takers never handed the same slot; and 0008 going
+down and up again.
 
 Waits are checked against long intervals (seconds), so a slow machine cannot blur them."""
 
@@ -11,12 +12,13 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import func, select
+from alembic import command
+from sqlalchemy import func, inspect, select
 
 from bot.storage import Cipher, use_cipher
 from bot.storage import budget as store
 from bot.storage.budget import EVERYONE, BudgetRow, Rate
-from bot.storage.database import Database
+from bot.storage.database import Database, _alembic_config
 from tests.conftest import TEST_KEY
 
 SLOW = Rate(10.0)  # one message every ten seconds: waits far above any scheduling noise
@@ -125,3 +127,20 @@ def test_concurrent_takers_get_distinct_slots(db, chat) -> None:
     assert min(gaps) > 0.75, gaps
     with db.transaction() as repo:
         assert repo.session.scalar(select(func.count()).select_from(BudgetRow)) == (1 if chat is None else 4)
+
+
+def test_0008_goes_down_to_the_old_claim_index_and_up_again(db) -> None:
+    def state() -> tuple[set[str], bool]:
+        with db.engine.connect() as connection:
+            found = inspect(connection)
+            return {i["name"] for i in found.get_indexes("checkin_settings")}, found.has_table("send_budget")
+
+    assert state() == ({"ix_checkin_settings_claim"}, True)
+    for revision, down in (("0007", True), ("head", False)):
+        with db.engine.begin() as connection:
+            config = _alembic_config(db.url)
+            config.attributes["connection"] = connection
+            (command.downgrade if down else command.upgrade)(config, revision)
+        if down:
+            assert state() == ({"ix_checkin_settings_due"}, False)
+    assert state() == ({"ix_checkin_settings_claim"}, True)
