@@ -1,0 +1,127 @@
+"""One writer at a time on SQLite, in arrival order; PostgreSQL's pool sized for its workers.
+
+No timings: threads are lined up by watching the lock's queue, so the order is certain.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+
+import pytest
+from sqlalchemy import text
+
+from bot.storage import Database
+from bot.storage.database import OVERFLOW, RESERVED, TURN_WORKERS
+from bot.storage.writer import NestedTransaction, WriterLock
+
+
+def _wait_until(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the other thread never got there"
+        time.sleep(0.001)
+
+
+def _queued(lock: WriterLock) -> int:
+    return len(lock._waiting)
+
+
+def test_the_writer_lock_is_taken_in_the_order_threads_asked():
+    lock, order = WriterLock(), []
+    lock.acquire()
+
+    def writer(name: str) -> None:
+        with lock:
+            order.append(name)
+
+    threads = []
+    for index, name in enumerate(["first", "second", "third"]):
+        thread = threading.Thread(target=writer, args=(name,))
+        thread.start()
+        threads.append(thread)
+        _wait_until(lambda index=index: _queued(lock) == index + 1)
+    lock.release()
+    for thread in threads:
+        thread.join(10)
+    assert order == ["first", "second", "third"]
+
+
+def test_a_thread_that_writes_again_at_once_goes_behind_the_one_waiting():
+    lock, order = WriterLock(), []
+    lock.acquire()
+    waiting = threading.Thread(target=lambda: (lock.acquire(), order.append("waiting"), lock.release()))
+    waiting.start()
+    _wait_until(lambda: _queued(lock) == 1)
+    lock.release()
+    with lock:  # a plain threading.Lock would often give it straight back to this thread
+        order.append("again")
+    waiting.join(10)
+    assert order == ["waiting", "again"]
+
+
+def test_a_transaction_inside_a_transaction_fails_at_once_instead_of_waiting_for_itself(tmp_path):
+    database = Database(f"sqlite:///{tmp_path / 'nested.db'}")
+    try:
+        with database.transaction():
+            with pytest.raises(NestedTransaction):
+                with database.transaction():
+                    pass
+        with database.transaction() as repo:  # the lock was given back
+            assert repo.session.execute(text("SELECT 1")).scalar() == 1
+    finally:
+        database.dispose()
+
+
+def test_sqlite_begins_immediate_in_wal_with_synchronous_normal(tmp_path):
+    path = tmp_path / "writer.db"
+    database = Database(f"sqlite:///{path}")
+    try:
+        assert database.workers == 1
+        with database.transaction() as repo:
+            session = repo.session
+            assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert session.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+            session.execute(text("SELECT 1")).scalar()  # a read only: the write lock is held already
+            other = sqlite3.connect(path, timeout=0, isolation_level=None)
+            try:
+                with pytest.raises(sqlite3.OperationalError, match="locked"):
+                    other.execute("BEGIN IMMEDIATE")
+            finally:
+                other.close()
+    finally:
+        database.dispose()
+
+
+def test_six_threads_writing_at_once_all_commit(tmp_path):
+    database = Database(f"sqlite:///{tmp_path / 'six.db'}")
+    try:
+        with database.transaction() as repo:
+            repo.session.execute(text("CREATE TABLE tally (n INTEGER NOT NULL)"))
+            repo.session.execute(text("INSERT INTO tally VALUES (0)"))
+
+        def writer() -> None:
+            for _ in range(50):
+                with database.transaction() as repo:  # read, then write: a lost update shows
+                    n = repo.session.execute(text("SELECT n FROM tally")).scalar_one()
+                    repo.session.execute(text("UPDATE tally SET n = :n"), {"n": n + 1})
+
+        threads = [threading.Thread(target=writer) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        with database.transaction() as repo:
+            assert repo.session.execute(text("SELECT n FROM tally")).scalar_one() == 300
+    finally:
+        database.dispose()
+
+
+def test_postgresql_keeps_a_connection_per_turn_worker_and_some_beside_them():
+    database = Database("postgresql+psycopg://nobody@127.0.0.1:1/none")  # never connected
+    assert database.workers == TURN_WORKERS
+    assert database.engine.pool.size() == TURN_WORKERS + RESERVED  # type: ignore[attr-defined]
+    assert database.engine.pool._max_overflow == OVERFLOW  # type: ignore[attr-defined]
+    three = Database("postgresql+psycopg://nobody@127.0.0.1:1/none", workers=3)
+    assert (three.workers, three.engine.pool.size()) == (3, 3 + RESERVED)  # type: ignore[attr-defined]
