@@ -121,7 +121,44 @@ def test_six_threads_writing_at_once_all_commit(tmp_path):
 def test_postgresql_keeps_a_connection_per_turn_worker_and_some_beside_them():
     database = Database("postgresql+psycopg://nobody@127.0.0.1:1/none")  # never connected
     assert database.workers == TURN_WORKERS
-    assert database.engine.pool.size() == TURN_WORKERS + RESERVED  # type: ignore[attr-defined]
-    assert database.engine.pool._max_overflow == OVERFLOW  # type: ignore[attr-defined]
+    assert database.engine.pool.size() == TURN_WORKERS + RESERVED
+    assert database.engine.pool._max_overflow == OVERFLOW
     three = Database("postgresql+psycopg://nobody@127.0.0.1:1/none", workers=3)
-    assert (three.workers, three.engine.pool.size()) == (3, 3 + RESERVED)  # type: ignore[attr-defined]
+    assert (three.workers, three.engine.pool.size()) == (3, 3 + RESERVED)
+
+
+def test_turns_holding_every_turn_connection_leave_room_for_the_rest(db_url):
+    """Every turn worker inside a transaction, and the poller's leadership held: the readiness
+    ping, the check-in sweep's and the outbox sweeper's transactions still get a connection
+    at once on PostgreSQL (on SQLite the ping reads the file on a connection of its own)."""
+    database = Database(db_url)
+    busy, release = threading.Barrier(database.workers + 1), threading.Event()
+
+    def turn() -> None:
+        with database.transaction() as repo:
+            repo.session.execute(text("SELECT 1"))
+            busy.wait(10)
+            release.wait(10)
+
+    turns = [threading.Thread(target=turn) for _ in range(database.workers)]
+    leadership = None
+    try:
+        for thread in turns:
+            thread.start()
+        busy.wait(10)  # every turn is inside its transaction now
+        leadership = database.try_lead("poller")
+        database.ping(timeout=2)
+        if not database.is_sqlite:
+            database.engine.pool._timeout = 1  # a pool with no room left would raise, not wait 30 s
+            beside = [database.engine.connect() for _ in range(2)]  # the check-in sweep, the outbox sweeper
+            for connection in beside:
+                assert connection.execute(text("SELECT 1")).scalar() == 1
+                connection.close()
+            database.ping(timeout=2)
+    finally:
+        release.set()
+        for thread in turns:
+            thread.join(10)
+        if leadership is not None:
+            leadership.release()
+        database.dispose()
