@@ -10,8 +10,11 @@ turn threads) follows the database:
   served) and begins with ``BEGIN IMMEDIATE``, so it holds SQLite's write lock from its first
   statement: no thread of this process waits in SQLite's busy handler, whose growing sleeps
   made the tail (``writer.py``), and a transaction's reads see the same snapshot as its
-  writes. The file is in WAL mode with ``synchronous=NORMAL``: a commit is appended to the
-  WAL without an fsync of its own (the WAL is synced at each checkpoint); a power cut may
+  writes. ``Database.read()`` is for reading only (a person's recent safety levels, the
+  outbox sweeper's look, an operator's report or export, which may take a while): it begins
+  a plain deferred transaction, one snapshot, and neither waits for the writer nor makes it
+  wait (WAL). The file is in WAL mode with ``synchronous=NORMAL``: a commit is appended to
+  the WAL without an fsync of its own (the WAL is synced at each checkpoint); a power cut may
   lose the last commits but never corrupts the file, and a process crash loses nothing.
 - PostgreSQL: ``TURN_WORKERS`` turns, each on a pooled connection, and ``RESERVED`` more
   connections for what runs beside the turns and must not queue behind them: the poller's
@@ -42,6 +45,7 @@ from .repository import Repository
 from .writer import NoLock, WriterLock
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+READ_ONLY = "innerchild_read_only"  # an execution option: begin a plain (deferred) transaction
 TURN_WORKERS = 4  # PostgreSQL: turns at once, one pooled connection each
 RESERVED = 4  # PostgreSQL: connections beside the turns' (leadership, check-ins, outbox sweeper, /readyz)
 OVERFLOW = 4  # PostgreSQL: more, opened for a burst and closed after it
@@ -87,6 +91,8 @@ class Database:
             event.listen(self.engine, "begin", _begin_immediate)
         self._writer: WriterLock | NoLock = WriterLock() if self.is_sqlite else NoLock()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._reader = self.engine.execution_options(**{READ_ONLY: True})  # the same pool
+        self._read_sessions = sessionmaker(self._reader, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -105,7 +111,7 @@ class Database:
     def is_current(self) -> bool:
         heads = set(ScriptDirectory.from_config(_alembic_config(self.url)).get_heads())
         try:
-            with self.engine.connect() as connection:
+            with self._reader.connect() as connection:
                 current = set(MigrationContext.configure(connection).get_current_heads())
         except OperationalError as exc:
             raise DatabaseError(f"cannot reach the database: {exc.orig}") from None
@@ -122,6 +128,17 @@ class Database:
                     yield Repository(session)
             finally:
                 session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Repository]:
+        """A unit of reading, in one snapshot; nothing in it is written. On SQLite it takes
+        no turn in the writer's queue and keeps no writer waiting, however long it reads."""
+        session: Session = self._read_sessions()
+        try:
+            with session.begin():
+                yield Repository(session)
+        finally:
+            session.close()
 
     def ping(self, timeout: float = 2.0) -> None:
         """Raise unless the database answers (the operators' readiness check, ``bot/ops``).
@@ -157,5 +174,7 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: object) -> None:
 
 def _begin_immediate(connection: Connection) -> None:
     """SQLite: take the write lock as the transaction begins (the driver would begin only
-    at the first write, after the reads, or not at all for a read)."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    at the first write, after the reads, or not at all for a read); a ``read()`` begins a
+    plain transaction, which takes no lock until it would write."""
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -94,6 +94,30 @@ def test_sqlite_begins_immediate_in_wal_with_synchronous_normal(tmp_path):
         database.dispose()
 
 
+def test_a_read_neither_waits_for_the_writer_nor_keeps_it_waiting(tmp_path):
+    path = tmp_path / "reader.db"
+    database = Database(f"sqlite:///{path}")
+    try:
+        with database.transaction() as repo:
+            repo.session.execute(text("CREATE TABLE notes (n INTEGER NOT NULL)"))
+            repo.session.execute(text("INSERT INTO notes VALUES (1)"))
+        with database.read() as repo:  # no write lock: another connection can write meanwhile
+            assert repo.session.execute(text("SELECT n FROM notes")).scalar_one() == 1
+            other = sqlite3.connect(path, timeout=0, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("UPDATE notes SET n = 2")
+                other.execute("COMMIT")
+            finally:
+                other.close()
+            assert repo.session.execute(text("SELECT n FROM notes")).scalar_one() == 1  # one snapshot
+        with database.transaction():  # this thread holds the writer lock ...
+            with database.read() as repo:  # ... and still reads, without waiting for itself
+                assert repo.session.execute(text("SELECT n FROM notes")).scalar_one() == 2
+    finally:
+        database.dispose()
+
+
 def test_six_threads_writing_at_once_all_commit(tmp_path):
     database = Database(f"sqlite:///{tmp_path / 'six.db'}")
     try:
