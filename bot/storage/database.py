@@ -16,7 +16,8 @@ turn threads) follows the database:
   wait (WAL). The file is in WAL mode with ``synchronous=NORMAL``: a commit is appended to
   the WAL without an fsync of its own (the WAL is synced at each checkpoint); a power cut may
   lose the last commits but never corrupts the file, and a process crash loses nothing.
-- PostgreSQL: ``TURN_WORKERS`` turns, each on a pooled connection, and ``RESERVED`` more
+- PostgreSQL: ``TURN_WORKERS`` turns (two: one in Python, one waiting on the database; more
+  threads only contend for the GIL), each on a pooled connection, and ``RESERVED`` more
   connections for what runs beside the turns and must not queue behind them: the poller's
   leadership (held for the process's life), the check-in sweep, the outbox sweeper's look
   and the readiness ping (``bot/ops``). ``OVERFLOW`` covers a short burst beyond that.
@@ -46,7 +47,7 @@ from .writer import NoLock, WriterLock
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 READ_ONLY = "innerchild_read_only"  # an execution option: begin a plain (deferred) transaction
-TURN_WORKERS = 4  # PostgreSQL: turns at once, one pooled connection each
+TURN_WORKERS = 2  # PostgreSQL: turns at once, one pooled connection each
 RESERVED = 4  # PostgreSQL: connections beside the turns' (leadership, check-ins, outbox sweeper, /readyz)
 OVERFLOW = 4  # PostgreSQL: more, opened for a burst and closed after it
 
