@@ -142,13 +142,17 @@ class Bench:
     def __init__(self, runtime: Runtime):
         self.runtime = runtime
         self.companion: Companion = runtime.companion
-        self.companion.start_outbox("bench")  # replies commit with their turn, as in the Telegram adapter
         self.modes: list[Mode] = []
         self.serial = 0
         self.random = random.Random(17)
 
     def add(self, name: str, database: Database, workers: TurnWorkers) -> None:
         self.modes.append(Mode(name, database, workers, Deliveries(database, self.companion.clock, f"bench:{name}")))
+
+    def use(self, mode: Mode) -> None:
+        """The companion on this mode's database, its replies in this mode's outbox."""
+        self.companion.db = mode.database
+        mode.outbox = self.companion.start_outbox(f"bench:{mode.name}")
 
     async def turn(self, mode: Mode, event: Event, samples: Samples | None) -> list[Waiting]:
         """One turn as the adapter runs it, then the outbox bookkeeping after it."""
@@ -192,7 +196,7 @@ class Bench:
             waiting = await self.turn(mode, event, samples)
 
     async def round(self, mode: Mode, load: Load, *, keep: bool = True) -> None:
-        self.companion.db = mode.database
+        self.use(mode)  # replies commit with their turn, as in the Telegram adapter
         users = []
         for _ in range(load.people):
             self.serial += 1
