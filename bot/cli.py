@@ -256,7 +256,7 @@ def export(
 
     runtime = runtime_or_exit(settings_or_exit(database_url=db))
     external = user if ":" in user else f"console:{user}"
-    with runtime.database.transaction() as repo:
+    with runtime.database.read() as repo:
         person = repo.find_person(external)
         if person is None:
             fail(f"no one called '{user}' is stored")
@@ -281,7 +281,7 @@ def stats(
     from .storage.types import utcnow
 
     runtime = runtime_or_exit(settings_or_exit(database_url=db))
-    with runtime.database.transaction() as repo:
+    with runtime.database.read() as repo:
         if not dialogues:
             from .privacy import operator_stats
 

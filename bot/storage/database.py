@@ -2,6 +2,25 @@
 
 SQLite is the embedded default (one file, created on first use and migrated at start);
 PostgreSQL is for those who outgrow one machine (``innerchild db upgrade`` first).
+
+How many turns may write at once (``Database.workers``, the size of the adapter's pool of
+turn threads) follows the database:
+
+- SQLite: one. A transaction queues for the process's ``WriterLock`` (first come, first
+  served) and begins with ``BEGIN IMMEDIATE``, so it holds SQLite's write lock from its first
+  statement: no thread of this process waits in SQLite's busy handler, whose growing sleeps
+  made the tail (``writer.py``), and a transaction's reads see the same snapshot as its
+  writes. ``Database.read()`` is for reading only (a person's recent safety levels, the
+  outbox sweeper's look, an operator's report or export, which may take a while): it begins
+  a plain deferred transaction, one snapshot, and neither waits for the writer nor makes it
+  wait (WAL). The file is in WAL mode with ``synchronous=NORMAL``: a commit is appended to
+  the WAL without an fsync of its own (the WAL is synced at each checkpoint); a power cut may
+  lose the last commits but never corrupts the file, and a process crash loses nothing.
+- PostgreSQL: ``TURN_WORKERS`` turns (two: one in Python, one waiting on the database; more
+  threads only contend for the GIL), each on a pooled connection, and ``RESERVED`` more
+  connections for what runs beside the turns and must not queue behind them: the poller's
+  leadership (held for the process's life), the check-in sweep, the outbox sweeper's look
+  and the readiness ping (``bot/ops``). ``OVERFLOW`` covers a short burst beyond that.
 """
 
 from __future__ import annotations
@@ -14,7 +33,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,11 +41,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from . import revisions
 from .leader import Leadership, try_lead
 from .repository import Repository
+from .writer import NoLock, WriterLock
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+READ_ONLY = "innerchild_read_only"  # an execution option: begin a plain (deferred) transaction
+TURN_WORKERS = 2  # PostgreSQL: turns at once, one pooled connection each
+RESERVED = 4  # PostgreSQL: connections beside the turns' (leadership, check-ins, outbox sweeper, /readyz)
+OVERFLOW = 4  # PostgreSQL: more, opened for a burst and closed after it
 
 
 class DatabaseError(Exception):
@@ -43,7 +67,7 @@ def _alembic_config(url: str) -> Config:
 
 
 class Database:
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, workers: int = TURN_WORKERS):
         try:
             parsed = make_url(url)
         except ArgumentError:
@@ -56,16 +80,23 @@ class Database:
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         kwargs: dict[str, object] = {"future": True}
         if self.is_sqlite:
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+            # isolation_level=None: the driver leaves transactions alone; ``_begin`` starts them
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30, "isolation_level": None}
+            self.workers = 1
         else:
-            kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=5)
+            self.workers = max(1, workers)
+            kwargs.update(pool_pre_ping=True, pool_size=self.workers + RESERVED, max_overflow=OVERFLOW)
         try:
             self.engine: Engine = create_engine(self.url, **kwargs)
         except Exception as exc:  # noqa: BLE001 - a missing driver, a bad option ...
             raise DatabaseError(f"cannot use database {parsed.render_as_string()}: {exc}") from None
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _begin_immediate)
+        self._writer: WriterLock | NoLock = WriterLock() if self.is_sqlite else NoLock()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._reader = self.engine.execution_options(**{READ_ONLY: True})  # the same pool
+        self._read_sessions = sessionmaker(self._reader, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -104,7 +135,7 @@ class Database:
 
         heads = set(ScriptDirectory.from_config(_alembic_config(self.url)).get_heads())
         try:
-            with self.engine.connect() as connection:
+            with self._reader.connect() as connection:
                 current = set(MigrationContext.configure(connection).get_current_heads())
         except OperationalError as exc:
             raise DatabaseError(f"cannot reach the database: {exc.orig}") from None
@@ -112,8 +143,21 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Repository]:
-        """One unit of work: everything inside commits together, or nothing does."""
-        session: Session = self._sessions()
+        """One unit of work: everything inside commits together, or nothing does (on SQLite,
+        one at a time in this process, in the order they asked)."""
+        with self._writer:
+            session: Session = self._sessions()
+            try:
+                with session.begin():
+                    yield Repository(session)
+            finally:
+                session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Repository]:
+        """A unit of reading, in one snapshot; nothing in it is written. On SQLite it takes
+        no turn in the writer's queue and keeps no writer waiting, however long it reads."""
+        session: Session = self._read_sessions()
         try:
             with session.begin():
                 yield Repository(session)
@@ -147,5 +191,14 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable at each checkpoint, never corrupt
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _begin_immediate(connection: Connection) -> None:
+    """SQLite: take the write lock as the transaction begins (the driver would begin only
+    at the first write, after the reads, or not at all for a read); a ``read()`` begins a
+    plain transaction, which takes no lock until it would write."""
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

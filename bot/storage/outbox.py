@@ -164,7 +164,7 @@ class Outbox:
     def waiting_people(self, now: datetime, *, older_than: timedelta, limit: int = 100) -> list[str]:
         """People with bubbles nobody is sending: left by a crash, a restart, or a 429 that has
         passed; only bubbles at least ``older_than`` old (fresh ones are their turn's to send)."""
-        with self.db.transaction() as repo:
+        with self.db.read() as repo:
             rows = repo.session.execute(
                 select(Person.external_id, func.min(OutboxBubble.id).label("first"))
                 .join(OutboxBubble, OutboxBubble.person_id == Person.id)
@@ -181,12 +181,12 @@ class Outbox:
 
     def due_within(self, now: datetime, horizon: timedelta) -> int:
         """Bubbles that could go out within ``horizon`` (no 429 wait beyond it)."""
-        with self.db.transaction() as repo:
+        with self.db.read() as repo:
             query = select(func.count()).select_from(OutboxBubble).where(
                 or_(OutboxBubble.not_before.is_(None), OutboxBubble.not_before <= now + horizon)
             )
             return int(repo.session.scalar(query) or 0)
 
     def count(self) -> int:
-        with self.db.transaction() as repo:
+        with self.db.read() as repo:
             return int(repo.session.scalar(select(func.count()).select_from(OutboxBubble)) or 0)

@@ -9,7 +9,8 @@
   adapter drains it after each turn, and the ``OutboxSweeper`` sends what is left.
 - Updates: ``ConfirmingUpdater`` + ``AckQueue`` confirm an update to Telegram only once it
   has been handled; ``PerPersonProcessor`` runs one person's updates in order, different
-  people in parallel.
+  people in parallel, their turns on ``TurnWorkers`` (as many as the database lets write at
+  once: one on SQLite), closed at shutdown.
 - Start-up (``post_init``): the operators' HTTP endpoint when ``INNERCHILD_HTTP_PORT`` is
   set (``operators``), the command menu (from the companion's command registry), then
   the check-in scheduler (it runs housekeeping too). Its ``shutdown()`` runs in ``post_stop`` (while the bot can still send, so a
@@ -47,6 +48,7 @@ from .polling import POLL_TIMEOUT, STANDBY_RETRY, AckQueue, ConfirmingUpdater, L
 from .processor import PerPersonProcessor, PersonLocks
 from .sender import Sender
 from .sweeper import OutboxSweeper
+from .workers import TurnWorkers
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -97,11 +99,14 @@ def build_application(
     application.updater = ConfirmingUpdater(application.bot, application.update_queue, ledger, lead=lambda: database.try_lead("poller"), intake=intake)
     sender = Sender(application.bot, pause=pause)
     outbox = runtime.companion.start_outbox(owner=f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}")
-    adapter = TelegramAdapter(runtime.companion, sender, locks, outbox)
+    workers = TurnWorkers(database.workers)
+    adapter = TelegramAdapter(runtime.companion, sender, locks, outbox, workers)
     adapter.register(application)
     processor.acknowledge = adapter.acknowledge
     sweeper = OutboxSweeper(outbox, adapter.drain)
-    application.bot_data.update(runtime=runtime, adapter=adapter, scheduler=None, sweeper=sweeper, intake=intake, forgetter=Forgetter(application))
+    application.bot_data.update(
+        runtime=runtime, adapter=adapter, scheduler=None, sweeper=sweeper, intake=intake, forgetter=Forgetter(application), workers=workers,
+    )
     application.bot_data["ops"] = ops_server(application, runtime, intake, outbox)
     return application
 
@@ -160,6 +165,7 @@ async def _post_shutdown(application: TelegramApp) -> None:
     ops = application.bot_data.get("ops")
     if ops is not None:
         await ops.stop()
+    application.bot_data["workers"].close()  # last: the sweeper's flush above still used them
 
 
 async def _stop_scheduler(application: TelegramApp) -> None:

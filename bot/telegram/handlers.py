@@ -1,7 +1,8 @@
 """The adapter: update -> Event -> companion -> replies -> Telegram. No dialogue logic here.
 
-``companion.handle`` is synchronous database work, so it runs in a worker thread
-(``asyncio.to_thread``) and the event loop keeps serving other people meanwhile. The
+``companion.handle`` is synchronous database work, so it runs in one of the turn workers
+(``workers.py``: one thread on SQLite, one per pooled connection on PostgreSQL) and the
+event loop keeps serving other people meanwhile; so do the outbox calls that follow it. The
 person's lock (held by the update processor) spans the turn *and* the sending of its
 replies, so bubbles of two turns never interleave.
 
@@ -24,7 +25,6 @@ words read as crisis or concern (``TurnFailed``), the crisis card instead of the
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable
 from typing import Any, TypeAlias
@@ -41,6 +41,7 @@ from ..domain import Reply
 from .processor import PersonLocks
 from .sender import Sender, Unreachable
 from .updates import chat_id_of, event_for, is_private, person_id
+from .workers import TurnWorkers
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +53,12 @@ SORRY = "something_went_wrong"  # the apology, in texts.yaml
 class TelegramAdapter:
     """Handlers for the Application, and ``deliver`` for the check-in scheduler."""
 
-    def __init__(self, companion: Companion, sender: Sender, locks: PersonLocks, outbox: Deliveries):
+    def __init__(self, companion: Companion, sender: Sender, locks: PersonLocks, outbox: Deliveries, workers: TurnWorkers):
         self.companion = companion
         self.sender = sender
         self.locks = locks
         self.outbox = outbox
+        self.workers = workers
         self.application: TelegramApp | None = None
 
     def register(self, application: TelegramApp) -> None:
@@ -80,7 +82,7 @@ class TelegramAdapter:
         event = event_for(update)
         if event is None:
             return
-        result = await asyncio.to_thread(self.companion.handle, event)
+        result = await self.workers.run(self.companion.handle, event)
         message = query.message if query is not None else None
         if message is not None and getattr(message, "reply_markup", None):  # not on inaccessible ones
             await self.sender.remove_keyboard(message.chat.id, message.message_id)
@@ -97,7 +99,7 @@ class TelegramAdapter:
         if change is None or not is_private(update):
             return
         if change.new_chat_member.status == ChatMemberStatus.BANNED:
-            await asyncio.to_thread(self.companion.mark_unreachable, person_id(change.from_user))
+            await self.workers.run(self.companion.mark_unreachable, person_id(change.from_user))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the error class and where it happened (never content); apologise if we can."""
@@ -152,37 +154,37 @@ class TelegramAdapter:
         chat_id = chat_id_of(user)
         outbox = self.outbox
         while True:
-            waiting = await asyncio.to_thread(outbox.claim, user)
+            waiting = await self.workers.run(outbox.claim, user)
             if not waiting:
                 return True
             for bubble in waiting:
                 async def progress(parts: int, bubble_id: int = bubble.id) -> None:
-                    await asyncio.to_thread(outbox.progress, bubble_id, parts)
+                    await self.workers.run(outbox.progress, bubble_id, parts)
 
                 try:
                     await self.sender.send_reply(chat_id, bubble.reply, skip=bubble.parts_sent, sent=progress, typing=typing)
                 except RetryAfter as exc:
                     wait = retry_after(exc)
                     log.info("Telegram asked one chat to wait %.0f s; its replies wait in the outbox", wait.total_seconds())
-                    await asyncio.to_thread(outbox.defer, user, wait)
+                    await self.workers.run(outbox.defer, user, wait)
                     return True
                 except Unreachable:
                     log.info("a person blocked the bot; marking them unreachable")
-                    await asyncio.to_thread(outbox.drop, user)
-                    await asyncio.to_thread(self.companion.mark_unreachable, user)
+                    await self.workers.run(outbox.drop, user)
+                    await self.workers.run(self.companion.mark_unreachable, user)
                     return False
                 except Exception as exc:  # noqa: BLE001 - the bubble stays; the sweeper tries again
                     log.warning("sending from the outbox failed (%s); it will be tried again", type(exc).__name__)
-                    await asyncio.to_thread(outbox.release, user)
+                    await self.workers.run(outbox.release, user)
                     return True
-                await asyncio.to_thread(outbox.sent, bubble.id)
+                await self.workers.run(outbox.sent, bubble.id)
 
     async def _send(self, user: str, chat_id: int, replies: list[Reply], *, typing: bool = False) -> bool:
         try:
             await self.sender.send(chat_id, replies, typing=typing)
         except Unreachable:
             log.info("a person blocked the bot; marking them unreachable")
-            await asyncio.to_thread(self.companion.mark_unreachable, user)
+            await self.workers.run(self.companion.mark_unreachable, user)
             return False
         return True
 

@@ -57,7 +57,7 @@ class PerPersonProcessor(BaseUpdateProcessor):
 
     ``max_concurrent_updates`` is large on purpose: updates waiting for their person's lock
     hold a slot, so a small limit would let one hurried person stall everyone else. The real
-    bound on parallel database work is the worker-thread pool behind ``asyncio.to_thread``.
+    bound on parallel database work is the adapter's ``TurnWorkers`` (``workers.py``).
     ``acknowledge(update)`` runs before the lock is taken and must not wait (it schedules):
     a button press is answered at once even while the person's previous answer is still
     being paced out. ``on_done(update)`` runs after every update, however it ended (the

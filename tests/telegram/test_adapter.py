@@ -260,7 +260,8 @@ def test_an_error_is_logged_by_class_only_and_the_person_gets_a_gentle_note(tg_r
     assert "secret" not in ours
 
 
-def test_one_persons_updates_run_in_order_and_different_people_in_parallel(tg_runtime, me, monkeypatch):
+def _turns_of_two_people(tg_runtime, me, monkeypatch) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """Five updates of two people, each turn 0.2 s; the (start, end) of each person's turns."""
     seen = recording_companion(monkeypatch, tg_runtime, replies_for=lambda e: [Reply(e.text)], delay=0.2)
     other = me + 1
 
@@ -276,8 +277,24 @@ def test_one_persons_updates_run_in_order_and_different_people_in_parallel(tg_ru
         by_user.setdefault(event.user, []).append((start, end))
     for spans in by_user.values():  # one person: each turn starts after the previous ended
         assert all(later[0] >= earlier[1] for earlier, later in zip(spans, spans[1:]))
-    first_a, first_b = by_user[f"tg:{me}"][0], by_user[f"tg:{other}"][0]
-    assert first_b[0] < first_a[1]  # the second person did not wait for the first
+    return by_user[f"tg:{me}"], by_user[f"tg:{other}"]
+
+
+def test_one_persons_updates_run_in_order_and_people_take_turns_with_one_writer(tg_runtime, me, monkeypatch):
+    """SQLite: one turn at a time (``Database.workers`` is 1), in the order they came, so the
+    second person's turn comes after the first person's first turn, not after all of them."""
+    assert tg_runtime.database.workers == 1
+    mine, theirs = _turns_of_two_people(tg_runtime, me, monkeypatch)
+    spans = sorted(mine + theirs)
+    assert all(later[0] >= earlier[1] for earlier, later in zip(spans, spans[1:]))  # never two at once
+    assert theirs[0][0] < mine[1][0]  # the second person did not wait for all of the first's turns
+
+
+def test_with_more_workers_different_people_run_in_parallel(tg_runtime, me, monkeypatch):
+    """PostgreSQL: as many turns at once as the pool keeps connections for (here two)."""
+    monkeypatch.setattr(tg_runtime.database, "workers", 2)
+    mine, theirs = _turns_of_two_people(tg_runtime, me, monkeypatch)
+    assert theirs[0][0] < mine[0][1]  # the second person did not wait for the first
 
 
 def test_a_redelivered_update_changes_nothing_and_sends_nothing(tg_runtime, me, monkeypatch):
