@@ -142,7 +142,8 @@ class Companion:
     def _handle(self, event: Event) -> TurnResult:
         now = self.clock()
         scripts = self.scripts  # this turn's scripts, even if new ones arrive meanwhile
-        history = self.safety_history(event.user)
+        # the person's recent levels, only for words to assess (a button's turn needs none)
+        history = self.safety_history(event.user) if safety_step.words_in(event) else None
         screened = safety_step.assess(  # every text, first, before any database or script work
             event,
             history.recent_safety if history else None,
@@ -180,12 +181,14 @@ class Companion:
     def play(self, event: Event, now: datetime, screened: Screened | None, scripts: Scripts | None = None) -> TurnResult:
         """The turn itself, in one transaction."""
         with self.db.transaction() as repo:
-            seen = {key for key in event.update_keys if repo.update_seen(key)}
+            person, _created = repo.get_or_create_person(event.user, now)  # locked: their turns one at a time
+            # Marked first, one statement a key: a key already there is a redelivery. /delete
+            # takes the marks back with the person (a redelivered /delete finds no one).
+            seen = {key for key in event.update_keys if not repo.mark_update(key, person, now)}
             fresh = event.without(seen) if seen else event
             if fresh is None:
                 return TurnResult(duplicate=True)
             event = fresh  # a split text: the parts a crash left unhandled
-            person, _created = repo.get_or_create_person(event.user, now)
             person.last_seen_at = now
             person.active = True
             person.retention_notice_at = None
@@ -193,9 +196,6 @@ class Companion:
             replies = dispatch(ctx, event, screened)
             if ctx.deleted:
                 self.recent_texts.forget(event.user)
-            if not ctx.deleted:
-                for key in event.update_keys:
-                    repo.mark_update(key, person, now)
             stored = self.keep_replies(repo, person, replies, now) if not ctx.deleted else False
         if stored:
             return TurnResult(deactivate=ctx.deleted, stored=True)
@@ -244,7 +244,7 @@ def on_text(ctx: TurnContext, text: str, screened: Screened) -> list[Reply]:
         return stepped_in
     if too_long:
         return [Reply(ctx.say("too_long"))]
-    active = ctx.repo.active_session(ctx.person)
+    active = ctx.active_session()
     if ctx.library.meanings.heard(text, REAL_PERSON):
         return real_person(ctx, active)
     if active is None and ctx.person.adult is False:
@@ -288,7 +288,7 @@ def on_button(ctx: TurnContext, data: str) -> list[Reply]:
     kind, _, rest = data.partition(":")
     if kind == DIALOGUE_BUTTON:
         step_text, _, key = rest.partition(":")
-        active = ctx.repo.active_session(ctx.person)
+        active = ctx.active_session()
         if active is None or step_text != str(active.step):
             return sessions.stale(ctx, active)
         compiled = ctx.library.get(active.dialogue_id)
@@ -308,7 +308,7 @@ def on_button(ctx: TurnContext, data: str) -> list[Reply]:
     if kind == COMMAND_BUTTON:
         command, _, args = rest.partition(":")
         return on_command(ctx, command, args)
-    return sessions.stale(ctx, ctx.repo.active_session(ctx.person))
+    return sessions.stale(ctx, ctx.active_session())
 
 
 def on_command(ctx: TurnContext, name: str, args: str) -> list[Reply]:
@@ -330,7 +330,7 @@ def on_unsupported(ctx: TurnContext, event: Event, screened: Screened | None) ->
         if stepped_in is not None:
             return stepped_in
     key = "edited" if event.what == "edited" else "unsupported"
-    active = ctx.repo.active_session(ctx.person)
+    active = ctx.active_session()
     if active is None:
         return [Reply(ctx.say(key), ctx.menu_button())]
     return [Reply(ctx.say(key))] + sessions.view(ctx, active, last_only=True)
