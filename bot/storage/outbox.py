@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import case, delete, func, insert, or_, select, update
 
 from ..domain import Button, Document, Picture, Reply
 from .database import Database
@@ -46,9 +46,11 @@ class Waiting:
 
 
 def keep(repo: Repository, person: Person, replies: list[Reply], now: datetime) -> None:
-    """Store a turn's replies in its transaction (the turn's caller commits them together)."""
-    for reply in replies:
-        repo.session.add(OutboxBubble(person_id=person.id, reply=encode(reply), parts_sent=0, created_at=now))
+    """Store a turn's replies in its transaction (the turn's caller commits them together),
+    in one statement; their ids keep their order."""
+    if replies:
+        rows = [dict(person_id=person.id, reply=encode(reply), parts_sent=0, created_at=now) for reply in replies]
+        repo.session.execute(insert(OutboxBubble), rows)
 
 
 def encode(reply: Reply) -> dict[str, Any]:
@@ -94,45 +96,49 @@ class Outbox:
         """The person's waiting bubbles, oldest first, claimed for ``LEASE``; [] when there
         are none, another process holds them, or the first must wait (a 429)."""
         with self.db.transaction() as repo:
-            session = repo.session
-            person_id = session.scalars(
-                select(Person.id).where(Person.external_id == user).with_for_update(skip_locked=True)
-            ).first()
-            if person_id is None:
-                return []
-            rows = session.scalars(
-                select(OutboxBubble).where(OutboxBubble.person_id == person_id).order_by(OutboxBubble.id)
+            bubble = OutboxBubble
+            rows = repo.session.execute(
+                select(bubble.id, bubble.reply, bubble.parts_sent, bubble.not_before, bubble.claimed_by, bubble.claimed_until)
+                .join(Person, Person.id == bubble.person_id)
+                .where(Person.external_id == user)
+                .order_by(bubble.id)
+                .with_for_update(of=Person, skip_locked=True)  # PostgreSQL: one claimer a person
             ).all()
-            ready: list[OutboxBubble] = []
+            ready = []
             for row in rows:
                 if row.claimed_until is not None and row.claimed_until > now and row.claimed_by != self.owner:
                     return []  # another process is sending this person's replies
                 if row.not_before is not None and row.not_before > now:
                     break  # in order: nothing after a bubble that must wait
                 ready.append(row)
-            for row in ready:
-                row.claimed_by, row.claimed_until = self.owner, now + LEASE
+            if ready:
+                repo.session.execute(
+                    update(bubble).where(bubble.id.in_([row.id for row in ready])).values(claimed_by=self.owner, claimed_until=now + LEASE)
+                )
             return [Waiting(row.id, decode(row.reply), row.parts_sent) for row in ready]
 
     def progress(self, bubble_id: int, parts_sent: int, now: datetime) -> None:
-        """One more Telegram message of a long bubble went out (and the claim lives on)."""
+        """One more Telegram message of the bubble went out, and the claim on the person's
+        bubbles lives on: one UPDATE of the person's rows."""
+        bubble = OutboxBubble
+        person = select(bubble.person_id).where(bubble.id == bubble_id).scalar_subquery()
+        mine = bubble.claimed_by == self.owner
         with self.db.transaction() as repo:
-            repo.session.execute(update(OutboxBubble).where(OutboxBubble.id == bubble_id).values(parts_sent=parts_sent))
-            self._renew(repo, bubble_id, now)
+            repo.session.execute(
+                update(bubble)
+                .where(bubble.person_id == person, or_(bubble.id == bubble_id, mine))
+                .values(
+                    parts_sent=case((bubble.id == bubble_id, parts_sent), else_=bubble.parts_sent),
+                    claimed_until=case((mine, now + LEASE), else_=bubble.claimed_until),
+                )
+                .execution_options(synchronize_session=False)
+            )
 
     def sent(self, bubble_id: int, now: datetime) -> None:
-        """The whole bubble is out: forget it, and renew the claim on the person's others."""
+        """The whole bubble is out: forget it. (Its last message's ``progress`` has just
+        renewed the claim on the person's others.)"""
         with self.db.transaction() as repo:
-            self._renew(repo, bubble_id, now)
             repo.session.execute(delete(OutboxBubble).where(OutboxBubble.id == bubble_id))
-
-    def _renew(self, repo: Repository, bubble_id: int, now: datetime) -> None:
-        person = select(OutboxBubble.person_id).where(OutboxBubble.id == bubble_id).scalar_subquery()
-        repo.session.execute(
-            update(OutboxBubble)
-            .where(OutboxBubble.person_id == person, OutboxBubble.claimed_by == self.owner)
-            .values(claimed_until=now + LEASE)
-        )
 
     def defer(self, user: str, until: datetime) -> None:
         """Telegram asked this chat to wait: its bubbles go out after ``until``, by the sweep."""
