@@ -24,9 +24,9 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import case, delete, func, insert, or_, select, update
+from sqlalchemy import Table, bindparam, case, delete, func, insert, or_, select, update
 
 from ..domain import Button, Document, Picture, Reply
 from .database import Database
@@ -34,6 +34,38 @@ from .models import OutboxBubble, Person
 from .repository import Repository
 
 LEASE = timedelta(seconds=10)  # a claim's life; renewed as each message goes out
+
+# The statements of every turn's sending, built once (building one costs more than running
+# it) on the table itself: nothing here needs the ORM's objects.
+_BUBBLES = cast(Table, OutboxBubble.__table__)
+_PEOPLE = cast(Table, Person.__table__)
+_KEEP = insert(_BUBBLES)
+_WAITING = (
+    select(_BUBBLES.c.id, _BUBBLES.c.reply, _BUBBLES.c.parts_sent, _BUBBLES.c.not_before, _BUBBLES.c.claimed_by, _BUBBLES.c.claimed_until)
+    .join(_PEOPLE, _PEOPLE.c.id == _BUBBLES.c.person_id)
+    .where(_PEOPLE.c.external_id == bindparam("user"))
+    .order_by(_BUBBLES.c.id)
+    .with_for_update(of=_PEOPLE, skip_locked=True)  # PostgreSQL: one claimer a person
+)
+_CLAIM = (
+    update(_BUBBLES)
+    .where(_BUBBLES.c.id.in_(bindparam("ids", expanding=True)))
+    .values(claimed_by=bindparam("owner"), claimed_until=bindparam("until"))
+)
+_MINE = _BUBBLES.c.claimed_by == bindparam("owner")
+_ITS_PERSON = select(_BUBBLES.c.person_id).where(_BUBBLES.c.id == bindparam("bubble")).scalar_subquery()
+# One message more of a bubble went out: its count, and the lease on the person's bubbles this
+# process holds, in one UPDATE.
+_PROGRESS = (
+    update(_BUBBLES)
+    .where(_BUBBLES.c.person_id == _ITS_PERSON, or_(_BUBBLES.c.id == bindparam("bubble"), _MINE))
+    .values(
+        parts_sent=case((_BUBBLES.c.id == bindparam("bubble"), bindparam("parts")), else_=_BUBBLES.c.parts_sent),
+        claimed_until=case((_MINE, bindparam("until")), else_=_BUBBLES.c.claimed_until),
+    )
+)
+_RENEW = update(_BUBBLES).where(_BUBBLES.c.person_id == _ITS_PERSON, _MINE).values(claimed_until=bindparam("until"))
+_SENT = delete(_BUBBLES).where(_BUBBLES.c.id == bindparam("bubble"))
 
 
 @dataclass(frozen=True)
@@ -50,7 +82,7 @@ def keep(repo: Repository, person: Person, replies: list[Reply], now: datetime) 
     in one statement; their ids keep their order."""
     if replies:
         rows = [dict(person_id=person.id, reply=encode(reply), parts_sent=0, created_at=now) for reply in replies]
-        repo.session.execute(insert(OutboxBubble), rows)
+        repo.session.connection().execute(_KEEP, rows)
 
 
 def encode(reply: Reply) -> dict[str, Any]:
@@ -96,14 +128,8 @@ class Outbox:
         """The person's waiting bubbles, oldest first, claimed for ``LEASE``; [] when there
         are none, another process holds them, or the first must wait (a 429)."""
         with self.db.transaction() as repo:
-            bubble = OutboxBubble
-            rows = repo.session.execute(
-                select(bubble.id, bubble.reply, bubble.parts_sent, bubble.not_before, bubble.claimed_by, bubble.claimed_until)
-                .join(Person, Person.id == bubble.person_id)
-                .where(Person.external_id == user)
-                .order_by(bubble.id)
-                .with_for_update(of=Person, skip_locked=True)  # PostgreSQL: one claimer a person
-            ).all()
+            connection = repo.session.connection()
+            rows = connection.execute(_WAITING, {"user": user}).all()
             ready = []
             for row in rows:
                 if row.claimed_until is not None and row.claimed_until > now and row.claimed_by != self.owner:
@@ -112,33 +138,22 @@ class Outbox:
                     break  # in order: nothing after a bubble that must wait
                 ready.append(row)
             if ready:
-                repo.session.execute(
-                    update(bubble).where(bubble.id.in_([row.id for row in ready])).values(claimed_by=self.owner, claimed_until=now + LEASE)
-                )
+                connection.execute(_CLAIM, {"ids": [row.id for row in ready], "owner": self.owner, "until": now + LEASE})
             return [Waiting(row.id, decode(row.reply), row.parts_sent) for row in ready]
 
     def progress(self, bubble_id: int, parts_sent: int, now: datetime) -> None:
-        """One more Telegram message of the bubble went out, and the claim on the person's
-        bubbles lives on: one UPDATE of the person's rows."""
-        bubble = OutboxBubble
-        person = select(bubble.person_id).where(bubble.id == bubble_id).scalar_subquery()
-        mine = bubble.claimed_by == self.owner
+        """One more Telegram message of the bubble went out (not its last: then ``sent``),
+        and the claim on the person's bubbles lives on: one UPDATE of the person's rows."""
+        values = {"bubble": bubble_id, "parts": parts_sent, "owner": self.owner, "until": now + LEASE}
         with self.db.transaction() as repo:
-            repo.session.execute(
-                update(bubble)
-                .where(bubble.person_id == person, or_(bubble.id == bubble_id, mine))
-                .values(
-                    parts_sent=case((bubble.id == bubble_id, parts_sent), else_=bubble.parts_sent),
-                    claimed_until=case((mine, now + LEASE), else_=bubble.claimed_until),
-                )
-                .execution_options(synchronize_session=False)
-            )
+            repo.session.connection().execute(_PROGRESS, values)
 
     def sent(self, bubble_id: int, now: datetime) -> None:
-        """The whole bubble is out: forget it. (Its last message's ``progress`` has just
-        renewed the claim on the person's others.)"""
+        """The whole bubble is out: renew the claim on the person's others, and forget it."""
         with self.db.transaction() as repo:
-            repo.session.execute(delete(OutboxBubble).where(OutboxBubble.id == bubble_id))
+            connection = repo.session.connection()
+            connection.execute(_RENEW, {"bubble": bubble_id, "owner": self.owner, "until": now + LEASE})
+            connection.execute(_SENT, {"bubble": bubble_id})
 
     def defer(self, user: str, until: datetime) -> None:
         """Telegram asked this chat to wait: its bubbles go out after ``until``, by the sweep."""

@@ -4,7 +4,7 @@ A turn runs a handful of these, so each is one statement where one will do: the 
 update is claimed with ``INSERT ... ON CONFLICT DO NOTHING`` (its row count tells a
 redelivery), a counter is one upsert, the journal read back gives only the newest answer
 under each key (however many a person wrote), and what the safety check needs before the
-turn is one row.
+turn is one row. The statements on a turn's path are built once (``statements.py``).
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .models import DialogueSession, JournalEntry, Person, ProcessedUpdate, SafetyEvent, UsageCount
-
+from . import statements as sql
+from .models import DialogueSession, JournalEntry, Person, ProcessedUpdate, SafetyEvent
 from .states import SessionStatus
 
 
@@ -39,15 +38,13 @@ class Repository:
 
     def __init__(self, session: Session):
         self.session = session
+        self.dialect = session.get_bind().dialect.name
         self._newest: dict[int, dict[str, str | None]] = {}  # person id -> key -> newest answer (None: none)
         self._visits: dict[tuple[int, str, int | None], int] = {}
 
     # -- people ----------------------------------------------------------------------------
     def find_person(self, external_id: str, *, lock: bool = False) -> Person | None:
-        query = select(Person).where(Person.external_id == external_id)
-        if lock:
-            query = query.with_for_update()
-        return self.session.scalars(query).first()
+        return self.session.scalars(sql.PERSON_LOCKED if lock else sql.PERSON, {"external_id": external_id}).first()
 
     def get_or_create_person(self, external_id: str, now: datetime) -> tuple[Person, bool]:
         person = self.find_person(external_id, lock=True)
@@ -64,10 +61,7 @@ class Repository:
     def safety_history(self, external_id: str) -> SafetyHistory | None:
         """Plain columns only (no encrypted one is read), so a key that does not match the
         stored data cannot stop it; None for someone new."""
-        active = exists().where(DialogueSession.person_id == Person.id, DialogueSession.status == SessionStatus.ACTIVE)
-        row = self.session.execute(
-            select(Person.recent_safety, Person.country, active.label("answering")).where(Person.external_id == external_id)
-        ).first()
+        row = self.session.execute(sql.SAFETY_HISTORY, {"external_id": external_id}).first()
         if row is None:
             return None
         return SafetyHistory(list(row.recent_safety or []), row.country, bool(row.answering))
@@ -94,8 +88,8 @@ class Repository:
         """Record the update as processed, in one statement; False when it already was (a
         redelivery: nothing of the turn may happen twice). The row goes with the person,
         so ``delete_person`` in the same transaction takes it back."""
-        statement = self._insert(ProcessedUpdate).values(key=key, person_id=person.id, created_at=now).on_conflict_do_nothing()
-        result = self.session.execute(statement)
+        values = {"key": key, "person_id": person.id, "created_at": now}
+        result = self.session.connection().execute(sql.MARK_UPDATE[self.dialect], values)  # Core: its row count
         return bool(getattr(result, "rowcount", 0))  # an INSERT's result is a CursorResult
 
     def prune_updates(self, before: datetime) -> int:
@@ -104,10 +98,7 @@ class Repository:
 
     # -- dialogue sessions -----------------------------------------------------------------
     def active_session(self, person: Person) -> DialogueSession | None:
-        query = select(DialogueSession).where(
-            DialogueSession.person_id == person.id, DialogueSession.status == SessionStatus.ACTIVE
-        )
-        return self.session.scalars(query.order_by(DialogueSession.id.desc())).first()
+        return self.session.scalars(sql.ACTIVE_SESSION, {"person_id": person.id}).first()
 
     def paused_sessions(self, person: Person) -> list[DialogueSession]:
         query = select(DialogueSession).where(
@@ -134,23 +125,14 @@ class Repository:
         sessions they have had)."""
         if not dialogue_ids:
             return False
-        done = exists().where(
-            DialogueSession.person_id == person.id,
-            DialogueSession.status == SessionStatus.FINISHED,
-            DialogueSession.dialogue_id.in_(sorted(dialogue_ids)),
-        )
-        return bool(self.session.scalar(select(done)))
+        return bool(self.session.scalar(sql.FINISHED_ANY, {"person_id": person.id, "dialogue_ids": sorted(dialogue_ids)}))
 
     def visits_before(self, person: Person, dialogue_id: str, before_session: int | None) -> int:
         """How many times the person started this dialogue before the given session."""
-        query = select(func.count()).select_from(DialogueSession).where(
-            DialogueSession.person_id == person.id, DialogueSession.dialogue_id == dialogue_id
-        )
-        if before_session is not None:
-            query = query.where(DialogueSession.id < before_session)
         known = (person.id, dialogue_id, before_session)
         if known not in self._visits:
-            self._visits[known] = self.session.scalar(query) or 0
+            values = {"person_id": person.id, "dialogue_id": dialogue_id, "before": before_session}
+            self._visits[known] = self.session.scalar(sql.VISITS if before_session is None else sql.VISITS_BEFORE, values) or 0
         return self._visits[known]
 
     # -- journal ---------------------------------------------------------------------------
@@ -189,14 +171,11 @@ class Repository:
         return {key: text for key in sorted(keys) if (text := known[key]) is not None}
 
     def _newest_entries(self, person: Person, keys: set[str] | None) -> dict[str, str]:
-        newest_first = (JournalEntry.created_at.desc(), JournalEntry.id.desc())
-        ranked = select(JournalEntry.id, func.row_number().over(partition_by=JournalEntry.key, order_by=newest_first).label("rank"))
-        ranked = ranked.where(JournalEntry.person_id == person.id)
-        if keys is not None:
-            ranked = ranked.where(JournalEntry.key.in_(sorted(keys)))
-        newest = ranked.subquery()
-        query = select(JournalEntry.key, JournalEntry.text).join(newest, newest.c.id == JournalEntry.id).where(newest.c.rank == 1)
-        return {key: text for key, text in self.session.execute(query)}
+        if keys is None:
+            rows = self.session.execute(sql.NEWEST_ANSWERS, {"person_id": person.id})
+        else:
+            rows = self.session.execute(sql.NEWEST_ANSWERS_OF, {"person_id": person.id, "keys": sorted(keys)})
+        return {key: text for key, text in rows}
 
     def journal(self, person: Person, *, offset: int = 0, limit: int | None = None) -> list[JournalEntry]:
         query = (
@@ -218,15 +197,4 @@ class Repository:
 
     def count(self, kind: str, now: datetime, amount: int = 1) -> None:
         """Add to today's count of ``kind``: one upsert, safe when two turns count at once."""
-        statement = self._insert(UsageCount).values(day=now.date(), kind=kind, count=amount)
-        self.session.execute(statement.on_conflict_do_update(
-            index_elements=[UsageCount.day, UsageCount.kind], set_={"count": UsageCount.count + statement.excluded.count}
-        ))
-
-    # -- the dialect's INSERT, for ON CONFLICT -------------------------------------------------
-    def _insert(self, model: type[Any]) -> postgresql.Insert | sqlite.Insert:
-        """``INSERT`` with ``ON CONFLICT`` (both PostgreSQL and SQLite have it, each spelled
-        by its own dialect in SQLAlchemy)."""
-        if self.session.get_bind().dialect.name == "postgresql":
-            return postgresql.insert(model)
-        return sqlite.insert(model)
+        self.session.connection().execute(sql.COUNT[self.dialect], {"day": now.date(), "kind": kind, "amount": amount})
