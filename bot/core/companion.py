@@ -181,7 +181,7 @@ class Companion:
     def play(self, event: Event, now: datetime, screened: Screened | None, scripts: Scripts | None = None) -> TurnResult:
         """The turn itself, in one transaction."""
         with self.db.transaction() as repo:
-            person, _created = repo.get_or_create_person(event.user, now)  # locked: their turns one at a time
+            person, active = repo.person_for_turn(event.user, now)  # locked: their turns one at a time
             # Marked first, one statement a key: a key already there is a redelivery. /delete
             # takes the marks back with the person (a redelivered /delete finds no one).
             seen = {key for key in event.update_keys if not repo.mark_update(key, person, now)}
@@ -193,6 +193,7 @@ class Companion:
             person.active = True
             person.retention_notice_at = None
             ctx = self.turn(repo, person, now, scripts)
+            ctx.found_active(active)
             replies = dispatch(ctx, event, screened)
             if ctx.deleted:
                 self.recent_texts.forget(event.user)

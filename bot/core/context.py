@@ -124,6 +124,10 @@ class TurnContext:
             self._active, self._active_read = self.repo.active_session(self.person), True
         return self._active
 
+    def found_active(self, session: DialogueSession | None) -> None:
+        """What the turn's first read found (``Repository.person_for_turn``)."""
+        self._active, self._active_read = session, True
+
     def activated(self, session: DialogueSession) -> None:
         """``session`` is the active one now (begun or resumed)."""
         self._active, self._active_read = session, True

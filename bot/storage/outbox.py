@@ -148,11 +148,13 @@ class Outbox:
         with self.db.transaction() as repo:
             repo.session.connection().execute(_PROGRESS, values)
 
-    def sent(self, bubble_id: int, now: datetime) -> None:
-        """The whole bubble is out: renew the claim on the person's others, and forget it."""
+    def sent(self, bubble_id: int, now: datetime, *, renew: bool = True) -> None:
+        """The whole bubble is out: forget it, and (``renew``: others claimed with it wait)
+        renew the claim on the person's others."""
         with self.db.transaction() as repo:
             connection = repo.session.connection()
-            connection.execute(_RENEW, {"bubble": bubble_id, "owner": self.owner, "until": now + LEASE})
+            if renew:
+                connection.execute(_RENEW, {"bubble": bubble_id, "owner": self.owner, "until": now + LEASE})
             connection.execute(_SENT, {"bubble": bubble_id})
 
     def defer(self, user: str, until: datetime) -> None:

@@ -58,6 +58,15 @@ class Repository:
             return self.find_person(external_id, lock=True), False  # type: ignore[return-value]
         return person, True
 
+    def person_for_turn(self, external_id: str, now: datetime) -> tuple[Person, DialogueSession | None]:
+        """A turn's first read: the person (locked, made when new) and their active session,
+        in one statement for someone known."""
+        row = self.session.execute(sql.PERSON_AND_ACTIVE, {"external_id": external_id}).first()
+        if row is not None:
+            return row[0], row[1]
+        person, created = self.get_or_create_person(external_id, now)
+        return person, None if created else self.active_session(person)  # made meanwhile by another turn
+
     def safety_history(self, external_id: str) -> SafetyHistory | None:
         """Plain columns only (no encrypted one is read), so a key that does not match the
         stored data cannot stop it; None for someone new."""

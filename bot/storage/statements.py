@@ -9,7 +9,7 @@ is one for each dialect, by its name.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy import and_, bindparam, exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .models import DialogueSession, JournalEntry, Person, ProcessedUpdate, UsageCount
@@ -18,6 +18,15 @@ from .states import SessionStatus
 # -- people ---------------------------------------------------------------------------------
 PERSON = select(Person).where(Person.external_id == bindparam("external_id"))
 PERSON_LOCKED = PERSON.with_for_update()  # PostgreSQL: one turn of a person at a time
+# A turn's first read: the person, locked, with their active session (None when there is none).
+PERSON_AND_ACTIVE = (
+    select(Person, DialogueSession)
+    .outerjoin(DialogueSession, and_(DialogueSession.person_id == Person.id, DialogueSession.status == SessionStatus.ACTIVE))
+    .where(Person.external_id == bindparam("external_id"))
+    .order_by(DialogueSession.id.desc())
+    .limit(1)
+    .with_for_update(of=Person)
+)
 
 _ANSWERING = exists().where(DialogueSession.person_id == Person.id, DialogueSession.status == SessionStatus.ACTIVE)
 SAFETY_HISTORY = select(Person.recent_safety, Person.country, _ANSWERING.label("answering")).where(
