@@ -183,7 +183,9 @@ class Repository:
         if keys is None:
             rows = self.session.execute(sql.NEWEST_ANSWERS, {"person_id": person.id})
         else:
-            rows = self.session.execute(sql.NEWEST_ANSWERS_OF, {"person_id": person.id, "keys": sorted(keys)})
+            named = sorted(keys)
+            values: dict[str, object] = {f"key{n}": key for n, key in enumerate(named)}
+            rows = self.session.execute(sql.newest_answers_of(len(named)), values | {"person_id": person.id})
         return {key: text for key, text in rows}
 
     def journal(self, person: Person, *, offset: int = 0, limit: int | None = None) -> list[JournalEntry]:

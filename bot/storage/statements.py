@@ -9,7 +9,9 @@ is one for each dialect, by its name.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, bindparam, exists, func, select
+from functools import lru_cache
+
+from sqlalchemy import CompoundSelect, and_, bindparam, exists, func, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .models import DialogueSession, JournalEntry, Person, ProcessedUpdate, UsageCount
@@ -52,20 +54,30 @@ FINISHED_ANY = select(
     )
 )
 
-# -- the journal: the newest answer under each key, and only those rows read ---------------------
+# -- the journal: the newest answer under each key, one index step each ---------------------------
 _RANK = func.row_number().over(partition_by=JournalEntry.key, order_by=(JournalEntry.created_at.desc(), JournalEntry.id.desc()))
+_RANKED = select(JournalEntry.id, _RANK.label("rank")).where(JournalEntry.person_id == bindparam("person_id")).subquery()
+# Every key's newest (``/journal``-like reads, not a turn's): ranks all of the person's entries.
+NEWEST_ANSWERS = select(JournalEntry.key, JournalEntry.text).join(_RANKED, _RANKED.c.id == JournalEntry.id).where(_RANKED.c.rank == 1)
 
 
-_RANKED_ALL = select(JournalEntry.id, _RANK.label("rank")).where(JournalEntry.person_id == bindparam("person_id")).subquery()
-_RANKED_KEYS = (
-    select(JournalEntry.id, _RANK.label("rank"))
-    .where(JournalEntry.person_id == bindparam("person_id"), JournalEntry.key.in_(bindparam("keys", expanding=True)))
-    .subquery()
-)
-NEWEST_ANSWERS = select(JournalEntry.key, JournalEntry.text).join(_RANKED_ALL, _RANKED_ALL.c.id == JournalEntry.id).where(_RANKED_ALL.c.rank == 1)
-NEWEST_ANSWERS_OF = (
-    select(JournalEntry.key, JournalEntry.text).join(_RANKED_KEYS, _RANKED_KEYS.c.id == JournalEntry.id).where(_RANKED_KEYS.c.rank == 1)
-)
+@lru_cache(maxsize=16)
+def newest_answers_of(keys: int) -> CompoundSelect[tuple[str, str]]:
+    """The newest entry under each of ``keys`` named keys (``key0``, ``key1`` ...) of one
+    person: per key, the last step of the index on (person, key, created_at, id), so a
+    turn's read costs the same after one answer or a thousand. A script reads a few keys;
+    one statement is built for each count."""
+    parts = []
+    for n in range(keys):
+        newest = (
+            select(JournalEntry.key, JournalEntry.text)
+            .where(JournalEntry.person_id == bindparam("person_id"), JournalEntry.key == bindparam(f"key{n}"))
+            .order_by(JournalEntry.created_at.desc(), JournalEntry.id.desc())
+            .limit(1)
+            .subquery()
+        )
+        parts.append(select(newest.c.key, newest.c.text))
+    return union_all(*parts)
 
 
 # -- INSERT ... ON CONFLICT, in each dialect ---------------------------------------------------------
