@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import logging
 import os
 import statistics
 import sys
@@ -76,6 +77,22 @@ ROUND: tuple[tuple[str, str], ...] = (
     ("text", ROOM),
 )
 _ids = itertools.count(1_000)
+
+
+class Failures(logging.Handler):
+    """A turn that failed is logged (by class) and answered with an apology: a bench that
+    timed apologies would time the wrong thing, so any such record stops it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen.append(record.getMessage())
+
+    def check(self) -> None:
+        if self.seen:
+            raise SystemExit(f"{len(self.seen)} turn(s) failed, first: {self.seen[0]}")
 
 
 class OfflineRequest(BaseRequest):
@@ -289,6 +306,8 @@ def median(values: list[float]) -> float:
 
 
 async def main_async(rounds: int, people_per_round: int) -> None:
+    failures = Failures()
+    logging.getLogger().addHandler(failures)
     key = new_key()
     with tempfile.TemporaryDirectory() as tmp, postgres_url() as pg:
         backends = [("SQLite", f"sqlite:///{tmp}/bench.db")] + ([("PostgreSQL", pg)] if pg else [])
@@ -324,6 +343,7 @@ async def main_async(rounds: int, people_per_round: int) -> None:
                 if r:
                     costs[name]["new"].append(new)
                     costs[name]["history"].append(old)
+        failures.check()
         echo = median(rates["echo"])
         print(f"offline turns through process_update, {rounds} interleaved rounds of {people_per_round} people x {len(ROUND)} updates, medians:")
         print(f"  bare echo bot          {echo:8,.0f} turns/s")
@@ -337,6 +357,7 @@ async def main_async(rounds: int, people_per_round: int) -> None:
         for name, runtime in runtimes.items():
             per = await statements_per_turn(bots[name], runtime, counted)
             print(f"  SQL statements a turn, {name}: " + ", ".join(f"{kind} {value:.1f}" for kind, value in per.items()))
+        failures.check()
         for bot in bots.values():
             await bot.app.shutdown()
         for runtime in runtimes.values():

@@ -29,6 +29,10 @@ from ..privacy import ExportSection
 from ..storage import DialogueSession, Person, Repository
 from .commands.registry import Command, CommandRegistry
 
+# In a session's context: how often the person began its dialogue before it. It cannot change
+# while the session lasts, so it is counted when the session begins, not at every turn.
+VISITS = "visits"
+
 Action = Callable[["TurnContext"], None]  # a ``do:`` action scripts may run
 ProfileParser = Callable[[str], object]  # reads what a person typed; ValueError: ask again
 ProfileSetter = Callable[["TurnContext", object], None]  # keeps a profile answer elsewhere
@@ -173,8 +177,12 @@ class TurnContext:
         visits = 0
         if compiled is not None:
             active = self.active_session()
-            current = active.id if active is not None and active.dialogue_id == compiled.script.id else None
-            visits = self.repo.visits_before(person, compiled.script.id, current)
+            current = active if active is not None and active.dialogue_id == compiled.script.id else None
+            remembered = (current.context or {}).get(VISITS) if current is not None else None
+            if isinstance(remembered, int):
+                visits = remembered
+            else:  # a session begun before it was remembered, or none of this dialogue
+                visits = self.repo.visits_before(person, compiled.script.id, current.id if current is not None else None)
         return template_context(
             name=person.name,
             child_name=person.child_name,

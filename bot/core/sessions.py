@@ -20,7 +20,7 @@ from ..engine import SessionState, StepResult
 from ..engine.machine import CompiledScript
 from ..storage import RETURN_AFTER, DialogueSession, PauseReason, SessionStatus
 from . import consent, name_prompt, versions
-from .context import TurnContext
+from .context import VISITS, TurnContext
 from .dialogues import GROUNDING, OPEN_WITHOUT_CONSENT, SAFETY_PLAN, SUPPORT_DIALOGUES, YOUTH
 from .effects import JOURNAL_ENTRY, apply_effects
 
@@ -86,7 +86,9 @@ def begin(
 
 
 def add_session(ctx: TurnContext, compiled: CompiledScript, state: SessionState) -> DialogueSession:
-    """The person's new active session of ``compiled`` at ``state``, on its current version."""
+    """The person's new active session of ``compiled`` at ``state``, on its current version,
+    remembering how often they began it before (read already for its first step)."""
+    visits = ctx.repo.visits_before(ctx.person, compiled.script.id, None)
     session = ctx.repo.add_session(
         DialogueSession(
             person_id=ctx.person.id,
@@ -94,7 +96,7 @@ def add_session(ctx: TurnContext, compiled: CompiledScript, state: SessionState)
             state=state.state,
             step=state.step,
             status=SessionStatus.ACTIVE,
-            context={"vars": state.vars, "answers": state.answers, "trail": state.trail},
+            context={"vars": state.vars, "answers": state.answers, "trail": state.trail, VISITS: visits},
             started_at=ctx.now,
             updated_at=ctx.now,
             script_version=compiled.version,
@@ -240,6 +242,8 @@ def save_state(ctx: TurnContext, session: DialogueSession, state: SessionState) 
     """The new place and what was written; while a step gathers an answer in several
     messages, also the count of parts and the journal entry they grow (``effects``)."""
     context: dict[str, object] = {"vars": state.vars, "answers": state.answers, "trail": state.trail}
+    if VISITS in (session.context or {}):
+        context[VISITS] = (session.context or {})[VISITS]
     if state.parts:
         context["parts"] = state.parts
         entry = (session.context or {}).get(JOURNAL_ENTRY)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import CompoundSelect, and_, bindparam, exists, func, select, union_all
+from sqlalchemy import CompoundSelect, and_, bindparam, exists, func, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .models import DialogueSession, JournalEntry, Person, ProcessedUpdate, UsageCount
@@ -52,6 +52,14 @@ FINISHED_ANY = select(
         DialogueSession.status == SessionStatus.FINISHED,
         DialogueSession.dialogue_id.in_(bindparam("dialogue_ids", expanding=True)),
     )
+)
+
+# -- the journal -----------------------------------------------------------------------------------
+# An answer written in parts: the words so far replace the entry's, if it is the person's.
+REWRITE_ANSWER = (
+    update(JournalEntry)
+    .where(JournalEntry.id == bindparam("entry_id"), JournalEntry.person_id == bindparam("owner"))
+    .values(text=bindparam("words"))
 )
 
 # -- the journal: the newest answer under each key, one index step each ---------------------------
