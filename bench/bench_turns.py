@@ -215,14 +215,16 @@ def postgres_url() -> Iterator[str | None]:
 
 
 class Clock:
-    """The companion's clock: a minute on per update, so nothing expires or repeats by accident."""
+    """The companion's clock: twenty seconds on per update (``tick``), as a person types."""
 
     def __init__(self) -> None:
         self.now = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
-        self.now += timedelta(seconds=20)
         return self.now
+
+    def tick(self) -> None:
+        self.now += timedelta(seconds=20)
 
 
 def make_runtime(url: str, tmp: Path, key: str) -> Runtime:
@@ -230,6 +232,11 @@ def make_runtime(url: str, tmp: Path, key: str) -> Runtime:
     runtime = build(settings, migrate=True)
     runtime.companion.clock = Clock()
     return runtime
+
+
+def tick(runtime: Runtime | None) -> None:
+    if runtime is not None and isinstance(runtime.companion.clock, Clock):
+        runtime.companion.clock.tick()
 
 
 def onboard(runtime: Runtime, uids: list[int], *, history: int = 0) -> None:
@@ -254,6 +261,7 @@ class Bot:
     name: str
     app: TelegramApp
     request: OfflineRequest
+    runtime: Runtime | None = None  # the companion's (its clock moves on with each update)
 
     async def round(self, uid: int) -> float:
         """One round of the conversation for ``uid``; its wall time in seconds."""
@@ -267,6 +275,7 @@ class Bot:
             body = text_update(uid, value)
         else:
             body = press_update(uid, self.request.data_of(uid, value) if self.name != "echo" else value[:60])
+        tick(self.runtime)
         await self.app.process_update(Update.de_json(body, self.app.bot))
 
 
@@ -318,7 +327,7 @@ async def main_async(rounds: int, people_per_round: int) -> None:
         bots["echo"] = Bot("echo", echo_app, echo_request)
         for name, runtime in runtimes.items():
             app, request = companion_bot(runtime)
-            bots[name] = Bot(name, app, request)
+            bots[name] = Bot(name, app, request, runtime)
         for bot in bots.values():
             await bot.app.initialize()
         # each round: a few new people each play the conversation once, on every bot in turn

@@ -82,6 +82,7 @@ class Companion:
     ):
         self.db = db
         self.use_outbox = False  # Telegram: replies commit with their turn, a sender drains them
+        self.deliveries: Deliveries | None = None  # that sender's claims (``start_outbox``)
         self.clock = clock
         self.recent_texts = RecentTexts()
         self.scripts = Scripts.of(library, features)
@@ -197,7 +198,10 @@ class Companion:
             replies = dispatch(ctx, event, screened)
             if ctx.deleted:
                 self.recent_texts.forget(event.user)
-            stored = self.keep_replies(repo, person, replies, now) if not ctx.deleted else False
+            stored = self.use_outbox and bool(replies) and not ctx.deleted
+            claimed = outbox.keep(repo, person, replies, now, owner=self.deliveries.owner) if stored and self.deliveries else []
+        if claimed and self.deliveries:  # committed: the adapter's drain takes them as they are
+            self.deliveries.hand_over(event.user, claimed)
         if stored:
             return TurnResult(deactivate=ctx.deleted, stored=True)
         return TurnResult(replies=replies, deactivate=ctx.deleted)
@@ -206,7 +210,8 @@ class Companion:
         """From now on replies commit with their turn; the adapter sends them (``owner``
         names this process in its claims)."""
         self.use_outbox = True
-        return Deliveries(self.db, self.clock, owner)
+        self.deliveries = Deliveries(self.db, self.clock, owner)
+        return self.deliveries
 
     def keep_replies(self, repo: Repository, person: Person, replies: list[Reply], now: datetime) -> bool:
         """With the outbox on, the replies join the turn's transaction (``storage.outbox``)."""

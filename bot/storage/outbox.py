@@ -40,6 +40,9 @@ LEASE = timedelta(seconds=10)  # a claim's life; renewed as each message goes ou
 _BUBBLES = cast(Table, OutboxBubble.__table__)
 _PEOPLE = cast(Table, Person.__table__)
 _KEEP = insert(_BUBBLES)
+_KEEP_CLAIMED = insert(_BUBBLES).returning(_BUBBLES.c.id)
+_OLDER = select(_BUBBLES.c.id).where(_BUBBLES.c.person_id == bindparam("person"), _BUBBLES.c.id < bindparam("first")).limit(1)
+_UNCLAIM = update(_BUBBLES).where(_BUBBLES.c.id.in_(bindparam("ids", expanding=True))).values(claimed_by=None, claimed_until=None)
 _WAITING = (
     select(_BUBBLES.c.id, _BUBBLES.c.reply, _BUBBLES.c.parts_sent, _BUBBLES.c.not_before, _BUBBLES.c.claimed_by, _BUBBLES.c.claimed_until)
     .join(_PEOPLE, _PEOPLE.c.id == _BUBBLES.c.person_id)
@@ -77,12 +80,26 @@ class Waiting:
     parts_sent: int
 
 
-def keep(repo: Repository, person: Person, replies: list[Reply], now: datetime) -> None:
+def keep(repo: Repository, person: Person, replies: list[Reply], now: datetime, *, owner: str | None = None) -> list[Waiting]:
     """Store a turn's replies in its transaction (the turn's caller commits them together),
-    in one statement; their ids keep their order."""
-    if replies:
-        rows = [dict(person_id=person.id, reply=encode(reply), parts_sent=0, created_at=now) for reply in replies]
-        repo.session.connection().execute(_KEEP, rows)
+    in one statement; their ids keep their order.
+
+    With ``owner`` (the process that will send them right after the commit), they are stored
+    claimed by it and returned, so the sending needs no claim of its own; unless older
+    bubbles wait for the person: then they go unclaimed, after those, and [] comes back."""
+    if not replies:
+        return []
+    rows = [dict(person_id=person.id, reply=encode(reply), parts_sent=0, created_at=now) for reply in replies]
+    connection = repo.session.connection()
+    if owner is None:
+        connection.execute(_KEEP, rows)
+        return []
+    claimed = [row | {"claimed_by": owner, "claimed_until": now + LEASE} for row in rows]
+    ids = sorted(int(i) for i in connection.execute(_KEEP_CLAIMED, claimed).scalars())  # rows take ids in order
+    if connection.execute(_OLDER, {"person": person.id, "first": ids[0]}).first() is not None:
+        connection.execute(_UNCLAIM, {"ids": ids})  # in order: whoever sends those sends these after
+        return []
+    return [Waiting(i, reply, 0) for i, reply in zip(ids, replies)]
 
 
 def encode(reply: Reply) -> dict[str, Any]:
@@ -128,18 +145,21 @@ class Outbox:
         """The person's waiting bubbles, oldest first, claimed for ``LEASE``; [] when there
         are none, another process holds them, or the first must wait (a 429)."""
         with self.db.transaction() as repo:
-            connection = repo.session.connection()
-            rows = connection.execute(_WAITING, {"user": user}).all()
-            ready = []
-            for row in rows:
-                if row.claimed_until is not None and row.claimed_until > now and row.claimed_by != self.owner:
-                    return []  # another process is sending this person's replies
-                if row.not_before is not None and row.not_before > now:
-                    break  # in order: nothing after a bubble that must wait
-                ready.append(row)
-            if ready:
-                connection.execute(_CLAIM, {"ids": [row.id for row in ready], "owner": self.owner, "until": now + LEASE})
-            return [Waiting(row.id, decode(row.reply), row.parts_sent) for row in ready]
+            return self._claim(repo, user, now)
+
+    def _claim(self, repo: Repository, user: str, now: datetime) -> list[Waiting]:
+        connection = repo.session.connection()
+        rows = connection.execute(_WAITING, {"user": user}).all()
+        ready = []
+        for row in rows:
+            if row.claimed_until is not None and row.claimed_until > now and row.claimed_by != self.owner:
+                return []  # another process is sending this person's replies
+            if row.not_before is not None and row.not_before > now:
+                break  # in order: nothing after a bubble that must wait
+            ready.append(row)
+        if ready:
+            connection.execute(_CLAIM, {"ids": [row.id for row in ready], "owner": self.owner, "until": now + LEASE})
+        return [Waiting(row.id, decode(row.reply), row.parts_sent) for row in ready]
 
     def progress(self, bubble_id: int, parts_sent: int, now: datetime) -> None:
         """One more Telegram message of the bubble went out (not its last: then ``sent``),
@@ -148,14 +168,17 @@ class Outbox:
         with self.db.transaction() as repo:
             repo.session.connection().execute(_PROGRESS, values)
 
-    def sent(self, bubble_id: int, now: datetime, *, renew: bool = True) -> None:
+    def sent(self, bubble_id: int, now: datetime, *, renew: bool = True, then_claim: str | None = None) -> list[Waiting]:
         """The whole bubble is out: forget it, and (``renew``: others claimed with it wait)
-        renew the claim on the person's others."""
+        renew the claim on the person's others. ``then_claim``: the person's id, when this
+        was the last bubble claimed: their next claim runs in the same transaction, and
+        what it claimed comes back."""
         with self.db.transaction() as repo:
             connection = repo.session.connection()
             if renew:
                 connection.execute(_RENEW, {"bubble": bubble_id, "owner": self.owner, "until": now + LEASE})
             connection.execute(_SENT, {"bubble": bubble_id})
+            return self._claim(repo, then_claim, now) if then_claim is not None else []
 
     def defer(self, user: str, until: datetime) -> None:
         """Telegram asked this chat to wait: its bubbles go out after ``until``, by the sweep."""
