@@ -99,7 +99,7 @@ def keep(repo: Repository, person: Person, replies: list[Reply], now: datetime, 
     if connection.execute(_OLDER, {"person": person.id, "first": ids[0]}).first() is not None:
         connection.execute(_UNCLAIM, {"ids": ids})  # in order: whoever sends those sends these after
         return []
-    return [Waiting(i, reply, 0) for i, reply in zip(ids, replies)]
+    return [Waiting(i, reply, 0) for i, reply in zip(ids, replies, strict=True)]
 
 
 def encode(reply: Reply) -> dict[str, Any]:
