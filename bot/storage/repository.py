@@ -70,7 +70,7 @@ class Repository:
     def safety_history(self, external_id: str) -> SafetyHistory | None:
         """Plain columns only (no encrypted one is read), so a key that does not match the
         stored data cannot stop it; None for someone new."""
-        row = self.session.execute(sql.SAFETY_HISTORY, {"external_id": external_id}).first()
+        row = self.session.connection().execute(sql.SAFETY_HISTORY, {"external_id": external_id}).first()
         if row is None:
             return None
         return SafetyHistory(list(row.recent_safety or []), row.country, bool(row.answering))
@@ -141,7 +141,9 @@ class Repository:
         known = (person.id, dialogue_id, before_session)
         if known not in self._visits:
             values = {"person_id": person.id, "dialogue_id": dialogue_id, "before": before_session}
-            self._visits[known] = self.session.scalar(sql.VISITS if before_session is None else sql.VISITS_BEFORE, values) or 0
+            # Core, no flush first: a session is flushed as it is added (``add_session``)
+            counted = self.session.connection().scalar(sql.VISITS if before_session is None else sql.VISITS_BEFORE, values)
+            self._visits[known] = counted or 0
         return self._visits[known]
 
     # -- journal ---------------------------------------------------------------------------
@@ -179,12 +181,13 @@ class Repository:
         return {key: text for key in sorted(keys) if (text := known[key]) is not None}
 
     def _newest_entries(self, person: Person, keys: set[str] | None) -> dict[str, str]:
+        # Core, no flush first: entries are written at once (``add_journal``, ``rewrite_journal``)
         if keys is None:
-            rows = self.session.execute(sql.NEWEST_ANSWERS, {"person_id": person.id})
+            rows = self.session.connection().execute(sql.NEWEST_ANSWERS, {"person_id": person.id})
         else:
             named = sorted(keys)
             values: dict[str, object] = {f"key{n}": key for n, key in enumerate(named)}
-            rows = self.session.execute(sql.newest_answers_of(len(named)), values | {"person_id": person.id})
+            rows = self.session.connection().execute(sql.newest_answers_of(len(named)), values | {"person_id": person.id})
         return {key: text for key, text in rows}
 
     def journal(self, person: Person, *, offset: int = 0, limit: int | None = None) -> list[JournalEntry]:
