@@ -15,7 +15,7 @@ Printed, each measured in one run with the rounds interleaved (medians):
   and dropped after), and each as a share of the echo bot;
 - a round's cost for a person with 1,000 journal entries (all under the keys this
   conversation reads: the worst case) against a new person's, on each backend;
-- SQL statements per turn, by kind of update.
+- SQL statements and transactions per turn (the replies' sending included), by kind of update.
 
 Run: ``python bench/bench_turns.py`` (``--rounds N``, ``--quick`` for a short run).
 """
@@ -280,34 +280,40 @@ class Bot:
 
 
 class Statements:
-    """SQL statements sent to the database while counting (``before_cursor_execute``)."""
+    """SQL statements sent to the database and transactions begun, while counting."""
 
     def __init__(self, runtime: Runtime) -> None:
         self.engine = runtime.database.engine
-        self.seen = 0
+        self.statements = self.transactions = 0
         event.listen(self.engine, "before_cursor_execute", self.statement)
+        event.listen(self.engine, "begin", self.begin)
 
     def statement(self, *_args: object) -> None:
-        self.seen += 1
+        self.statements += 1
 
-    def take(self) -> int:
-        value, self.seen = self.seen, 0
-        return value
+    def begin(self, *_args: object) -> None:
+        self.transactions += 1
+
+    def take(self) -> tuple[int, int]:
+        counted = (self.statements, self.transactions)
+        self.statements = self.transactions = 0
+        return counted
 
     def close(self) -> None:
         event.remove(self.engine, "before_cursor_execute", self.statement)
+        event.remove(self.engine, "begin", self.begin)
 
 
-async def statements_per_turn(bot: Bot, runtime: Runtime, uid: int) -> dict[str, float]:
-    """SQL statements by kind of update, over one round of a new person."""
+async def statements_per_turn(bot: Bot, runtime: Runtime, uid: int) -> dict[str, tuple[float, float]]:
+    """SQL statements and transactions by kind of update, over one round of a new person."""
     counter = Statements(runtime)
-    by_kind: dict[str, list[int]] = {}
+    by_kind: dict[str, list[tuple[int, int]]] = {}
     for kind, value in ROUND:
         await bot.send(uid, kind, value)
         label = "command" if value.startswith("/") else kind
         by_kind.setdefault(label, []).append(counter.take())
     counter.close()
-    return {kind: statistics.mean(values) for kind, values in by_kind.items()}
+    return {kind: (statistics.mean(v[0] for v in values), statistics.mean(v[1] for v in values)) for kind, values in by_kind.items()}
 
 
 def median(values: list[float]) -> float:
@@ -332,12 +338,13 @@ async def main_async(rounds: int, people_per_round: int) -> None:
             await bot.app.initialize()
         # each round: a few new people each play the conversation once, on every bot in turn
         plan = {name: [[next(uids) for _ in range(people_per_round)] for _ in range(rounds + 1)] for name in bots}
-        fresh = {name: [next(uids) for _ in range(rounds + 1)] for name in runtimes}
-        heavy = {name: [next(uids) for _ in range(rounds + 1)] for name in runtimes}
+        pairs = max(3, people_per_round // 4)  # a new person and one with a history, in turn
+        fresh = {name: [[next(uids) for _ in range(pairs)] for _ in range(rounds + 1)] for name in runtimes}
+        heavy = {name: [[next(uids) for _ in range(pairs)] for _ in range(rounds + 1)] for name in runtimes}
         counted = next(uids)
         for name, runtime in runtimes.items():
-            onboard(runtime, [u for r in plan[name] for u in r] + fresh[name] + [counted])
-            onboard(runtime, heavy[name], history=HISTORY)
+            onboard(runtime, [u for r in plan[name] for u in r] + [u for r in fresh[name] for u in r] + [counted])
+            onboard(runtime, [u for r in heavy[name] for u in r], history=HISTORY)
         rates: dict[str, list[float]] = {name: [] for name in bots}
         costs: dict[str, dict[str, list[float]]] = {name: {"new": [], "history": []} for name in runtimes}
         for r in range(rounds + 1):  # round 0 warms up
@@ -348,10 +355,13 @@ async def main_async(rounds: int, people_per_round: int) -> None:
                 if r:
                     rates[name].append(people_per_round * len(ROUND) / elapsed)
             for name in runtimes:
-                new, old = await bots[name].round(fresh[name][r]), await bots[name].round(heavy[name][r])
+                new = old = 0.0
+                for young, long in zip(fresh[name][r], heavy[name][r], strict=True):
+                    new += await bots[name].round(young)
+                    old += await bots[name].round(long)
                 if r:
-                    costs[name]["new"].append(new)
-                    costs[name]["history"].append(old)
+                    costs[name]["new"].append(new / pairs)
+                    costs[name]["history"].append(old / pairs)
         failures.check()
         echo = median(rates["echo"])
         print(f"offline turns through process_update, {rounds} interleaved rounds of {people_per_round} people x {len(ROUND)} updates, medians:")
@@ -359,13 +369,13 @@ async def main_async(rounds: int, people_per_round: int) -> None:
         for name in runtimes:
             rate = median(rates[name])
             print(f"  companion, {name:<11} {rate:8,.0f} turns/s  ({1000 / rate:.2f} ms a turn; {rate / echo:.3f} of the echo bot)")
-        print(f"a round ({len(ROUND)} turns) for a person with {HISTORY:,} journal entries against a new person's, medians:")
+        print(f"a round ({len(ROUND)} turns) for a person with {HISTORY:,} journal entries against a new person's, {pairs} of each a round, medians:")
         for name in runtimes:
             new, old = median(costs[name]["new"]), median(costs[name]["history"])
             print(f"  {name:<11} new {1000 * new / len(ROUND):.2f} ms a turn, with {HISTORY:,} entries {1000 * old / len(ROUND):.2f} ms a turn: {old / new:.2f}x")
         for name, runtime in runtimes.items():
             per = await statements_per_turn(bots[name], runtime, counted)
-            print(f"  SQL statements a turn, {name}: " + ", ".join(f"{kind} {value:.1f}" for kind, value in per.items()))
+            print(f"  {name}, a turn (its replies sent): " + ", ".join(f"{kind} {n:.1f} statements in {t:.1f} transactions" for kind, (n, t) in per.items()))
         failures.check()
         for bot in bots.values():
             await bot.app.shutdown()
