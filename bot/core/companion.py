@@ -182,7 +182,8 @@ class Companion:
     def play(self, event: Event, now: datetime, screened: Screened | None, scripts: Scripts | None = None) -> TurnResult:
         """The turn itself, in one transaction."""
         with self.db.transaction() as repo:
-            person, active = repo.person_for_turn(event.user, now)  # locked: their turns one at a time
+            first = repo.person_for_turn(event.user, now)  # locked: their turns one at a time
+            person = first.person
             # Marked first, one statement a key: a key already there is a redelivery. /delete
             # takes the marks back with the person (a redelivered /delete finds no one).
             seen = {key for key in event.update_keys if not repo.mark_update(key, person, now)}
@@ -194,12 +195,14 @@ class Companion:
             person.active = True
             person.retention_notice_at = None
             ctx = self.turn(repo, person, now, scripts)
-            ctx.found_active(active)
+            ctx.found_active(first.active)
             replies = dispatch(ctx, event, screened)
             if ctx.deleted:
                 self.recent_texts.forget(event.user)
             stored = self.use_outbox and bool(replies) and not ctx.deleted
-            claimed = outbox.keep(repo, person, replies, now, owner=self.deliveries.owner) if stored and self.deliveries else []
+            # stored claimed by this process's sender, unless older ones wait (then claimed in order)
+            sender = self.deliveries.owner if self.deliveries and not first.replies_waiting else None
+            claimed = outbox.keep(repo, person, replies, now, claim_for=sender) if stored else []
         if claimed and self.deliveries:  # committed: the adapter's drain takes them as they are
             self.deliveries.hand_over(event.user, claimed)
         if stored:

@@ -41,8 +41,6 @@ _BUBBLES = cast(Table, OutboxBubble.__table__)
 _PEOPLE = cast(Table, Person.__table__)
 _KEEP = insert(_BUBBLES)
 _KEEP_CLAIMED = insert(_BUBBLES).returning(_BUBBLES.c.id)
-_OLDER = select(_BUBBLES.c.id).where(_BUBBLES.c.person_id == bindparam("person"), _BUBBLES.c.id < bindparam("first")).limit(1)
-_UNCLAIM = update(_BUBBLES).where(_BUBBLES.c.id.in_(bindparam("ids", expanding=True))).values(claimed_by=None, claimed_until=None)
 _WAITING = (
     select(_BUBBLES.c.id, _BUBBLES.c.reply, _BUBBLES.c.parts_sent, _BUBBLES.c.not_before, _BUBBLES.c.claimed_by, _BUBBLES.c.claimed_until)
     .join(_PEOPLE, _PEOPLE.c.id == _BUBBLES.c.person_id)
@@ -80,25 +78,23 @@ class Waiting:
     parts_sent: int
 
 
-def keep(repo: Repository, person: Person, replies: list[Reply], now: datetime, *, owner: str | None = None) -> list[Waiting]:
+def keep(repo: Repository, person: Person, replies: list[Reply], now: datetime, *, claim_for: str | None = None) -> list[Waiting]:
     """Store a turn's replies in its transaction (the turn's caller commits them together),
     in one statement; their ids keep their order.
 
-    With ``owner`` (the process that will send them right after the commit), they are stored
-    claimed by it and returned, so the sending needs no claim of its own; unless older
-    bubbles wait for the person: then they go unclaimed, after those, and [] comes back."""
+    ``claim_for``: the process that sends them right after the commit, when no older bubble
+    waits for the person (the caller knows: ``Repository.person_for_turn``; older ones go
+    first, claimed as before). They are stored claimed by it and returned, so the sending
+    needs no claim of its own."""
     if not replies:
         return []
     rows = [dict(person_id=person.id, reply=encode(reply), parts_sent=0, created_at=now) for reply in replies]
     connection = repo.session.connection()
-    if owner is None:
+    if claim_for is None:
         connection.execute(_KEEP, rows)
         return []
-    claimed = [row | {"claimed_by": owner, "claimed_until": now + LEASE} for row in rows]
+    claimed = [row | {"claimed_by": claim_for, "claimed_until": now + LEASE} for row in rows]
     ids = sorted(int(i) for i in connection.execute(_KEEP_CLAIMED, claimed).scalars())  # rows take ids in order
-    if connection.execute(_OLDER, {"person": person.id, "first": ids[0]}).first() is not None:
-        connection.execute(_UNCLAIM, {"ids": ids})  # in order: whoever sends those sends these after
-        return []
     return [Waiting(i, reply, 0) for i, reply in zip(ids, replies, strict=True)]
 
 

@@ -31,6 +31,15 @@ class SafetyHistory:
     answering: bool  # a dialogue is active, so the message may be an exercise answer
 
 
+@dataclass(frozen=True)
+class FirstRead:
+    """What a turn reads first (``Repository.person_for_turn``)."""
+
+    person: Person
+    active: DialogueSession | None  # their active session
+    replies_waiting: bool  # bubbles of theirs are in the outbox (a 429, a crash): the new ones go after
+
+
 class Repository:
     """One transaction's reads and writes. It lives as long as the transaction, so what it
     read of a person's history (the newest journal answers, how often they began a
@@ -58,14 +67,16 @@ class Repository:
             return self.find_person(external_id, lock=True), False  # type: ignore[return-value]
         return person, True
 
-    def person_for_turn(self, external_id: str, now: datetime) -> tuple[Person, DialogueSession | None]:
-        """A turn's first read: the person (locked, made when new) and their active session,
-        in one statement for someone known."""
+    def person_for_turn(self, external_id: str, now: datetime) -> FirstRead:
+        """A turn's first read, one statement for someone known: the person (locked, made
+        when new), their active session, and whether replies of theirs wait in the outbox."""
         row = self.session.execute(sql.PERSON_AND_ACTIVE, {"external_id": external_id}).first()
         if row is not None:
-            return row[0], row[1]
+            return FirstRead(row[0], row[1], bool(row[2]))
         person, created = self.get_or_create_person(external_id, now)
-        return person, None if created else self.active_session(person)  # made meanwhile by another turn
+        if created:
+            return FirstRead(person, None, False)
+        return FirstRead(person, self.active_session(person), True)  # made meanwhile by another turn: assume so
 
     def safety_history(self, external_id: str) -> SafetyHistory | None:
         """Plain columns only (no encrypted one is read), so a key that does not match the

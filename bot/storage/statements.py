@@ -14,15 +14,17 @@ from functools import lru_cache
 from sqlalchemy import CompoundSelect, and_, bindparam, exists, func, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .models import DialogueSession, JournalEntry, Person, ProcessedUpdate, UsageCount
+from .models import DialogueSession, JournalEntry, OutboxBubble, Person, ProcessedUpdate, UsageCount
 from .states import SessionStatus
 
 # -- people ---------------------------------------------------------------------------------
 PERSON = select(Person).where(Person.external_id == bindparam("external_id"))
 PERSON_LOCKED = PERSON.with_for_update()  # PostgreSQL: one turn of a person at a time
-# A turn's first read: the person, locked, with their active session (None when there is none).
+# A turn's first read: the person, locked, with their active session (None when there is
+# none) and whether replies of theirs wait in the outbox.
+_WAITING = exists().where(OutboxBubble.person_id == Person.id)
 PERSON_AND_ACTIVE = (
-    select(Person, DialogueSession)
+    select(Person, DialogueSession, _WAITING.label("waiting"))
     .outerjoin(DialogueSession, and_(DialogueSession.person_id == Person.id, DialogueSession.status == SessionStatus.ACTIVE))
     .where(Person.external_id == bindparam("external_id"))
     .order_by(DialogueSession.id.desc())
