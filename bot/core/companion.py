@@ -82,6 +82,7 @@ class Companion:
     ):
         self.db = db
         self.use_outbox = False  # Telegram: replies commit with their turn, a sender drains them
+        self.deliveries: Deliveries | None = None  # that sender's claims (``start_outbox``)
         self.clock = clock
         self.recent_texts = RecentTexts()
         self.scripts = Scripts.of(library, features)
@@ -142,7 +143,8 @@ class Companion:
     def _handle(self, event: Event) -> TurnResult:
         now = self.clock()
         scripts = self.scripts  # this turn's scripts, even if new ones arrive meanwhile
-        history = self.safety_history(event.user)
+        # the person's recent levels, only for words to assess (a button's turn needs none)
+        history = self.safety_history(event.user) if safety_step.words_in(event) else None
         screened = safety_step.assess(  # every text, first, before any database or script work
             event,
             history.recent_safety if history else None,
@@ -180,23 +182,29 @@ class Companion:
     def play(self, event: Event, now: datetime, screened: Screened | None, scripts: Scripts | None = None) -> TurnResult:
         """The turn itself, in one transaction."""
         with self.db.transaction() as repo:
-            seen = {key for key in event.update_keys if repo.update_seen(key)}
+            first = repo.person_for_turn(event.user, now)  # locked: their turns one at a time
+            person = first.person
+            # Marked first, one statement a key: a key already there is a redelivery. /delete
+            # takes the marks back with the person (a redelivered /delete finds no one).
+            seen = {key for key in event.update_keys if not repo.mark_update(key, person, now)}
             fresh = event.without(seen) if seen else event
             if fresh is None:
                 return TurnResult(duplicate=True)
             event = fresh  # a split text: the parts a crash left unhandled
-            person, _created = repo.get_or_create_person(event.user, now)
             person.last_seen_at = now
             person.active = True
             person.retention_notice_at = None
             ctx = self.turn(repo, person, now, scripts)
+            ctx.found_active(first.active)
             replies = dispatch(ctx, event, screened)
             if ctx.deleted:
                 self.recent_texts.forget(event.user)
-            if not ctx.deleted:
-                for key in event.update_keys:
-                    repo.mark_update(key, person, now)
-            stored = self.keep_replies(repo, person, replies, now) if not ctx.deleted else False
+            stored = self.use_outbox and bool(replies) and not ctx.deleted
+            # stored claimed by this process's sender, unless older ones wait (then claimed in order)
+            sender = self.deliveries.owner if self.deliveries and not first.replies_waiting else None
+            claimed = outbox.keep(repo, person, replies, now, claim_for=sender) if stored else []
+        if claimed and self.deliveries:  # committed: the adapter's drain takes them as they are
+            self.deliveries.hand_over(event.user, claimed)
         if stored:
             return TurnResult(deactivate=ctx.deleted, stored=True)
         return TurnResult(replies=replies, deactivate=ctx.deleted)
@@ -205,7 +213,8 @@ class Companion:
         """From now on replies commit with their turn; the adapter sends them (``owner``
         names this process in its claims)."""
         self.use_outbox = True
-        return Deliveries(self.db, self.clock, owner)
+        self.deliveries = Deliveries(self.db, self.clock, owner)
+        return self.deliveries
 
     def keep_replies(self, repo: Repository, person: Person, replies: list[Reply], now: datetime) -> bool:
         """With the outbox on, the replies join the turn's transaction (``storage.outbox``)."""
@@ -244,7 +253,7 @@ def on_text(ctx: TurnContext, text: str, screened: Screened) -> list[Reply]:
         return stepped_in
     if too_long:
         return [Reply(ctx.say("too_long"))]
-    active = ctx.repo.active_session(ctx.person)
+    active = ctx.active_session()
     if ctx.library.meanings.heard(text, REAL_PERSON):
         return real_person(ctx, active)
     if active is None and ctx.person.adult is False:
@@ -291,7 +300,7 @@ def on_button(ctx: TurnContext, data: str) -> list[Reply]:
     kind, _, rest = data.partition(":")
     if kind == DIALOGUE_BUTTON:
         step_text, _, key = rest.partition(":")
-        active = ctx.repo.active_session(ctx.person)
+        active = ctx.active_session()
         if active is None or step_text != str(active.step):
             return sessions.stale(ctx, active)
         compiled = ctx.library.get(active.dialogue_id)
@@ -313,7 +322,7 @@ def on_button(ctx: TurnContext, data: str) -> list[Reply]:
     if kind == COMMAND_BUTTON:
         command, _, args = rest.partition(":")
         return on_command(ctx, command, args)
-    return sessions.stale(ctx, ctx.repo.active_session(ctx.person))
+    return sessions.stale(ctx, ctx.active_session())
 
 
 def on_command(ctx: TurnContext, name: str, args: str) -> list[Reply]:
@@ -335,7 +344,7 @@ def on_unsupported(ctx: TurnContext, event: Event, screened: Screened | None) ->
         if stepped_in is not None:
             return stepped_in
     key = "edited" if event.what == "edited" else "unsupported"
-    active = ctx.repo.active_session(ctx.person)
+    active = ctx.active_session()
     if active is None:
         return [Reply(ctx.say(key), ctx.menu_button())]
     return [Reply(ctx.say(key))] + sessions.view(ctx, active, last_only=True)

@@ -32,7 +32,7 @@ def detour(ctx: TurnContext) -> Detour | None:
         return Detour(youth=True)
     if ctx.has_consent():
         return None
-    active = ctx.repo.active_session(ctx.person)
+    active = ctx.active_session()
     if active is not None and active.dialogue_id in CONSENT_DIALOGUES:
         return Detour(show=active)
     for paused in ctx.repo.paused_sessions(ctx.person):

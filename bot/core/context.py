@@ -5,6 +5,10 @@ A ``TurnContext`` lives for one event of one person, inside one database transac
 repository, the person, the moment, the dialogue library, the settings and the features.
 Commands, actions, the safety step and the session functions all take it as their first
 argument, and nothing else of the core: a feature needs no more than this to take part.
+
+What a turn reads many times is read once: the person's active session (``active_session``,
+kept current by ``sessions``, the one module that changes a session's status) and their
+country's crisis lines; the repository keeps the journal answers and visit counts it read.
 """
 
 from __future__ import annotations
@@ -22,8 +26,12 @@ from ..engine.context import helpline, support_values, template_context
 from ..engine.machine import CompiledScript
 from ..engine.texts import Texts
 from ..privacy import ExportSection
-from ..storage import Person, Repository
+from ..storage import DialogueSession, Person, Repository
 from .commands.registry import Command, CommandRegistry
+
+# In a session's context: how often the person began its dialogue before it. It cannot change
+# while the session lasts, so it is counted when the session begins, not at every turn.
+VISITS = "visits"
 
 Action = Callable[["TurnContext"], None]  # a ``do:`` action scripts may run
 ProfileParser = Callable[[str], object]  # reads what a person typed; ValueError: ask again
@@ -106,6 +114,32 @@ class TurnContext:
     features: Features
     settings: CoreSettings
     deleted: bool = False  # the person erased everything (/delete): nothing more is kept
+    _active: DialogueSession | None = field(default=None, init=False, repr=False)
+    _active_read: bool = field(default=False, init=False, repr=False)
+    _support: dict[str, dict[str, object]] = field(default_factory=dict, init=False, repr=False)
+
+    # -- the active session, read once ---------------------------------------------------------
+    def active_session(self) -> DialogueSession | None:
+        """The person's active session (at most one), read on first use and then kept by
+        ``activated``/``deactivated``, which ``sessions`` calls whenever a status changes."""
+        if self.deleted:
+            return None
+        if not self._active_read:
+            self._active, self._active_read = self.repo.active_session(self.person), True
+        return self._active
+
+    def found_active(self, session: DialogueSession | None) -> None:
+        """What the turn's first read found (``Repository.person_for_turn``)."""
+        self._active, self._active_read = session, True
+
+    def activated(self, session: DialogueSession) -> None:
+        """``session`` is the active one now (begun or resumed)."""
+        self._active, self._active_read = session, True
+
+    def deactivated(self, session: DialogueSession) -> None:
+        """``session`` was paused, finished or abandoned."""
+        if self._active is session:
+            self._active = None
 
     @property
     def texts(self) -> Texts:
@@ -138,24 +172,34 @@ class TurnContext:
     def template_context(self, compiled: CompiledScript | None = None) -> dict[str, object]:
         """The names templates read, for this person (and ``compiled``'s journal keys and visits)."""
         person = self.person
-        support = support_context(person.country or self.settings.default_country)
+        support = self.support(person.country or self.settings.default_country)
         reads = compiled.journal_reads if compiled is not None else frozenset()
         visits = 0
         if compiled is not None:
-            active = self.repo.active_session(person)
-            current = active.id if active is not None and active.dialogue_id == compiled.script.id else None
-            visits = self.repo.visits_before(person, compiled.script.id, current)
+            active = self.active_session()
+            current = active if active is not None and active.dialogue_id == compiled.script.id else None
+            remembered = (current.context or {}).get(VISITS) if current is not None else None
+            if isinstance(remembered, int):
+                visits = remembered
+            else:  # a session begun before it was remembered, or none of this dialogue
+                visits = self.repo.visits_before(person, compiled.script.id, current.id if current is not None else None)
         return template_context(
             name=person.name,
             child_name=person.child_name,
             country=person.country,
             country_name=str(support["country_name"]) if person.country else "",
             timezone=person.timezone,
-            journal=self.repo.latest_journal(person, set(reads)),
+            journal=self.repo.latest_journal(person, set(reads)) if reads else {},
             support=support,
             part_of_day=part_of_day(self.now, person.timezone),
             visits=visits,
         )
+
+    def support(self, country: str) -> dict[str, object]:
+        """``support_context`` for ``country``, made once a turn (``say`` asks for every sentence)."""
+        if country not in self._support:
+            self._support[country] = support_context(country)
+        return self._support[country]
 
 
 def support_context(country: str | None) -> dict[str, object]:

@@ -2,6 +2,19 @@
 
 Adapters reach storage only through the core; ``Companion.start_outbox`` turns the outbox on
 (replies then commit with their turn) and returns this, for the adapter's sender and sweeper.
+
+A turn's sending is a few short transactions, and each costs more than its statements, so
+claims that were already made are handed on instead of being made again:
+
+- a turn stores its replies claimed by this process (``outbox.keep``) and hands them over
+  (``hand_over``): the adapter's next ``claim`` for that person takes them, without a
+  transaction of its own;
+- the last bubble of a claim is forgotten (``sent``) in the same transaction as the
+  person's next claim, which the adapter's next ``claim`` takes (usually: nothing more);
+- only bubbles claimed with others left to send renew the claim on those.
+
+What is handed over is used only soon after (``HELD``, well inside the claim's lease);
+later, or when none was, ``claim`` asks the database as before.
 """
 
 from __future__ import annotations
@@ -13,28 +26,70 @@ from ..storage import Database, Outbox, Waiting
 
 __all__ = ["Deliveries", "Waiting"]
 
+HELD = timedelta(seconds=5)  # a claim handed over is taken within this, or asked for again
+LOOKED = timedelta(seconds=1)  # "nothing more waits", as found with the last bubble sent
+FORGET_AFTER = 10_000  # claims remembered; drains cut short (a 429, an error) leave a few behind
+
 
 class Deliveries:
     def __init__(self, db: Database, clock: Callable[[], datetime], owner: str):
         self.box = Outbox(db, owner)
         self.clock = clock
+        # bubble id -> (whose, the ids claimed with it and not yet sent). One person's drain
+        # at a time touches an entry: their lock is held while it runs.
+        self._claimed: dict[int, tuple[str, set[int]]] = {}
+        self._ready: dict[str, tuple[list[Waiting], datetime]] = {}  # person -> claimed for them, until
+
+    @property
+    def owner(self) -> str:
+        return self.box.owner
+
+    def hand_over(self, user: str, waiting: list[Waiting]) -> None:
+        """Bubbles a committed turn stored already claimed by this process, for the next ``claim``."""
+        self._ready[user] = (waiting, self.clock() + HELD)
 
     def claim(self, user: str) -> list[Waiting]:
-        return self.box.claim(user, self.clock())
+        now = self.clock()
+        ready = self._ready.pop(user, None)
+        waiting = ready[0] if ready is not None and now < ready[1] else self.box.claim(user, now)
+        if len(self._claimed) > FORGET_AFTER:  # then those renew their claim, as before
+            self._claimed.clear()
+        if len(self._ready) > FORGET_AFTER:
+            self._ready.clear()
+        batch = {bubble.id for bubble in waiting}
+        for bubble in waiting:
+            self._claimed[bubble.id] = (user, batch)  # shared: what is still claimed with it
+        return waiting
 
     def progress(self, bubble_id: int, parts_sent: int) -> None:
         self.box.progress(bubble_id, parts_sent, self.clock())
 
     def sent(self, bubble_id: int) -> None:
-        self.box.sent(bubble_id, self.clock())
+        """The bubble is out. While others claimed with it wait, their claim is renewed; the
+        last one takes the person's next claim along (for the ``claim`` that follows)."""
+        now = self.clock()
+        claimed = self._claimed.pop(bubble_id, None)
+        if claimed is None:
+            self.box.sent(bubble_id, now)
+            return
+        user, batch = claimed
+        batch.discard(bubble_id)
+        if batch:
+            self.box.sent(bubble_id, now, renew=True)
+            return
+        following = self.box.sent(bubble_id, now, renew=False, then_claim=user)
+        self._ready[user] = (following, now + (HELD if following else LOOKED))
 
     def defer(self, user: str, wait: timedelta) -> None:
+        self._ready.pop(user, None)
         self.box.defer(user, self.clock() + wait)
 
     def release(self, user: str) -> None:
+        self._ready.pop(user, None)
         self.box.release(user)
 
     def drop(self, user: str) -> int:
+        self._ready.pop(user, None)
         return self.box.drop(user)
 
     def waiting_people(self, older_than: timedelta) -> list[str]:

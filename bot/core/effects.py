@@ -36,9 +36,9 @@ def save_answer(ctx: TurnContext, session: DialogueSession, key: str, text: str,
     entry = context.get(JOURNAL_ENTRY) if part > 1 else None
     if isinstance(entry, int) and ctx.repo.rewrite_journal(ctx.person, entry, text):
         return
-    made = ctx.repo.add_journal(ctx.person, session.dialogue_id, key, text, ctx.now, question=question, flush=part > 0)
+    made = ctx.repo.add_journal(ctx.person, session.dialogue_id, key, text, ctx.now, question=question)
     if part > 0:
-        session.context = context | {JOURNAL_ENTRY: made.id}
+        session.context = context | {JOURNAL_ENTRY: made}
 
 
 def set_profile(ctx: TurnContext, field: str, value: object) -> None:

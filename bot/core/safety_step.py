@@ -59,17 +59,24 @@ def assess(
     split over two messages is read whole. ``answering``: the person is inside an exercise,
     where describing a feeling is the task, so the learned layer raises only to concern or
     crisis there (the rules' distress still counts)."""
-    if event.kind is EventKind.TEXT:
-        source = "message"
-    elif event.kind is EventKind.UNSUPPORTED and event.text:
-        source = "edited" if event.what == "edited" else "caption"
-    else:
+    source = words_in(event)
+    if source is None:
         return None
     assessment = safety.assess(
         event.text, recent=recent_assessments(history, now), previous=previous, answering=answering
     )
     metrics.safety_assessed(assessment.level)  # the level only, for /metrics
     return Screened(assessment, source)
+
+
+def words_in(event: Event) -> str | None:
+    """Where the event carries words to assess ("message", "caption" or "edited"); None
+    for a button, a command, a sticker (then there is nothing to read, nor history to fetch)."""
+    if event.kind is EventKind.TEXT:
+        return "message"
+    if event.kind is EventKind.UNSUPPORTED and event.text:
+        return "edited" if event.what == "edited" else "caption"
+    return None
 
 
 def respond(ctx: TurnContext, screened: Screened, text: str) -> list[Reply] | None:
@@ -81,7 +88,7 @@ def respond(ctx: TurnContext, screened: Screened, text: str) -> list[Reply] | No
     card = card_for(assessment)
     if card is None:
         return None
-    active = ctx.repo.active_session(ctx.person)
+    active = ctx.active_session()
     answer, label = step_reading(ctx, active, text)
     if learned_only(assessment) and answer and (assessment.level < safety.Level.CRISIS or label):
         # "go on" at "Stop here or go on?" is that answer, whatever the model heard in it; a

@@ -2,6 +2,8 @@
 finish, resume, and show the current step again.
 
 At most one session is active per person; others wait paused, each with a ``PauseReason``.
+A session's status changes here and nowhere else, and each change is told to the turn
+(``TurnContext.activated``/``deactivated``), which reads the active session once.
 ``apply`` follows where a step leads (pause, visit another dialogue, start the next one,
 finish), and ``start`` opens a dialogue through the consent gate, so everything that moves
 a person between dialogues lives in this one module.
@@ -18,7 +20,7 @@ from ..engine import SessionState, StepResult
 from ..engine.machine import CompiledScript
 from ..storage import RETURN_AFTER, DialogueSession, PauseReason, SessionStatus
 from . import consent, name_prompt, versions, zone_prompt
-from .context import TurnContext
+from .context import VISITS, TurnContext
 from .dialogues import GROUNDING, OPEN_WITHOUT_CONSENT, SAFETY_PLAN, SUPPORT_DIALOGUES, YOUTH
 from .effects import JOURNAL_ENTRY, apply_effects
 
@@ -39,8 +41,8 @@ def start(ctx: TurnContext, dialogue_id: str) -> list[Reply]:
         if gate is not None:
             return gate
     if dialogue_id not in ctx.library:
-        return stale(ctx, ctx.repo.active_session(ctx.person))
-    active = ctx.repo.active_session(ctx.person)
+        return stale(ctx, ctx.active_session())
+    active = ctx.active_session()
     if active is not None and active.dialogue_id == dialogue_id:
         return view(ctx, active)
     compiled = ctx.library.get(dialogue_id)
@@ -66,7 +68,7 @@ def begin(
         return [Reply(ctx.say("unknown_command"))]
     if at_step is not None and at_step not in compiled.script.steps:
         at_step = None
-    active = ctx.repo.active_session(ctx.person)
+    active = ctx.active_session()
     if active is not None:
         if pause_current and active.dialogue_id not in SUPPORT_DIALOGUES:
             pause(ctx, active, pause_reason)
@@ -84,7 +86,9 @@ def begin(
 
 
 def add_session(ctx: TurnContext, compiled: CompiledScript, state: SessionState) -> DialogueSession:
-    """The person's new active session of ``compiled`` at ``state``, on its current version."""
+    """The person's new active session of ``compiled`` at ``state``, on its current version,
+    remembering how often they began it before (read already for its first step)."""
+    visits = ctx.repo.visits_before(ctx.person, compiled.script.id, None)
     session = ctx.repo.add_session(
         DialogueSession(
             person_id=ctx.person.id,
@@ -92,12 +96,13 @@ def add_session(ctx: TurnContext, compiled: CompiledScript, state: SessionState)
             state=state.state,
             step=state.step,
             status=SessionStatus.ACTIVE,
-            context={"vars": state.vars, "answers": state.answers, "trail": state.trail},
+            context={"vars": state.vars, "answers": state.answers, "trail": state.trail, VISITS: visits},
             started_at=ctx.now,
             updated_at=ctx.now,
             script_version=compiled.version,
         )
     )
+    ctx.activated(session)
     ctx.repo.count("dialogue_started", ctx.now)
     return session
 
@@ -112,7 +117,7 @@ def through_gate(ctx: TurnContext) -> list[Reply] | None:
     if way.show is not None:
         return view(ctx, way.show)
     if way.resume is not None:
-        active = ctx.repo.active_session(ctx.person)
+        active = ctx.active_session()
         if active is not None:
             pause(ctx, active, PauseReason.SWITCHED)
         resume(ctx, way.resume)
@@ -122,8 +127,7 @@ def through_gate(ctx: TurnContext) -> list[Reply] | None:
 
 def safety_phase_done(ctx: TurnContext) -> bool:
     """Whether the person has done any of the safety-and-noticing conversations."""
-    done = ctx.repo.finished_dialogues(ctx.person)
-    return any(s.phase == "safety" and s.id in done for s in ctx.library.listed())
+    return ctx.repo.finished_any(ctx.person, {s.id for s in ctx.library.listed() if s.phase == "safety"})
 
 
 # -- a step's result ---------------------------------------------------------------------
@@ -215,15 +219,18 @@ def pause(ctx: TurnContext, session: DialogueSession, reason: PauseReason) -> No
     session.status = SessionStatus.PAUSED
     session.reason = reason
     session.updated_at = ctx.now
+    ctx.deactivated(session)
 
 
 def resume(ctx: TurnContext, session: DialogueSession) -> None:
     session.status = SessionStatus.ACTIVE
     session.updated_at = ctx.now
+    ctx.activated(session)
 
 
 def finish(ctx: TurnContext, session: DialogueSession, *, completed: bool) -> None:
     session.status = SessionStatus.FINISHED if completed else SessionStatus.ABANDONED
+    ctx.deactivated(session)
     session.finished_at = ctx.now
     session.updated_at = ctx.now
     session.context = None  # answers live on in the journal; nothing else is needed
@@ -235,6 +242,8 @@ def save_state(ctx: TurnContext, session: DialogueSession, state: SessionState) 
     """The new place and what was written; while a step gathers an answer in several
     messages, also the count of parts and the journal entry they grow (``effects``)."""
     context: dict[str, object] = {"vars": state.vars, "answers": state.answers, "trail": state.trail}
+    if VISITS in (session.context or {}):
+        context[VISITS] = (session.context or {})[VISITS]
     if state.parts:
         context["parts"] = state.parts
         entry = (session.context or {}).get(JOURNAL_ENTRY)

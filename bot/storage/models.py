@@ -71,7 +71,8 @@ class JournalEntry(Base):
     """A free-text answer: the person's own words, kept for them to read back."""
 
     __tablename__ = "journal_entries"
-    __table_args__ = (Index("ix_journal_person_key", "person_id", "key"),)
+    # Each key's entries in time order: the newest answer is one step down the index (0009).
+    __table_args__ = (Index("ix_journal_person_key_newest", "person_id", "key", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))

@@ -24,9 +24,9 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Table, bindparam, case, delete, func, insert, or_, select, update
 
 from ..domain import Button, Document, Picture, Reply
 from .database import Database
@@ -34,6 +34,39 @@ from .models import OutboxBubble, Person
 from .repository import Repository
 
 LEASE = timedelta(seconds=10)  # a claim's life; renewed as each message goes out
+
+# The statements of every turn's sending, built once (building one costs more than running
+# it) on the table itself: nothing here needs the ORM's objects.
+_BUBBLES = cast(Table, OutboxBubble.__table__)
+_PEOPLE = cast(Table, Person.__table__)
+_KEEP = insert(_BUBBLES)
+_KEEP_CLAIMED = insert(_BUBBLES).returning(_BUBBLES.c.id)
+_WAITING = (
+    select(_BUBBLES.c.id, _BUBBLES.c.reply, _BUBBLES.c.parts_sent, _BUBBLES.c.not_before, _BUBBLES.c.claimed_by, _BUBBLES.c.claimed_until)
+    .join(_PEOPLE, _PEOPLE.c.id == _BUBBLES.c.person_id)
+    .where(_PEOPLE.c.external_id == bindparam("user"))
+    .order_by(_BUBBLES.c.id)
+    .with_for_update(of=_PEOPLE, skip_locked=True)  # PostgreSQL: one claimer a person
+)
+_CLAIM = (
+    update(_BUBBLES)
+    .where(_BUBBLES.c.id.in_(bindparam("ids", expanding=True)))
+    .values(claimed_by=bindparam("owner"), claimed_until=bindparam("until"))
+)
+_MINE = _BUBBLES.c.claimed_by == bindparam("owner")
+_ITS_PERSON = select(_BUBBLES.c.person_id).where(_BUBBLES.c.id == bindparam("bubble")).scalar_subquery()
+# One message more of a bubble went out: its count, and the lease on the person's bubbles this
+# process holds, in one UPDATE.
+_PROGRESS = (
+    update(_BUBBLES)
+    .where(_BUBBLES.c.person_id == _ITS_PERSON, or_(_BUBBLES.c.id == bindparam("bubble"), _MINE))
+    .values(
+        parts_sent=case((_BUBBLES.c.id == bindparam("bubble"), bindparam("parts")), else_=_BUBBLES.c.parts_sent),
+        claimed_until=case((_MINE, bindparam("until")), else_=_BUBBLES.c.claimed_until),
+    )
+)
+_RENEW = update(_BUBBLES).where(_BUBBLES.c.person_id == _ITS_PERSON, _MINE).values(claimed_until=bindparam("until"))
+_SENT = delete(_BUBBLES).where(_BUBBLES.c.id == bindparam("bubble"))
 
 
 @dataclass(frozen=True)
@@ -45,10 +78,24 @@ class Waiting:
     parts_sent: int
 
 
-def keep(repo: Repository, person: Person, replies: list[Reply], now: datetime) -> None:
-    """Store a turn's replies in its transaction (the turn's caller commits them together)."""
-    for reply in replies:
-        repo.session.add(OutboxBubble(person_id=person.id, reply=encode(reply), parts_sent=0, created_at=now))
+def keep(repo: Repository, person: Person, replies: list[Reply], now: datetime, *, claim_for: str | None = None) -> list[Waiting]:
+    """Store a turn's replies in its transaction (the turn's caller commits them together),
+    in one statement; their ids keep their order.
+
+    ``claim_for``: the process that sends them right after the commit, when no older bubble
+    waits for the person (the caller knows: ``Repository.person_for_turn``; older ones go
+    first, claimed as before). They are stored claimed by it and returned, so the sending
+    needs no claim of its own."""
+    if not replies:
+        return []
+    rows = [dict(person_id=person.id, reply=encode(reply), parts_sent=0, created_at=now) for reply in replies]
+    connection = repo.session.connection()
+    if claim_for is None:
+        connection.execute(_KEEP, rows)
+        return []
+    claimed = [row | {"claimed_by": claim_for, "claimed_until": now + LEASE} for row in rows]
+    ids = sorted(int(i) for i in connection.execute(_KEEP_CLAIMED, claimed).scalars())  # rows take ids in order
+    return [Waiting(i, reply, 0) for i, reply in zip(ids, replies, strict=True)]
 
 
 def encode(reply: Reply) -> dict[str, Any]:
@@ -94,45 +141,40 @@ class Outbox:
         """The person's waiting bubbles, oldest first, claimed for ``LEASE``; [] when there
         are none, another process holds them, or the first must wait (a 429)."""
         with self.db.transaction() as repo:
-            session = repo.session
-            person_id = session.scalars(
-                select(Person.id).where(Person.external_id == user).with_for_update(skip_locked=True)
-            ).first()
-            if person_id is None:
-                return []
-            rows = session.scalars(
-                select(OutboxBubble).where(OutboxBubble.person_id == person_id).order_by(OutboxBubble.id)
-            ).all()
-            ready: list[OutboxBubble] = []
-            for row in rows:
-                if row.claimed_until is not None and row.claimed_until > now and row.claimed_by != self.owner:
-                    return []  # another process is sending this person's replies
-                if row.not_before is not None and row.not_before > now:
-                    break  # in order: nothing after a bubble that must wait
-                ready.append(row)
-            for row in ready:
-                row.claimed_by, row.claimed_until = self.owner, now + LEASE
-            return [Waiting(row.id, decode(row.reply), row.parts_sent) for row in ready]
+            return self._claim(repo, user, now)
+
+    def _claim(self, repo: Repository, user: str, now: datetime) -> list[Waiting]:
+        connection = repo.session.connection()
+        rows = connection.execute(_WAITING, {"user": user}).all()
+        ready = []
+        for row in rows:
+            if row.claimed_until is not None and row.claimed_until > now and row.claimed_by != self.owner:
+                return []  # another process is sending this person's replies
+            if row.not_before is not None and row.not_before > now:
+                break  # in order: nothing after a bubble that must wait
+            ready.append(row)
+        if ready:
+            connection.execute(_CLAIM, {"ids": [row.id for row in ready], "owner": self.owner, "until": now + LEASE})
+        return [Waiting(row.id, decode(row.reply), row.parts_sent) for row in ready]
 
     def progress(self, bubble_id: int, parts_sent: int, now: datetime) -> None:
-        """One more Telegram message of a long bubble went out (and the claim lives on)."""
+        """One more Telegram message of the bubble went out (not its last: then ``sent``),
+        and the claim on the person's bubbles lives on: one UPDATE of the person's rows."""
+        values = {"bubble": bubble_id, "parts": parts_sent, "owner": self.owner, "until": now + LEASE}
         with self.db.transaction() as repo:
-            repo.session.execute(update(OutboxBubble).where(OutboxBubble.id == bubble_id).values(parts_sent=parts_sent))
-            self._renew(repo, bubble_id, now)
+            repo.session.connection().execute(_PROGRESS, values)
 
-    def sent(self, bubble_id: int, now: datetime) -> None:
-        """The whole bubble is out: forget it, and renew the claim on the person's others."""
+    def sent(self, bubble_id: int, now: datetime, *, renew: bool = True, then_claim: str | None = None) -> list[Waiting]:
+        """The whole bubble is out: forget it, and (``renew``: others claimed with it wait)
+        renew the claim on the person's others. ``then_claim``: the person's id, when this
+        was the last bubble claimed: their next claim runs in the same transaction, and
+        what it claimed comes back."""
         with self.db.transaction() as repo:
-            self._renew(repo, bubble_id, now)
-            repo.session.execute(delete(OutboxBubble).where(OutboxBubble.id == bubble_id))
-
-    def _renew(self, repo: Repository, bubble_id: int, now: datetime) -> None:
-        person = select(OutboxBubble.person_id).where(OutboxBubble.id == bubble_id).scalar_subquery()
-        repo.session.execute(
-            update(OutboxBubble)
-            .where(OutboxBubble.person_id == person, OutboxBubble.claimed_by == self.owner)
-            .values(claimed_until=now + LEASE)
-        )
+            connection = repo.session.connection()
+            if renew:
+                connection.execute(_RENEW, {"bubble": bubble_id, "owner": self.owner, "until": now + LEASE})
+            connection.execute(_SENT, {"bubble": bubble_id})
+            return self._claim(repo, then_claim, now) if then_claim is not None else []
 
     def defer(self, user: str, until: datetime) -> None:
         """Telegram asked this chat to wait: its bubbles go out after ``until``, by the sweep."""

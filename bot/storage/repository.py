@@ -1,4 +1,11 @@
-"""Reading and writing inside one transaction. The service never writes SQL itself."""
+"""Reading and writing inside one transaction. The service never writes SQL itself.
+
+A turn runs a handful of these, so each is one statement where one will do: the processed
+update is claimed with ``INSERT ... ON CONFLICT DO NOTHING`` (its row count tells a
+redelivery), a counter is one upsert, the journal read back gives only the newest answer
+under each key (however many a person wrote), and what the safety check needs before the
+turn is one row. The statements on a turn's path are built once (``statements.py``).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .models import DialogueSession, JournalEntry, Person, ProcessedUpdate, SafetyEvent, UsageCount
-
+from . import statements as sql
+from .models import DialogueSession, JournalEntry, Person, ProcessedUpdate, SafetyEvent
 from .states import SessionStatus
 
 
@@ -24,16 +31,29 @@ class SafetyHistory:
     answering: bool  # a dialogue is active, so the message may be an exercise answer
 
 
+@dataclass(frozen=True)
+class FirstRead:
+    """What a turn reads first (``Repository.person_for_turn``)."""
+
+    person: Person
+    active: DialogueSession | None  # their active session
+    replies_waiting: bool  # bubbles of theirs are in the outbox (a 429, a crash): the new ones go after
+
+
 class Repository:
+    """One transaction's reads and writes. It lives as long as the transaction, so what it
+    read of a person's history (the newest journal answers, how often they began a
+    dialogue) is kept until one of its own writes changes it: a turn asks once."""
+
     def __init__(self, session: Session):
         self.session = session
+        self.dialect = session.get_bind().dialect.name
+        self._newest: dict[int, dict[str, str | None]] = {}  # person id -> key -> newest answer (None: none)
+        self._visits: dict[tuple[int, str, int | None], int] = {}
 
     # -- people ----------------------------------------------------------------------------
     def find_person(self, external_id: str, *, lock: bool = False) -> Person | None:
-        query = select(Person).where(Person.external_id == external_id)
-        if lock:
-            query = query.with_for_update()
-        return self.session.scalars(query).first()
+        return self.session.scalars(sql.PERSON_LOCKED if lock else sql.PERSON, {"external_id": external_id}).first()
 
     def get_or_create_person(self, external_id: str, now: datetime) -> tuple[Person, bool]:
         person = self.find_person(external_id, lock=True)
@@ -47,19 +67,24 @@ class Repository:
             return self.find_person(external_id, lock=True), False  # type: ignore[return-value]
         return person, True
 
+    def person_for_turn(self, external_id: str, now: datetime) -> FirstRead:
+        """A turn's first read, one statement for someone known: the person (locked, made
+        when new), their active session, and whether replies of theirs wait in the outbox."""
+        row = self.session.execute(sql.PERSON_AND_ACTIVE, {"external_id": external_id}).first()
+        if row is not None:
+            return FirstRead(row[0], row[1], bool(row[2]))
+        person, created = self.get_or_create_person(external_id, now)
+        if created:
+            return FirstRead(person, None, False)
+        return FirstRead(person, self.active_session(person), True)  # made meanwhile by another turn: assume so
+
     def safety_history(self, external_id: str) -> SafetyHistory | None:
         """Plain columns only (no encrypted one is read), so a key that does not match the
         stored data cannot stop it; None for someone new."""
-        row = self.session.execute(
-            select(Person.id, Person.recent_safety, Person.country).where(Person.external_id == external_id)
-        ).first()
+        row = self.session.connection().execute(sql.SAFETY_HISTORY, {"external_id": external_id}).first()
         if row is None:
             return None
-        active = select(DialogueSession.id).where(
-            DialogueSession.person_id == row.id, DialogueSession.status == SessionStatus.ACTIVE
-        )
-        answering = self.session.execute(active.limit(1)).first() is not None
-        return SafetyHistory(list(row.recent_safety or []), row.country, answering)
+        return SafetyHistory(list(row.recent_safety or []), row.country, bool(row.answering))
 
     def delete_person(self, person: Person) -> None:
         """Erase a person and everything that names them (the cascades take the rest)."""
@@ -68,6 +93,8 @@ class Repository:
             self.session.execute(delete(model).where(model.person_id == pid))
         self.session.delete(person)
         self.session.flush()
+        self._newest.pop(pid, None)
+        self._visits = {k: v for k, v in self._visits.items() if k[0] != pid}
 
     def inactive_people(self, seen_before: datetime, *, limit: int = 500) -> list[Person]:
         query = select(Person).where(Person.last_seen_at < seen_before).order_by(Person.last_seen_at).limit(limit)
@@ -77,8 +104,13 @@ class Repository:
     def update_seen(self, key: str) -> bool:
         return self.session.get(ProcessedUpdate, key) is not None
 
-    def mark_update(self, key: str, person: Person, now: datetime) -> None:
-        self.session.add(ProcessedUpdate(key=key, person_id=person.id, created_at=now))
+    def mark_update(self, key: str, person: Person, now: datetime) -> bool:
+        """Record the update as processed, in one statement; False when it already was (a
+        redelivery: nothing of the turn may happen twice). The row goes with the person,
+        so ``delete_person`` in the same transaction takes it back."""
+        values = {"key": key, "person_id": person.id, "created_at": now}
+        result = self.session.connection().execute(sql.MARK_UPDATE[self.dialect], values)  # Core: its row count
+        return bool(getattr(result, "rowcount", 0))  # an INSERT's result is a CursorResult
 
     def prune_updates(self, before: datetime) -> int:
         result = self.session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.created_at < before))
@@ -86,10 +118,7 @@ class Repository:
 
     # -- dialogue sessions -----------------------------------------------------------------
     def active_session(self, person: Person) -> DialogueSession | None:
-        query = select(DialogueSession).where(
-            DialogueSession.person_id == person.id, DialogueSession.status == SessionStatus.ACTIVE
-        )
-        return self.session.scalars(query.order_by(DialogueSession.id.desc())).first()
+        return self.session.scalars(sql.ACTIVE_SESSION, {"person_id": person.id}).first()
 
     def paused_sessions(self, person: Person) -> list[DialogueSession]:
         query = select(DialogueSession).where(
@@ -100,6 +129,7 @@ class Repository:
     def add_session(self, session: DialogueSession) -> DialogueSession:
         self.session.add(session)
         self.session.flush()
+        self._visits = {k: v for k, v in self._visits.items() if k[0] != session.person_id}
         return session
 
     def finished_dialogues(self, person: Person) -> dict[str, datetime | None]:
@@ -110,47 +140,66 @@ class Repository:
         )
         return {dialogue: when for dialogue, when in self.session.execute(query)}
 
+    def finished_any(self, person: Person, dialogue_ids: set[str]) -> bool:
+        """Whether the person finished any of these dialogues (one EXISTS, however many
+        sessions they have had)."""
+        if not dialogue_ids:
+            return False
+        return bool(self.session.scalar(sql.FINISHED_ANY, {"person_id": person.id, "dialogue_ids": sorted(dialogue_ids)}))
+
     def visits_before(self, person: Person, dialogue_id: str, before_session: int | None) -> int:
         """How many times the person started this dialogue before the given session."""
-        query = select(func.count()).select_from(DialogueSession).where(
-            DialogueSession.person_id == person.id, DialogueSession.dialogue_id == dialogue_id
-        )
-        if before_session is not None:
-            query = query.where(DialogueSession.id < before_session)
-        return self.session.scalar(query) or 0
+        known = (person.id, dialogue_id, before_session)
+        if known not in self._visits:
+            values = {"person_id": person.id, "dialogue_id": dialogue_id, "before": before_session}
+            # Core, no flush first: a session is flushed as it is added (``add_session``)
+            counted = self.session.connection().scalar(sql.VISITS if before_session is None else sql.VISITS_BEFORE, values)
+            self._visits[known] = counted or 0
+        return self._visits[known]
 
     # -- journal ---------------------------------------------------------------------------
     def add_journal(
-        self, person: Person, dialogue_id: str, key: str, text: str, now: datetime, *, question: str | None = None, flush: bool = False
-    ) -> JournalEntry:
-        """A new entry, with the question it answers when known; ``flush`` gives it its id at
-        once (to grow it later: ``rewrite_journal``)."""
-        entry = JournalEntry(person_id=person.id, dialogue_id=dialogue_id, key=key, text=text, question=question or None, created_at=now)
-        self.session.add(entry)
-        if flush:
-            self.session.flush()
-        return entry
+        self, person: Person, dialogue_id: str, key: str, text: str, now: datetime, *, question: str | None = None
+    ) -> int:
+        """A new entry, with the question it answers when known: one INSERT, at once, that
+        gives its id (to grow it later: ``rewrite_journal``) and writes nothing else."""
+        values = dict(person_id=person.id, dialogue_id=dialogue_id, key=key, text=text, question=question or None, created_at=now)
+        statement = insert(JournalEntry).values(**values).returning(JournalEntry.id)
+        entry_id = self.session.execute(statement, execution_options={"autoflush": False}).scalar_one()
+        self._newest.get(person.id, {}).pop(key, None)  # read again if asked (it may not be the newest)
+        return int(entry_id)
 
     def rewrite_journal(self, person: Person, entry_id: int, text: str) -> bool:
         """Replace the words of one of the person's entries (an answer grown by a part); its
-        date and question stay the first part's. False when there is no such entry of theirs."""
-        entry = self.session.get(JournalEntry, entry_id)
-        if entry is None or entry.person_id != person.id:
-            return False
-        entry.text = text
-        return True
+        date and question stay the first part's. False when there is no such entry of theirs.
+        One UPDATE: the old words are never read."""
+        values = {"entry_id": entry_id, "owner": person.id, "words": text}
+        rewritten = self.session.connection().execute(sql.REWRITE_ANSWER, values).rowcount
+        self._newest.pop(person.id, None)  # under whichever key it was: read again if asked
+        return bool(rewritten)
 
     def latest_journal(self, person: Person, keys: set[str] | None = None) -> dict[str, str]:
-        """The newest entry for each key (all keys when none are named)."""
-        query = select(JournalEntry).where(JournalEntry.person_id == person.id)
-        if keys is not None:
-            if not keys:
-                return {}
-            query = query.where(JournalEntry.key.in_(sorted(keys)))
-        latest: dict[str, str] = {}
-        for entry in self.session.scalars(query.order_by(JournalEntry.created_at, JournalEntry.id)):
-            latest[entry.key] = entry.text
-        return latest
+        """The newest entry for each key (all keys when none are named), in one query that
+        reads and decrypts only those: a person's older answers cost nothing here. Named
+        keys are read once a transaction (until an entry under one is written)."""
+        if keys is None:
+            return self._newest_entries(person, None)
+        known = self._newest.setdefault(person.id, {})
+        missing = keys - known.keys()
+        if missing:
+            found = self._newest_entries(person, missing)
+            known.update({key: found.get(key) for key in missing})
+        return {key: text for key in sorted(keys) if (text := known[key]) is not None}
+
+    def _newest_entries(self, person: Person, keys: set[str] | None) -> dict[str, str]:
+        # Core, no flush first: entries are written at once (``add_journal``, ``rewrite_journal``)
+        if keys is None:
+            rows = self.session.connection().execute(sql.NEWEST_ANSWERS, {"person_id": person.id})
+        else:
+            named = sorted(keys)
+            values: dict[str, object] = {f"key{n}": key for n, key in enumerate(named)}
+            rows = self.session.connection().execute(sql.newest_answers_of(len(named)), values | {"person_id": person.id})
+        return {key: text for key, text in rows}
 
     def journal(self, person: Person, *, offset: int = 0, limit: int | None = None) -> list[JournalEntry]:
         query = (
@@ -171,12 +220,5 @@ class Repository:
         self.session.add(SafetyEvent(level=level, categories=",".join(categories)[:255], source=source, created_at=now))
 
     def count(self, kind: str, now: datetime, amount: int = 1) -> None:
-        row = self.session.get(UsageCount, (now.date(), kind), with_for_update=True)
-        if row is None:
-            try:
-                with self.session.begin_nested():
-                    self.session.add(UsageCount(day=now.date(), kind=kind, count=amount))
-                return
-            except IntegrityError:
-                row = self.session.get(UsageCount, (now.date(), kind), with_for_update=True)
-        row.count += amount  # type: ignore[union-attr]
+        """Add to today's count of ``kind``: one upsert, safe when two turns count at once."""
+        self.session.connection().execute(sql.COUNT[self.dialect], {"day": now.date(), "kind": kind, "amount": amount})

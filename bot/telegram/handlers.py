@@ -158,8 +158,11 @@ class TelegramAdapter:
             if not waiting:
                 return True
             for bubble in waiting:
-                async def progress(parts: int, bubble_id: int = bubble.id) -> None:
-                    await self.workers.run(outbox.progress, bubble_id, parts)
+                last = len(self.sender.messages(chat_id, bubble.reply))
+
+                async def progress(parts: int, bubble_id: int = bubble.id, last: int = last) -> None:
+                    if parts < last:  # the last message is marked by forgetting the bubble (``sent``)
+                        await self.workers.run(outbox.progress, bubble_id, parts)
 
                 try:
                     await self.sender.send_reply(chat_id, bubble.reply, skip=bubble.parts_sent, sent=progress, typing=typing)

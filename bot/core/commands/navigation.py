@@ -31,7 +31,7 @@ def start(ctx: TurnContext, args: str) -> list[Reply]:
 
 
 def welcome_back(ctx: TurnContext) -> list[Reply]:
-    active = ctx.repo.active_session(ctx.person)
+    active = ctx.active_session()
     if active is not None:
         return [Reply(ctx.say("welcome_back"))] + sessions.view(ctx, active)
     return [Reply(ctx.say("welcome_back"), ctx.menu_button())]
@@ -42,7 +42,7 @@ def help_(ctx: TurnContext, _args: str) -> list[Reply]:
 
 
 def pause(ctx: TurnContext, _args: str) -> list[Reply]:
-    active = ctx.repo.active_session(ctx.person)
+    active = ctx.active_session()
     if active is None:
         return [Reply(ctx.say("nothing_to_pause"), ctx.menu_button())]
     title = sessions.title_of(ctx, active)
@@ -51,7 +51,7 @@ def pause(ctx: TurnContext, _args: str) -> list[Reply]:
 
 
 def resume(ctx: TurnContext, _args: str) -> list[Reply]:
-    active = ctx.repo.active_session(ctx.person)
+    active = ctx.active_session()
     if active is not None:
         return sessions.view(ctx, active)
     for paused in ctx.repo.paused_sessions(ctx.person):

@@ -1,0 +1,77 @@
+"""A turn's replies are stored claimed by the process that sends them and handed over, so
+the sending needs no claim of its own; the order and the one-sender rule still hold, on each
+backend: an older bubble waiting goes first, another process waits for the claim's lease,
+and a hand-over left too long is asked for again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core.deliveries import HELD
+from bot.domain import Event, EventKind, Reply
+from bot.storage import Outbox
+from bot.storage.outbox import LEASE, keep
+
+
+def turn(runtime, user: str, key: str) -> None:
+    result = runtime.companion.handle(Event(user, EventKind.COMMAND, text="/help", update_key=key))
+    assert result.stored
+
+
+def drain(outbox, user: str) -> list[str]:
+    sent = []
+    while waiting := outbox.claim(user):
+        for bubble in waiting:
+            sent.append(bubble.reply.text)
+            outbox.sent(bubble.id)
+    return sent
+
+
+def test_a_turns_replies_are_handed_over_claimed(runtime) -> None:
+    mine = runtime.companion.start_outbox(owner="one")
+    turn(runtime, "tg:11", "tg:1")
+    other = Outbox(runtime.database, "two")
+    assert other.claim("tg:11", runtime.companion.clock()) == []  # claimed by "one" as they were stored
+    assert drain(mine, "tg:11") and mine.count() == 0
+
+
+def test_an_older_bubble_goes_first(runtime, clock) -> None:
+    mine = runtime.companion.start_outbox(owner="one")
+    with runtime.database.transaction() as repo:
+        person, _ = repo.get_or_create_person("tg:12", clock())
+        keep(repo, person, [Reply("left by a 429")], clock())
+    turn(runtime, "tg:12", "tg:2")
+    sent = drain(mine, "tg:12")
+    assert sent[0] == "left by a 429" and len(sent) > 1
+    assert mine.count() == 0
+
+
+def test_an_older_bubble_another_process_holds_keeps_the_turns_replies_unclaimed(runtime, clock) -> None:
+    mine = runtime.companion.start_outbox(owner="one")
+    other = Outbox(runtime.database, "two")
+    with runtime.database.transaction() as repo:
+        person, _ = repo.get_or_create_person("tg:13", clock())
+        keep(repo, person, [Reply("older")], clock())
+    (older,) = other.claim("tg:13", clock())
+    turn(runtime, "tg:13", "tg:3")
+    assert mine.claim("tg:13") == []  # "two" is sending this person's replies
+    other.sent(older.id, clock())
+    assert [w.reply.text for w in other.claim("tg:13", clock())]  # and then the turn's, in order
+
+
+def test_a_hand_over_left_too_long_is_claimed_again(runtime, clock) -> None:
+    mine = runtime.companion.start_outbox(owner="one")
+    turn(runtime, "tg:14", "tg:4")
+    clock.advance(seconds=HELD.total_seconds() + 1)
+    assert drain(mine, "tg:14")  # from the database: the claim is this process's own
+    assert mine.count() == 0
+
+
+def test_a_dead_processs_hand_over_is_taken_after_the_lease(runtime, clock) -> None:
+    runtime.companion.start_outbox(owner="one")
+    turn(runtime, "tg:15", "tg:5")  # then "one" dies before sending
+    other = Outbox(runtime.database, "two")
+    assert other.waiting_people(clock(), older_than=timedelta(0)) == []
+    later = clock() + LEASE + timedelta(seconds=1)
+    assert other.waiting_people(later, older_than=timedelta(0)) == ["tg:15"]
+    assert other.claim("tg:15", later)
