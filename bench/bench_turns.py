@@ -55,6 +55,7 @@ from bot.storage import JournalEntry, Person, new_key  # noqa: E402
 from bot.telegram.handlers import TelegramAdapter, TelegramApp  # noqa: E402
 from bot.telegram.processor import PersonLocks  # noqa: E402
 from bot.telegram.sender import Sender  # noqa: E402
+from bot.telegram.workers import TurnWorkers  # noqa: E402
 
 TOKEN = "123:ABC"
 BOT_USER = {"id": 123, "is_bot": True, "first_name": "Bench", "username": "bench_bot"}
@@ -171,7 +172,7 @@ def companion_bot(runtime: Runtime) -> tuple[TelegramApp, OfflineRequest]:
     request = OfflineRequest()
     app = application(request)
     outbox = runtime.companion.start_outbox(owner=f"bench:{os.getpid()}")
-    TelegramAdapter(runtime.companion, Sender(app.bot, pause=0), PersonLocks(), outbox).register(app)
+    TelegramAdapter(runtime.companion, Sender(app.bot, pause=0), PersonLocks(), outbox, TurnWorkers(runtime.database.workers)).register(app)
     return app, request
 
 
