@@ -26,6 +26,7 @@ from typing import TextIO
 from ..core import LAST_RESORT_SORRY, Companion, TurnFailed, describe_failure
 from ..domain import Button, Event, EventKind, Picture, Reply
 from ..engine.templates import html_to_plain
+from ..private_files import write_private
 
 BUBBLE_PAUSE = 0.6
 PICTURE_PREFIX = "[picture] "
@@ -42,21 +43,6 @@ def parse_line(line: str, buttons: tuple[Button, ...], user: str) -> Event | Non
         command, _, args = text.partition(" ")
         return Event(user, EventKind.COMMAND, text=command, args=args)
     return Event(user, EventKind.TEXT, text=line.rstrip("\r\n"))
-
-
-def write_private(path: Path, content: bytes) -> None:
-    """``content`` at ``path``, readable by its owner only (0600 in a 0700 folder), written
-    whole or not at all: a full disk leaves no half picture behind."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(path.parent, 0o700)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")  # mkstemp makes it 0600
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class ConsoleChat:
@@ -149,6 +135,8 @@ class ConsoleChat:
         cannot be written (a full disk), the words still come, after one line that says so."""
         path = self.picture_dir / f"{picture.name}.png"
         try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.chmod(path.parent, 0o700)  # the person's own folder, whatever made it before
             write_private(path, picture.png)
         except OSError as exc:
             log.error("a picture could not be written to %s: %s", self.picture_dir, exc.strerror or type(exc).__name__)

@@ -35,7 +35,6 @@ import pathlib
 import pickle
 import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
@@ -47,6 +46,7 @@ import yaml
 from . import script as script_module
 from .script import Problem, Script
 from .templates import Compiled
+from ..private_files import write_private
 from .validate import Vocabulary
 
 CACHE_FILE = "script-cache"
@@ -108,7 +108,7 @@ class LibraryCache:
             "scripts": pickle.dumps(checked.scripts, protocol=pickle.HIGHEST_PROTOCOL),
         })
         try:
-            _write_private(self.path, MAGIC + hashlib.sha256(body).digest() + body)
+            write_private(self.path, MAGIC + hashlib.sha256(body).digest() + body)
         except OSError:
             return False
         return True
@@ -194,13 +194,3 @@ def _read_private(path: Path) -> bytes | None:
         return handle.read()
 
 
-def _write_private(path: Path, content: bytes) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")  # 0600
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
