@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..checkins.schedule import zone_or_utc
 from ..core.context import TurnContext
 from ..domain import COMMAND_BUTTON, Button, Picture, Reply
 from ..engine.texts import Texts
@@ -37,10 +37,7 @@ TEXTS = frozenset({
 
 
 def local_today(now: datetime, zone: str | None) -> date:
-    try:
-        return now.astimezone(ZoneInfo(zone)).date() if zone else now.date()
-    except (ZoneInfoNotFoundError, ValueError):
-        return now.date()
+    return now.astimezone(zone_or_utc(zone)).date()
 
 
 def level_words(texts: Texts) -> tuple[str, str, str, str, str]:

@@ -4,7 +4,8 @@ A mood belongs to the day the person lived it, so each answer (stored in UTC) is
 its local day in the person's zone; an answer at 23:30 in New York is that evening, not the
 next UTC morning. A day with several answers shows their mean; a day with none stays empty
 (``None``), which the chart leaves as a gap instead of inventing a value. Standard library
-only: this runs in every /mood turn and must not pull in the drawing.
+only, and the check-ins' time math for the zone: this runs in every /mood turn and must
+not pull in the drawing.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..checkins.schedule import zone_or_utc
 
 
 @dataclass(frozen=True)
@@ -23,16 +25,6 @@ class DayMood:
     mood: float | None
 
 
-def _zone(name: str | None) -> ZoneInfo:
-    """The IANA zone ``name``; UTC when it is missing or unknown."""
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return ZoneInfo("UTC")
-
-
 def daily_moods(answers: Iterable[tuple[datetime, int]], zone: str | None, today: date, days: int) -> list[DayMood]:
     """The ``days`` local days ending with ``today``, oldest first, each with its mean mood.
 
@@ -41,7 +33,7 @@ def daily_moods(answers: Iterable[tuple[datetime, int]], zone: str | None, today
     """
     if days <= 0:
         return []
-    tz = _zone(zone)
+    tz = zone_or_utc(zone)
     first = today - timedelta(days=days - 1)
     sums: dict[date, list[int]] = {}
     for moment, mood in answers:

@@ -9,8 +9,8 @@ are enough answers to draw, and when this is the person's first answer of their 
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..checkins.schedule import zone_or_utc
 from ..core.context import TurnContext
 from ..domain import COMMAND_BUTTON, Button
 from ..storage import checkins as store
@@ -25,10 +25,7 @@ def see_your_week(ctx: TurnContext) -> tuple[Button, ...]:
     latest = this_week[-1] if this_week else None
     if latest is None or latest.created_at != ctx.now or latest.mood < OKAY:
         return ()
-    try:
-        zone = ZoneInfo(ctx.person.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
+    zone = zone_or_utc(ctx.person.timezone)
     today = ctx.now.astimezone(zone).date()
     monday = today - timedelta(days=today.weekday())
     if any(a.created_at.astimezone(zone).date() >= monday for a in this_week[:-1]):
