@@ -194,8 +194,13 @@ def test_two_pollers_one_polls_the_other_stands_by_and_takes_over(db_url, tmp_pa
         assert_each_answered_once_in_order(fake, people)
         assert not fake.pending_updates()
         # The dead poller's last long poll was cut off by the new one; nothing else conflicted.
+        # One exception, at the takeover: a long poll the dead process had sent may reach the
+        # server only after the new poller's first one (a loaded machine) and, being newer, cut
+        # that one off, as Telegram would; the new poller then polls again. More than one such
+        # conflict would mean the new poller ran two polls at once.
         conflicts = [c for c in fake.calls() if c.status == 409]
-        assert all(c.via == "a" and c.time >= killed for c in conflicts), conflicts
+        assert all(c.time >= killed for c in conflicts), conflicts
+        assert len([c for c in conflicts if c.via != "a"]) <= 1, conflicts
         for process in (a, b):
             assert "Conflict" not in process.log_text() and "Traceback" not in process.log_text()
         assert "this process polls Telegram" in b.log_text()
