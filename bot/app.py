@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from . import checkins, core, progress
+from . import checkins, core, lexicon_verdict, progress
 from .config import Settings
 from .core import Companion, Features
 from .engine import DialogueLibrary, Problem, load_library
@@ -120,12 +120,13 @@ def wrong_key(settings: Settings) -> StartupError:
     )
 
 
-def load_safety() -> None:
-    """Read the safety lexicon and model now: a missing or corrupt file stops the start with
-    one clear line, rather than failing on the first message someone sends, and the first
-    person to write does not wait while the phrase files are compiled."""
+def load_safety(data_dir: Path | None = None) -> None:
+    """Read the safety lexicon and model now: a missing or corrupt file, or a broken pattern,
+    stops the start with one clear line, rather than failing on the first message someone
+    sends. ``data_dir``: where the verdict on the phrase files is kept, so that unchanged
+    files are not checked again (``lexicon_verdict``)."""
     try:
-        safety_lexicon.load("en")  # as ``safety.assess`` asks for it (its cache tells "en" from no argument)
+        lexicon_verdict.ready("en", data_dir)  # as ``safety.assess`` asks for it (its cache tells "en" from no argument)
         safety_model.load()
     except safety_model.ModelError as exc:
         raise StartupError(str(exc)) from None
@@ -147,7 +148,7 @@ def build(settings: Settings, *, migrate: bool | None = None, last_good: bool = 
         library, features = serve_last_good(settings, problems)
     elif problems:
         raise StartupError("\n".join(str(p) for p in problems[:20]))
-    load_safety()
+    load_safety(settings.data_dir if script_cache else None)
     notice = configure_encryption(settings)
     if notice:
         log.warning(notice)

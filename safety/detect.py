@@ -9,12 +9,12 @@ function of its inputs; keeps no state and never logs or stores the text.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Sequence
 
 from . import scopes as sc
 from .levels import AMPLIFIER_ROLES, HARM_FROM_OTHERS_CATEGORIES, SELF_RISK, Assessment, Level, Match, escalate_with_reason, unique
+from .lazy_pattern import LazyPattern
 from .lexicon import Lexicon, Rule, load
 from .model.classifier import load as load_model
 from .model.layer import Raise, decide
@@ -322,7 +322,7 @@ def _apply_scopes(lex: Lexicon, norm: Normalised, hits: list[_Hit]) -> list[_Hit
     return kept
 
 
-def _near_hits(pattern: re.Pattern[str], text: str, hits: list[_Hit], reach: int = 300) -> list[tuple[int, int]]:
+def _near_hits(pattern: LazyPattern, text: str, hits: list[_Hit], reach: int = 300) -> list[tuple[int, int]]:
     """Matches of `pattern` (idioms) overlapping or near any hit: on a long
     text only the neighbourhoods of the hits are searched."""
     if not hits:

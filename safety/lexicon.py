@@ -1,4 +1,4 @@
-"""Load a language's phrase files and compile them once, at import time.
+"""Load a language's phrase files; their expressions compile on first use (``lazy_pattern``).
 
 Why data files: the phrases are clinical knowledge, not code. A clinician must
 be able to read and extend them (see safety/lexicon/README.md) without touching
@@ -30,14 +30,17 @@ search per rule.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import yaml
 
+from .lazy_pattern import LazyPattern
 from .normalise import Normaliser
 
 LEXICON_DIR = Path(__file__).with_name("lexicon")
@@ -48,6 +51,7 @@ _OPTIONAL = re.compile(r"\[([^\[\]]+)\] ?")
 _WORD_WILDCARD = re.compile(r"(?<=\w)\*")
 _END = re.compile(r" ?<end>")
 _BREAK = re.compile(r"<break> ?")
+_PLAIN_WORD = re.compile(r"[a-z0-9_]+")
 # A gap word is any token except a clause break.
 _GAP_WORD = r"[^ .]+ "
 
@@ -64,12 +68,12 @@ class Rule:
     role: str  # "signal", or an amplifier role: time / plan / means / farewell_weak
     person: str  # self / other / any
     hyperbole: bool
-    regex: re.Pattern[str] | None  # None for a `together` rule; a match starts with its leading space
-    not_before: re.Pattern[str] | None
-    not_after: re.Pattern[str] | None
-    parts: tuple[re.Pattern[str], ...] = ()  # a `together` rule: every part, any order
+    regex: LazyPattern | None  # None for a `together` rule; a match starts with its leading space
+    not_before: LazyPattern | None
+    not_after: LazyPattern | None
+    parts: tuple[LazyPattern, ...] = ()  # a `together` rule: every part, any order
     within: int = 0  # ... inside a window of this many words
-    unless: re.Pattern[str] | None = None  # ... and none of these in or near the window
+    unless: LazyPattern | None = None  # ... and none of these in or near the window
     # Quick skip: a match must start with one of these words (None: always try).
     # For a together rule, one set per part.
     first: tuple[frozenset[str] | None, ...] = ()
@@ -100,16 +104,16 @@ class Scopes:
     negation_governs: frozenset[str]
     negation_hedge_before: frozenset[str]
     negation_hedge_after: frozenset[str]
-    negation_hedge_following: re.Pattern[str]
+    negation_hedge_following: LazyPattern
     subject_words: frozenset[str]
-    past: re.Pattern[str]
-    recent: re.Pattern[str]
-    continuity: re.Pattern[str]
+    past: LazyPattern
+    recent: LazyPattern
+    continuity: LazyPattern
     first_person: frozenset[str]
     third_person: frozenset[str]
-    fiction: re.Pattern[str]
+    fiction: LazyPattern
     laughter: frozenset[str]
-    retraction: re.Pattern[str]
+    retraction: LazyPattern
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,7 @@ class Lexicon:
     language: str
     normaliser: Normaliser
     rules: tuple[Rule, ...]
-    idioms: re.Pattern[str]
+    idioms: LazyPattern
     scopes: Scopes
 
 
@@ -185,6 +189,9 @@ class _Compiler:
         self._groups = groups
         self._cache: dict[str, str] = {}
         self._first_cache: dict[str, tuple[frozenset[str], bool] | None] = {}
+        # first_words of every (pattern, depth) asked: the same alternatives recur in many
+        # rules, and working them out is most of what loading the lexicon costs
+        self._first_of: dict[tuple[str, int], tuple[frozenset[str], bool] | None] = {}
 
     def first_words(self, pattern: str, depth: int = 0) -> tuple[frozenset[str], bool] | None:
         """The words a match of `pattern` can start with, and whether it can be empty.
@@ -194,6 +201,12 @@ class _Compiler:
         """
         if depth > 8:
             return None
+        key = (pattern, depth)
+        if key not in self._first_of:
+            self._first_of[key] = self._first_words(pattern, depth)
+        return self._first_of[key]
+
+    def _first_words(self, pattern: str, depth: int) -> tuple[frozenset[str], bool] | None:
         p = " ".join(str(pattern).lower().split())
         words: set[str] = set()
         for el in _elements(p):
@@ -219,7 +232,7 @@ class _Compiler:
                 cached = self._first_cache[name]
                 inner = [cached]
             else:
-                if not re.fullmatch(r"[a-z0-9_]+", el):
+                if not _PLAIN_WORD.fullmatch(el):
                     return None  # wildcards, regex escapes: cannot tell
                 inner = [(frozenset([el]), False)]
             known = [a for a in inner if a is not None]
@@ -361,18 +374,18 @@ def _compile_rule(raw: dict[str, Any], compiler: _Compiler, source: str) -> Rule
     if person not in ("self", "other", "any"):
         raise LexiconError(f"{source}:{rid}: person must be self, other or any")
 
-    def side(key: str, suffix: bool) -> re.Pattern[str] | None:
+    def side(key: str, suffix: bool) -> LazyPattern | None:
         items = raw.get(key)
         if not items:
             return None
         body = "|".join(compiler.body(p) for p in items)
         # not_before is tried right after the match; not_after right before it.
-        return re.compile(" (?:" + body + ")(?= |$)" if suffix else "(?:^| )(?:" + body + ") $")
+        return LazyPattern(" (?:" + body + ")(?= |$)" if suffix else "(?:^| )(?:" + body + ") $")
 
     try:
-        regex = re.compile(compiler.spaced(patterns)) if patterns else None
+        regex = LazyPattern(compiler.spaced(patterns)) if patterns else None
         parts = tuple(
-            re.compile(compiler.spaced([str(x) for x in (part if isinstance(part, list) else [part])]))
+            LazyPattern(compiler.spaced([str(x) for x in (part if isinstance(part, list) else [part])]))
             for part in (together or ())
         )
         unless = raw.get("unless")
@@ -400,14 +413,14 @@ def _compile_rule(raw: dict[str, Any], compiler: _Compiler, source: str) -> Rule
             timeless=bool(raw.get("timeless", False)),
             crisis_with_other_risk=bool(raw.get("crisis_with_other_risk", False)),
             crosses_break=regex is not None and "(?:\\. )?" in regex.pattern,
-            unless=re.compile(compiler.anchored([str(x) for x in unless])) if unless else None,
+            unless=LazyPattern(compiler.anchored([str(x) for x in unless])) if unless else None,
         )
-    except re.error as exc:
+    except re.error as exc:  # a pattern of the rule's own (unless, not_before ...) that body() rejected
         raise LexiconError(f"{source}:{rid}: {exc}") from exc
 
 
-def _regex_list(items: Iterable[object] | None, compiler: _Compiler) -> re.Pattern[str]:
-    return re.compile(compiler.anchored([str(x) for x in items]) if items else r"(?!)")
+def _regex_list(items: Iterable[object] | None, compiler: _Compiler) -> LazyPattern:
+    return LazyPattern(compiler.anchored([str(x) for x in items]) if items else r"(?!)")
 
 
 @lru_cache(maxsize=None)
@@ -442,7 +455,7 @@ def load(language: str = "en") -> Lexicon:
         negation_governs=_words(sc.get("negation_governs")),
         negation_hedge_before=_words(sc.get("negation_hedge_before")),
         negation_hedge_after=_words(sc.get("negation_hedge_after")),
-        negation_hedge_following=re.compile(
+        negation_hedge_following=LazyPattern(
             "(?: \\.)? (?:" + "|".join(compiler.body(str(x)) for x in sc.get("negation_hedge_following") or ["(?!)"]) + ")(?= |$)"
         ),
         subject_words=_words(sc.get("subject_words")),
@@ -476,6 +489,44 @@ def load(language: str = "en") -> Lexicon:
         idioms=_regex_list(idiom_patterns, compiler),
         scopes=scopes,
     )
+
+
+def patterns(lex: Lexicon) -> Iterator[tuple[str, LazyPattern]]:
+    """Every expression of a lexicon, each with where it comes from (a rule id, a scope)."""
+    for rule in lex.rules:
+        for kind in ("regex", "not_before", "not_after", "unless"):
+            pattern = getattr(rule, kind)
+            if pattern is not None:
+                yield f"rule {rule.id} ({kind})", pattern
+        for index, part in enumerate(rule.parts):
+            yield f"rule {rule.id} (together part {index + 1})", part
+    yield "idioms", lex.idioms
+    for scope in fields(lex.scopes):
+        value = getattr(lex.scopes, scope.name)
+        if isinstance(value, LazyPattern):
+            yield f"scopes.yaml {scope.name}", value
+
+
+def source_digest(language: str = "en") -> str:
+    """A digest of everything that decides whether ``check`` passes: the language's phrase
+    files (names and bytes), this module and ``lazy_pattern`` (how patterns become regular
+    expressions) and the Python version (its ``re``). Same digest, same verdict."""
+    digest = hashlib.sha256(sys.version.encode())
+    here = Path(__file__).resolve().parent
+    folder = LEXICON_DIR / language
+    for path in [here / "lexicon.py", here / "lazy_pattern.py", *sorted(folder.glob("*.yaml"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def check(lex: Lexicon) -> None:
+    """Compile every expression now (``LazyPattern`` compiles each on first use), so a broken
+    pattern stops the start with ``LexiconError`` instead of failing on a person's message."""
+    for where, pattern in patterns(lex):
+        try:
+            pattern.compile()
+        except re.error as exc:
+            raise LexiconError(f"{lex.language}: {where}: {exc}") from None
 
 
 def languages() -> list[str]:

@@ -14,6 +14,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from .lazy_pattern import LazyPattern
 from .lexicon import Scopes
 from .normalise import Normalised
 
@@ -111,7 +112,7 @@ def negated(norm: Normalised, clause: Clause, start: int, scopes: Scopes, end: i
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
-def _past_marker(pattern: re.Pattern[str], text: str) -> bool:
+def _past_marker(pattern: LazyPattern, text: str) -> bool:
     """A past marker; a year counts only when it is before the current one."""
     this_year = datetime.date.today().year
     for m in pattern.finditer(text):

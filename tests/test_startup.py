@@ -1,6 +1,6 @@
-"""What a start does before the first message: the safety lexicon compiled and the model
-read (so the first person to write does not wait for them, and a broken file stops the
-start with one line), and the scripts' verdict kept in the data directory for the next start."""
+"""What a start does before the first message: the safety lexicon and the model read (so
+the first person to write does not wait for them, and a broken file stops the start with
+one line; the lexicon's expressions compile on first use, tests/safety/test_lazy_patterns.py), and the scripts' verdict kept in the data directory for the next start."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tests.conftest import build_runtime
 
 
 def test_the_first_message_finds_the_detector_ready(sqlite_url, clock, tmp_path) -> None:
-    """After a start, reading a message compiles and loads nothing more."""
+    """After a start, reading a message loads nothing more."""
     lexicon.load.cache_clear()
     classifier.load.cache_clear()
     runtime = build_runtime(sqlite_url, clock, tmp_path)

@@ -30,10 +30,8 @@ from __future__ import annotations
 import hashlib
 import io
 import marshal
-import os
 import pathlib
 import pickle
-import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass
@@ -46,7 +44,7 @@ import yaml
 from . import script as script_module
 from .script import Problem, Script
 from .templates import Compiled
-from ..private_files import write_private
+from ..private_files import read_private, write_private
 from .validate import Vocabulary
 
 CACHE_FILE = "script-cache"
@@ -77,7 +75,7 @@ class LibraryCache:
         """What the last clean load of these very files found; None when there is none or
         anything about it is in doubt."""
         try:
-            data = _read_private(self.path)
+            data = read_private(self.path)
         except OSError:
             return None
         if data is None or not data.startswith(MAGIC):
@@ -181,16 +179,5 @@ def _codes(value: object) -> dict[str, CodeType] | None:
     if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, CodeType) for k, v in value.items()):
         return None
     return value
-
-
-def _read_private(path: Path) -> bytes | None:
-    """The file's bytes when it is a regular file of this user's that no one else may read
-    or write; None otherwise (it is then rebuilt)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
-            return None
-        return handle.read()
 
 
