@@ -25,6 +25,7 @@ import safety.detect as detect  # noqa: E402
 import safety.model.layer as layer  # noqa: E402
 from safety import Level, assess  # noqa: E402
 from safety.model.classifier import Model, Scores  # noqa: E402
+import numpy as np  # noqa: E402
 from safety.train import BUCKETS, CLASSES, fit, read_rows  # noqa: E402
 
 CRISIS = {"crisis_suicidal", "crisis_harm_from_others"}
@@ -49,7 +50,7 @@ def out_of_fold(folds: int) -> tuple[list[tuple[str, str]], dict[str, Scores]]:
     kept: list[tuple[str, str]] = []
     for k in range(folds):
         weights, bias = fit([r for r, f in zip(rows, fold_of) if f != k])
-        model = Model(weights, bias, CLASSES, BUCKETS)
+        model = Model(weights.astype(np.float16).tobytes(), tuple(bias.astype(np.float16).tolist()), CLASSES, BUCKETS)  # as shipped
         for (text, c, w), f in zip(rows, fold_of):
             if f == k and w >= 1.0 and text not in scores:
                 scores[text] = model.scores(text)

@@ -151,7 +151,7 @@ def serialise(weights: np.ndarray, bias: np.ndarray, rows: int) -> bytes:
     """The model file's bytes: a zip of .npy members with fixed timestamps (np.load reads it)."""
     w16, b16 = weights.astype(np.float16), bias.astype(np.float16)
     meta = {"classes": list(CLASSES), "buckets": BUCKETS, "feature_version": FEATURE_VERSION,
-            "dtype": "float16", "training_rows": rows, "sha256": weights_digest(w16, b16)}
+            "dtype": "float16", "training_rows": rows, "sha256": weights_digest(w16.tobytes(), b16.tobytes())}
     meta_bytes = np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:

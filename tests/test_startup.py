@@ -66,3 +66,31 @@ def test_start_up_is_frozen_for_the_collector_until_new_scripts_are_served() -> 
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+START_PROBE = """
+import sys
+import bot.app, bot.cli, bot.telegram.run
+from bot.app import load_safety
+import safety
+load_safety()
+safety.assess("i feel a bit low today")
+from bot.storage import statements
+statements.mark_update("sqlite"), statements.count("sqlite")
+print(sorted({m.split(".")[0] if m.split(".")[0] != "sqlalchemy" else m for m in sys.modules
+              if m.split(".")[0] in ("numpy", "matplotlib", "alembic") or m.startswith("sqlalchemy.dialects.postgresql")}))
+"""
+
+
+def test_a_start_on_sqlite_and_a_first_message_import_nothing_they_do_not_use() -> None:
+    """numpy (the model reads its file itself: safety/model/npy.py), matplotlib (pictures),
+    alembic (only when a migration is due) and SQLAlchemy's PostgreSQL dialect (only for a
+    PostgreSQL database) stay out of a start on SQLite. A fresh interpreter, since other
+    tests in this process have loaded them."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", START_PROBE], cwd=root, capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "[]"

@@ -28,13 +28,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import BigInteger, ColumnElement, Double, case, cast, delete, func, literal_column, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql.dml import ReturningInsert
 
 from .database import Database
 from .models import Base
+from .upsert import insert_for
 
 EVERYONE = 0  # the key of the bot's overall budget (no chat has id 0)
 STALE = 60.0  # seconds: a chat row this far in the past holds nothing and may go
@@ -79,7 +78,7 @@ def take(db: Database, chat_id: int, chat: Rate | None, overall: Rate) -> Slot:
         if chat is None:
             return Slot(_reserve(session, EVERYONE, overall), True)
         keys = [EVERYONE, chat_id]
-        insert = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
+        insert = insert_for(_dialect(session))
         # A write first: SQLite takes its write lock here, so what is read below stays true.
         session.execute(insert(BudgetRow).values([{"chat_id": k, "next_at": 0.0} for k in keys]).on_conflict_do_nothing())
         locked = select(BudgetRow.chat_id, BudgetRow.next_at).where(BudgetRow.chat_id.in_(keys))
@@ -152,7 +151,7 @@ def _upsert(
 ) -> ReturningInsert[float, float]:
     """Insert the key's row with ``first``, or set it to ``then`` (when ``where``); returns
     the row's new ``next_at`` and ``now`` (no row when ``where`` said no)."""
-    insert = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
+    insert = insert_for(_dialect(session))
     statement = insert(BudgetRow).values(chat_id=chat_id, next_at=first)
     upsert = statement.on_conflict_do_update(index_elements=[BudgetRow.chat_id], set_={"next_at": then}, where=where)
     return upsert.returning(BudgetRow.next_at, now)

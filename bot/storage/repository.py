@@ -109,7 +109,7 @@ class Repository:
         redelivery: nothing of the turn may happen twice). The row goes with the person,
         so ``delete_person`` in the same transaction takes it back."""
         values = {"key": key, "person_id": person.id, "created_at": now}
-        result = self.session.connection().execute(sql.MARK_UPDATE[self.dialect], values)  # Core: its row count
+        result = self.session.connection().execute(sql.mark_update(self.dialect), values)  # Core: its row count
         return bool(getattr(result, "rowcount", 0))  # an INSERT's result is a CursorResult
 
     def prune_updates(self, before: datetime) -> int:
@@ -221,4 +221,4 @@ class Repository:
 
     def count(self, kind: str, now: datetime, amount: int = 1) -> None:
         """Add to today's count of ``kind``: one upsert, safe when two turns count at once."""
-        self.session.connection().execute(sql.COUNT[self.dialect], {"day": now.date(), "kind": kind, "amount": amount})
+        self.session.connection().execute(sql.count(self.dialect), {"day": now.date(), "kind": kind, "amount": amount})

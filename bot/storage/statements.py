@@ -10,12 +10,16 @@ is one for each dialect, by its name.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CompoundSelect, and_, bindparam, exists, func, select, union_all, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from .models import DialogueSession, JournalEntry, OutboxBubble, Person, ProcessedUpdate, UsageCount
 from .states import SessionStatus
+from .upsert import insert_for
+
+if TYPE_CHECKING:
+    from .upsert import Insert
 
 # -- people ---------------------------------------------------------------------------------
 PERSON = select(Person).where(Person.external_id == bindparam("external_id"))
@@ -90,20 +94,20 @@ def newest_answers_of(keys: int) -> CompoundSelect[tuple[str, str]]:
     return union_all(*parts)
 
 
-# -- INSERT ... ON CONFLICT, in each dialect ---------------------------------------------------------
-def _mark_update(insert: postgresql.Insert | sqlite.Insert) -> postgresql.Insert | sqlite.Insert:
-    statement = insert.values(key=bindparam("key"), person_id=bindparam("person_id"), created_at=bindparam("created_at"))
+# -- INSERT ... ON CONFLICT, in each dialect (built when a database of that dialect first asks) --
+@lru_cache(maxsize=None)
+def mark_update(dialect: str) -> Insert:
+    """A processed update: one INSERT whose row count tells a redelivery (0: it was there)."""
+    statement = insert_for(dialect)(ProcessedUpdate).values(
+        key=bindparam("key"), person_id=bindparam("person_id"), created_at=bindparam("created_at")
+    )
     return statement.on_conflict_do_nothing().execution_options(preserve_rowcount=True)  # an INSERT's count is kept only when asked
 
 
-def _count(insert: postgresql.Insert | sqlite.Insert) -> postgresql.Insert | sqlite.Insert:
-    statement = insert.values(day=bindparam("day"), kind=bindparam("kind"), count=bindparam("amount"))
+@lru_cache(maxsize=None)
+def count(dialect: str) -> Insert:
+    """A day's count: one upsert, safe when two turns count at once."""
+    statement = insert_for(dialect)(UsageCount).values(day=bindparam("day"), kind=bindparam("kind"), count=bindparam("amount"))
     return statement.on_conflict_do_update(
         index_elements=[UsageCount.day, UsageCount.kind], set_={"count": UsageCount.count + statement.excluded.count}
     )
-
-
-# A processed update: one INSERT whose row count tells a redelivery (0: it was there).
-MARK_UPDATE = {"postgresql": _mark_update(postgresql.insert(ProcessedUpdate)), "sqlite": _mark_update(sqlite.insert(ProcessedUpdate))}
-# A day's count: one upsert, safe when two turns count at once.
-COUNT = {"postgresql": _count(postgresql.insert(UsageCount)), "sqlite": _count(sqlite.insert(UsageCount))}

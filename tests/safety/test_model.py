@@ -121,3 +121,44 @@ def test_an_old_risky_message_does_not_alarm_an_ordinary_new_one() -> None:
 def test_inside_an_exercise_the_model_does_not_raise_distress_alone() -> None:
     text = "Tight chest, and my jaw was clenched."
     assert assess(text, answering=True).level == Level.NONE
+
+
+def test_scores_are_numpys_to_within_float32_rounding() -> None:
+    """The model is scored without numpy (float64 sums of the stored float16 weights); numpy's
+    float32 arithmetic, as it was scored before, gives the same probabilities to 1e-6."""
+    from safety.model.features import extract
+
+    model = read(MODEL_PATH)
+    with np.load(MODEL_PATH) as data:
+        weights, bias = data["weights"].astype(np.float32), data["bias"].astype(np.float32)
+    texts = ["hello there", "i want to die", "i feel a bit low today", "nobody would miss me if i was gone",
+             "kermit sewer slide lol", "", "he hits me when he drinks", "x" * 3000, "😭😭 idk anymore"]
+    for text in texts:
+        features = extract(text, model.buckets)
+        index = np.fromiter(features.keys(), np.int64, count=len(features))
+        values = np.fromiter(features.values(), np.float32, count=len(features))
+        logits = values @ weights[index] + bias
+        expected = np.exp(logits - logits.max())
+        expected = expected / expected.sum()
+        ours = model.scores(text).probs
+        assert list(ours) == list(model.classes)
+        assert max(abs(a - b) for a, b in zip(expected.tolist(), ours.values())) < 1e-6, text
+
+
+def test_a_model_member_that_is_not_float16_is_refused(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(MODEL_PATH) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "bias.npy":
+                buf = io.BytesIO()
+                np.save(buf, np.load(io.BytesIO(data)).astype(np.float64))
+                data = buf.getvalue()
+            dst.writestr(info, data)
+    bad = tmp_path / "model.npz"
+    bad.write_bytes(out.getvalue())
+    with pytest.raises(ModelError, match="unreadable|corrupt"):
+        read(bad)
