@@ -12,9 +12,11 @@
   people in parallel, their turns on ``TurnWorkers`` (as many as the database lets write at
   once: one on SQLite), closed at shutdown.
 - Start-up (``post_init``): the operators' HTTP endpoint when ``INNERCHILD_HTTP_PORT`` is
-  set (``operators``), the command menu (from the companion's command registry), then
-  the check-in scheduler (it runs housekeeping too). Its ``shutdown()`` runs in ``post_stop`` (while the bot can still send, so a
-  nudge in flight can finish) or at the latest in ``post_shutdown``, which also closes the endpoint.
+  set (``operators``), the outbox sweeper; then, ``START_LATER`` after polling begins, the
+  command menu (from the companion's command registry) and the check-in scheduler (it runs
+  housekeeping too). Its ``shutdown()`` runs in ``post_stop`` (while the bot can still
+  send, so a nudge in flight can finish) or at the latest in ``post_shutdown``, which also
+  closes the endpoint.
 - Memory: PTB's per-update id sets (kept for a persistence this bot does not use) are
   emptied every minute (``forget.Forgetter``), so memory follows who is active, not
   everyone who ever wrote.
@@ -25,6 +27,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import logging
 import os
@@ -39,7 +42,7 @@ from telegram.request import BaseRequest
 from ..checkins.scheduler import start_scheduler
 from ..core import Rate, SendBudget
 from ..ops.readiness import Intake
-from .counting import CountingRequest
+from .counting import CountingRequest, shared_tls
 from .forget import Forgetter
 from .handlers import TelegramAdapter, TelegramApp
 from .limiter import SharedLimiter
@@ -61,6 +64,9 @@ CHAT_BURST = 3  # messages one chat may get at once (a keyboard edit, then the r
 # Overall, evenly spaced: with 25 a second and a sender up to ``limiter.LATE`` (0.1 s) late,
 # any one second holds at most 1 + 25 * (1 + 0.1) = 28 calls: headroom under Telegram's 30.
 OVERALL_BURST = 1
+# After start-up, the command menu is set and the check-in scheduler started this much later
+# (``_start_later``), so that the first poll's turns go first.
+START_LATER = 1.0
 
 
 def build_application(
@@ -76,8 +82,11 @@ def build_application(
     if settings.telegram_base_url:
         base = settings.telegram_base_url.rstrip("/")
         builder = builder.base_url(base).base_file_url(_file_url(base))
-    sending = CountingRequest(request) if request is not None else CountingRequest.default()
-    polling = CountingRequest(get_updates_request or request) if request is not None else CountingRequest.default(long_poll=True)
+    if request is not None:
+        sending, polling = CountingRequest(request), CountingRequest(get_updates_request or request)
+    else:
+        tls = shared_tls()
+        sending, polling = CountingRequest.default(tls=tls), CountingRequest.default(long_poll=True, tls=tls)
     builder = builder.request(sending).get_updates_request(polling)
     pause = settings.message_pause if pause is None else pause
     ledger, locks = Ledger(), PersonLocks()
@@ -148,13 +157,24 @@ async def _post_init(application: TelegramApp) -> None:
     ops = application.bot_data.get("ops")
     if ops is not None:  # first: /healthz answers while the rest starts
         await ops.start()
+    application.bot_data["sweeper"].start()  # first: what a crash left waiting goes out now
+    application.bot_data["forgetter"].start()
+    application.bot_data["later"] = asyncio.create_task(_start_later(application), name="start-later")
+
+
+async def _start_later(application: TelegramApp) -> None:
+    """What can wait until the first poll has brought what people wrote while the bot was
+    down: the command menu (a round trip to Telegram) and the check-in scheduler (its first
+    sweep and housekeeping run at once, and would take the database from the first turns).
+    ``START_LATER`` after start-up; a shutdown before then cancels it."""
+    await asyncio.sleep(START_LATER)
     try:
         await set_commands(application)
     except Exception as exc:  # noqa: BLE001 - the menu is a convenience; typing commands works
         log.warning("could not set the command menu: %s", type(exc).__name__)
+    if application.bot_data.get("stopping"):
+        return
     adapter: TelegramAdapter = application.bot_data["adapter"]
-    application.bot_data["sweeper"].start()  # first: what a crash left waiting goes out now
-    application.bot_data["forgetter"].start()
     application.bot_data["scheduler"] = start_scheduler(application.bot_data["runtime"], adapter.deliver)
     log.info("check-in scheduler started")
 
@@ -169,6 +189,12 @@ async def _post_shutdown(application: TelegramApp) -> None:
 
 
 async def _stop_scheduler(application: TelegramApp) -> None:
+    application.bot_data["stopping"] = True
+    later: asyncio.Task[None] | None = application.bot_data.pop("later", None)
+    if later is not None and not later.done():
+        later.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await later
     sweeper: OutboxSweeper | None = application.bot_data.get("sweeper")
     if sweeper is not None:
         await sweeper.stop()

@@ -9,6 +9,9 @@ the method's name is taken from the URL (the URL also holds the bot token).
 
 from __future__ import annotations
 
+import ssl
+
+import httpx
 from telegram.error import TelegramError
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
@@ -25,9 +28,12 @@ class CountingRequest(BaseRequest):
         self.inner = inner
 
     @classmethod
-    def default(cls, *, long_poll: bool = False) -> "CountingRequest":
-        """PTB's own default request (as ``ApplicationBuilder`` makes it), counted."""
-        return cls(HTTPXRequest(connection_pool_size=POLL_POOL if long_poll else POOL))
+    def default(cls, *, long_poll: bool = False, tls: ssl.SSLContext | None = None) -> "CountingRequest":
+        """PTB's own default request (as ``ApplicationBuilder`` makes it), counted. ``tls``:
+        the TLS settings to verify Telegram with (``shared_tls``), shared by the bot's two
+        clients rather than each loading the certificate authorities again."""
+        extra = {"verify": tls} if tls is not None else None
+        return cls(HTTPXRequest(connection_pool_size=POLL_POOL if long_poll else POOL, httpx_kwargs=extra))
 
     @property
     def read_timeout(self) -> float | None:
@@ -67,3 +73,10 @@ class CountingRequest(BaseRequest):
         if code >= 400:
             metrics.telegram_error(api_method, code)
         return code, payload
+
+
+def shared_tls() -> ssl.SSLContext:
+    """httpx's own default TLS settings (certifi's authorities, or ``SSL_CERT_FILE`` /
+    ``SSL_CERT_DIR``), made once: loading the authorities is most of what creating a client
+    costs a start."""
+    return httpx.create_ssl_context()

@@ -50,6 +50,7 @@ def test_onboarding_with_buttons_and_typed_answers(tg, bot):
     poll = tg.calls("getUpdates")[-1].params
     assert sorted(poll["allowed_updates"]) == ["callback_query", "edited_message", "message", "my_chat_member"]
     assert tg.calls("deleteWebhook")[0].params.get("drop_pending_updates") in (None, False)
+    wait_until(lambda: tg.calls("setMyCommands"), 10, "the command menu (set a second after start-up)")
     assert [c["command"] for c in tg.calls("setMyCommands")[0].params["commands"]][:3] == ["start", "menu", "progress"]
 
 

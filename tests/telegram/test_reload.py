@@ -41,6 +41,7 @@ def test_an_edit_and_sighup_change_the_next_turn_and_a_broken_edit_keeps_the_old
             person = Person(fake, 701)
             assert HELP in texts(person.say("/help", until=mentions(HELP)))
 
+            wait_until(lambda: fake.calls("setMyCommands"), 10, "the command menu of the start")
             menus = len(fake.calls("setMyCommands"))
             edit(folder, HELP, "Here is everything you can type")
             bot.signal(signal.SIGHUP)
