@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import statements as sql
-from .models import DialogueSession, JournalEntry, Person, ProcessedUpdate, SafetyEvent
+from .models import DialogueSession, JournalEntry, Person, ProcessedUpdate
 from .states import SessionStatus
 
 
@@ -217,7 +217,11 @@ class Repository:
 
     # -- counts for operators --------------------------------------------------------------
     def record_safety(self, level: str, categories: tuple[str, ...], source: str, now: datetime) -> None:
-        self.session.add(SafetyEvent(level=level, categories=",".join(categories)[:255], source=source, created_at=now))
+        """One more referral in today's count: the day only, so nothing here equals the
+        person's ``last_safety_at`` (or any time of theirs), and one upsert, no row of its
+        own, so no id or row order tells whose came first (``models.SafetyEvent``)."""
+        values = {"day": now.date(), "level": level, "categories": ",".join(categories)[:255], "source": source}
+        self.session.connection().execute(sql.SAFETY_COUNT[self.dialect], values)
 
     def count(self, kind: str, now: datetime, amount: int = 1) -> None:
         """Add to today's count of ``kind``: one upsert, safe when two turns count at once."""

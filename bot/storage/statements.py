@@ -14,7 +14,7 @@ from functools import lru_cache
 from sqlalchemy import CompoundSelect, and_, bindparam, exists, func, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .models import DialogueSession, JournalEntry, OutboxBubble, Person, ProcessedUpdate, UsageCount
+from .models import DialogueSession, JournalEntry, OutboxBubble, Person, ProcessedUpdate, SafetyEvent, UsageCount
 from .states import SessionStatus
 
 # -- people ---------------------------------------------------------------------------------
@@ -103,7 +103,18 @@ def _count(insert: postgresql.Insert | sqlite.Insert) -> postgresql.Insert | sql
     )
 
 
+def _count_safety(insert: postgresql.Insert | sqlite.Insert) -> postgresql.Insert | sqlite.Insert:
+    values = {"day": bindparam("day"), "level": bindparam("level"), "categories": bindparam("categories"), "source": bindparam("source")}
+    statement = insert.values(**values, count=1)
+    return statement.on_conflict_do_update(
+        index_elements=[SafetyEvent.day, SafetyEvent.level, SafetyEvent.categories, SafetyEvent.source],
+        set_={"count": SafetyEvent.count + 1},
+    )
+
+
 # A processed update: one INSERT whose row count tells a redelivery (0: it was there).
 MARK_UPDATE = {"postgresql": _mark_update(postgresql.insert(ProcessedUpdate)), "sqlite": _mark_update(sqlite.insert(ProcessedUpdate))}
 # A day's count: one upsert, safe when two turns count at once.
 COUNT = {"postgresql": _count(postgresql.insert(UsageCount)), "sqlite": _count(sqlite.insert(UsageCount))}
+# A safety referral: one more in its day's count (the day only: no time, no order, no person).
+SAFETY_COUNT = {"postgresql": _count_safety(postgresql.insert(SafetyEvent)), "sqlite": _count_safety(sqlite.insert(SafetyEvent))}
