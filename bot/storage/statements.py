@@ -104,7 +104,7 @@ def _count(insert: postgresql.Insert | sqlite.Insert) -> postgresql.Insert | sql
 
 
 def _count_safety(insert: postgresql.Insert | sqlite.Insert) -> postgresql.Insert | sqlite.Insert:
-    values = {"day": bindparam("day"), "level": bindparam("level"), "categories": bindparam("categories"), "source": bindparam("source")}
+    values: dict[str, object] = {"day": bindparam("day"), "level": bindparam("level"), "categories": bindparam("categories"), "source": bindparam("source")}
     statement = insert.values(**values, count=1)
     return statement.on_conflict_do_update(
         index_elements=[SafetyEvent.day, SafetyEvent.level, SafetyEvent.categories, SafetyEvent.source],
