@@ -30,6 +30,17 @@ def at_0009(database: Database) -> None:
                 {"level": level, "at": at},
             )
         connection.execute(text("INSERT INTO usage_counts (day, kind, count) VALUES (:day, 'safety_crisis', 2)"), {"day": date(2026, 1, 14)})
+        person = connection.execute(text("SELECT id FROM persons")).scalar_one()  # a row that cascades from the person
+        connection.execute(text("INSERT INTO processed_updates (key, person_id, created_at) VALUES ('tg:9', :p, :at)"), {"p": person, "at": AT[0]})
+
+
+def kept(database: Database) -> tuple[int, int]:
+    """The person and what hangs on them: no table copy may drop (and so cascade) them."""
+    with database.engine.connect() as connection:
+        return (
+            connection.execute(text("SELECT count(*) FROM persons")).scalar_one(),
+            connection.execute(text("SELECT count(*) FROM processed_updates")).scalar_one(),
+        )
 
 
 def test_0010_counts_by_day_and_back(db_url) -> None:
@@ -37,6 +48,7 @@ def test_0010_counts_by_day_and_back(db_url) -> None:
     try:
         at_0009(database)
         migrate(database, "0010")
+        assert kept(database) == (1, 1)
         with database.engine.connect() as connection:
             counts = connection.execute(text("SELECT day, level, categories, source, count FROM safety_events ORDER BY day, level")).all()
             assert [(str(d)[:10], lv, c, s, n) for d, lv, c, s, n in counts] == [
@@ -50,6 +62,7 @@ def test_0010_counts_by_day_and_back(db_url) -> None:
             assert connection.execute(text("SELECT count(*) FROM outbox WHERE notice")).scalar_one() == 0
 
         migrate(database, "0009", down=True)
+        assert kept(database) == (1, 1)
         with database.engine.connect() as connection:
             rows = connection.execute(text("SELECT level, created_at FROM safety_events ORDER BY id")).all()
             assert [(lv, str(at)[:19]) for lv, at in rows] == [

@@ -81,18 +81,16 @@ def upgrade() -> None:
         op.execute("INSERT INTO usage_counts (day, kind, count) SELECT day, kind, count FROM usage_counts_0009")
         op.drop_table("usage_counts_0009")
 
-    with op.batch_alter_table("persons") as batch:
-        batch.add_column(sa.Column("retention_queued_at", sa.DateTime, nullable=True))
+    # Plain ALTER TABLE, never a batch copy: on SQLite a copy drops ``persons``, and dropping
+    # it deletes every row that cascades from it (moods, sessions, the journal).
+    op.add_column("persons", sa.Column("retention_queued_at", sa.DateTime, nullable=True))
     op.execute("UPDATE persons SET retention_notice_at = NULL")  # never proved delivered
-    with op.batch_alter_table("outbox") as batch:
-        batch.add_column(sa.Column("notice", sa.Boolean, nullable=False, server_default=sa.false()))
+    op.add_column("outbox", sa.Column("notice", sa.Boolean, nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("outbox") as batch:
-        batch.drop_column("notice")
-    with op.batch_alter_table("persons") as batch:
-        batch.drop_column("retention_queued_at")
+    op.drop_column("outbox", "notice")  # SQLite 3.35+ drops a column in place (see upgrade)
+    op.drop_column("persons", "retention_queued_at")
 
     connection = op.get_bind()
     if connection.dialect.name == "sqlite":
