@@ -303,17 +303,40 @@ def retention(
     at: Annotated[Optional[str], typer.Option(help="Pretend it is this ISO time (UTC).")] = None,
     db: Annotated[Optional[str], typer.Option(help="Database URL.")] = None,
 ) -> None:
-    """Delete people inactive past INNERCHILD_RETENTION_DAYS (the bot also runs this itself)."""
+    """Delete people inactive past INNERCHILD_RETENTION_DAYS whose notice was delivered, and
+    queue notices for the running bot to send (it also runs this itself, hourly)."""
     from datetime import UTC, datetime
 
-    from .retention import sweep
+    from .retention import sweep, unreachable_days
     from .storage.types import utcnow
 
     settings = settings_or_exit(database_url=db)
+    try:
+        now = datetime.fromisoformat(at).replace(tzinfo=UTC) if at else utcnow()
+    except ValueError:
+        fail(f"--at {at!r} is not an ISO time: write it as 2026-01-15T09:30")
+    if settings.retention_days <= 0:
+        typer.echo("retention is off (INNERCHILD_RETENTION_DAYS is 0): people are kept until they delete; nothing done")
+        return
     runtime = runtime_or_exit(settings)
-    now = datetime.fromisoformat(at).replace(tzinfo=UTC) if at else utcnow()
-    result = sweep(runtime.companion, now, notice_days=settings.retention_notice_days)
-    typer.echo(f"noticed {len(result.notices)} (sent by the running bot), deleted {result.deleted}")
+    try:
+        result = sweep(
+            runtime.companion, now, notice_days=settings.retention_notice_days,
+            unreached_days=settings.retention_unreachable_days, queue=True,
+        )
+    finally:
+        runtime.database.dispose()
+    longest = unreachable_days(settings.retention_days, settings.retention_unreachable_days)
+    typer.echo(
+        f"queued {result.queued} notice(s) for the running bot (innerchild run) to send; "
+        "a person counts as noticed only once Telegram has accepted it"
+    )
+    typer.echo(f"waiting for delivery: {result.waiting} notice(s) queued earlier")
+    typer.echo(f"cannot be reached (blocked the bot, or console): {result.unreachable}, deleted after {longest} days away")
+    typer.echo(
+        f"deleted {result.deleted + result.deleted_unreached}: {result.deleted} after a delivered notice, "
+        f"{result.deleted_unreached} not reached in {longest} days"
+    )
 
 
 @keys_app.command("new")

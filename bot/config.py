@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -57,9 +57,35 @@ class Settings(BaseSettings):
     checkin_sweep_seconds: int = 30
     checkins_per_second: float = 25.0
 
-    # Retention: delete people inactive this many days (0 = keep until they delete)
+    # Retention: delete people inactive this many days (0 = keep until they delete), after a
+    # notice that reached them; people no notice can reach after the longer period (0: twice
+    # retention_days)
     retention_days: int = 0
     retention_notice_days: int = 7
+    retention_unreachable_days: int = 0
+
+    @field_validator("retention_days")
+    @classmethod
+    def _retention_days(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError("must be 0 (keep people until they delete) or a number of days")
+        return value
+
+    @field_validator("retention_notice_days")
+    @classmethod
+    def _retention_notice_days(cls, value: int, info: ValidationInfo) -> int:
+        days = info.data.get("retention_days", 0)
+        if value < 1 or (days and value >= days):
+            raise ValueError(f"must be at least 1 and less than INNERCHILD_RETENTION_DAYS ({days})" if days else "must be at least 1")
+        return value
+
+    @field_validator("retention_unreachable_days")
+    @classmethod
+    def _retention_unreachable_days(cls, value: int, info: ValidationInfo) -> int:
+        days = info.data.get("retention_days", 0)
+        if value < 0 or (value and value < days):
+            raise ValueError(f"must be 0 (twice INNERCHILD_RETENTION_DAYS) or at least INNERCHILD_RETENTION_DAYS ({days})")
+        return value
 
     @field_validator("default_country")
     @classmethod

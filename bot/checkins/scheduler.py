@@ -105,26 +105,37 @@ _SWEEPERS: dict[str, Sweeper] = {}
 
 @dataclass
 class Housekeeping:
-    """Hourly: retention notices and deletions, and forgetting old processed-update ids."""
+    """Hourly: retention notices and deletions, and forgetting old processed-update ids.
+
+    A notice counts only once Telegram has it: one in the outbox is marked by the outbox as
+    it goes out (``deliver`` drains it now; the outbox sweeper retries what fails), one sent
+    directly is marked here when the send succeeded. A blocked person gets no notice and is
+    deleted only after the longer period (``retention``)."""
 
     companion: Companion
     deliver: Deliver
     notice_days: int
     pacer: Pacer
+    unreached_days: int = 0
 
     async def run(self) -> None:
         now = self.companion.clock()
-        result = await asyncio.to_thread(retention.sweep, self.companion, now, notice_days=self.notice_days)
+        result = await asyncio.to_thread(
+            retention.sweep, self.companion, now, notice_days=self.notice_days, unreached_days=self.unreached_days
+        )
         for user, replies in result.notices:
             await self.pacer.wait(max(1, len(replies)))
             try:
                 if await self.deliver(user, replies) is False:
                     await asyncio.to_thread(self.companion.mark_unreachable, user)
-            except Exception:  # the notice is marked sent; deletion still waits its period
+                elif replies:  # sent now, not through the outbox (which marks its own)
+                    await asyncio.to_thread(retention.delivered, self.companion, user, self.companion.clock())
+            except Exception:  # not marked delivered: no deletion before the longer period
                 log.exception("delivering a retention notice failed")
         pruned = await asyncio.to_thread(retention.prune_processed_updates, self.companion, now)
-        if result.deleted or pruned:
-            log.info("housekeeping: %d expired, %d old update ids forgotten", result.deleted, pruned)
+        expired = result.deleted + result.deleted_unreached
+        if expired or pruned:
+            log.info("housekeeping: %d expired (%d unreachable), %d old update ids forgotten", expired, result.deleted_unreached, pruned)
 
 
 _HOUSEKEEPING: dict[str, Housekeeping] = {}
@@ -182,7 +193,9 @@ def start_scheduler(runtime: Runtime, deliver: Deliver, *, service: CheckinServi
         coalesce=True,
         misfire_grace_time=seconds,
     )
-    _HOUSEKEEPING[key] = Housekeeping(runtime.companion, deliver, settings.retention_notice_days, _SWEEPERS[key].pacer)
+    _HOUSEKEEPING[key] = Housekeeping(
+        runtime.companion, deliver, settings.retention_notice_days, _SWEEPERS[key].pacer, settings.retention_unreachable_days
+    )
     scheduler.add_job(
         run_job,
         IntervalTrigger(seconds=HOUSEKEEPING_SECONDS, timezone=UTC),

@@ -193,6 +193,9 @@ class Companion:
             event = fresh  # a split text: the parts a crash left unhandled
             person.last_seen_at = now
             person.active = True
+            if person.retention_queued_at is not None:  # they are here: the notice is void, sent or not
+                person.retention_queued_at = None
+                outbox.forget_notices(repo, person)
             person.retention_notice_at = None
             ctx = self.turn(repo, person, now, scripts)
             ctx.found_active(first.active)
@@ -216,11 +219,12 @@ class Companion:
         self.deliveries = Deliveries(self.db, self.clock, owner)
         return self.deliveries
 
-    def keep_replies(self, repo: Repository, person: Person, replies: list[Reply], now: datetime) -> bool:
-        """With the outbox on, the replies join the turn's transaction (``storage.outbox``)."""
+    def keep_replies(self, repo: Repository, person: Person, replies: list[Reply], now: datetime, *, notice: bool = False) -> bool:
+        """With the outbox on, the replies join the turn's transaction (``storage.outbox``);
+        ``notice``: a retention notice, marked delivered when Telegram has it."""
         if not self.use_outbox or not replies:
             return False
-        outbox.keep(repo, person, replies, now)
+        outbox.keep(repo, person, replies, now, notice=notice)
         return True
 
     def mark_unreachable(self, user: str) -> None:

@@ -2,7 +2,10 @@
 (every encrypted column is listed in ``encrypted.py``).
 
 Safety events and usage counts carry no link to a person, so the operator's counts
-survive a person's deletion without pointing back at them.
+survive a person's deletion without pointing back at them: no person id, the day only (never
+a time of day that could equal a person's ``last_safety_at``), and no id or rowid whose order
+could be lined up against the order of people's times (both are counts per day, kept
+``WITHOUT ROWID`` on SQLite).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .types import EncryptedJSON, EncryptedText, UTCDateTime, utcnow
@@ -39,6 +42,9 @@ class Person(Base):
     recent_safety: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     last_safety_level: Mapped[str | None] = mapped_column(String(16), nullable=True)
     last_safety_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Retention (``bot/retention.py``): when the notice was put in the outbox, and when
+    # Telegram accepted it (only a delivered notice lets the normal period delete them).
+    retention_queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     retention_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     sessions: Mapped[list[DialogueSession]] = relationship(back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
@@ -95,21 +101,25 @@ class ProcessedUpdate(Base):
 
 
 class SafetyEvent(Base):
-    """A safety referral for counting: level, categories and time. No text, no person."""
+    """Safety referrals counted per day: level, categories, where they came from, how many.
+    No text, no person, no time of day and no id (0010): nothing in it equals a column of a
+    person, and nothing tells in which order the day's referrals came."""
 
     __tablename__ = "safety_events"
+    __table_args__ = {"sqlite_with_rowid": False}  # no hidden rowid in insert order either
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    level: Mapped[str] = mapped_column(String(16))
-    categories: Mapped[str] = mapped_column(String(255), default="")
-    source: Mapped[str] = mapped_column(String(16), default="message")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    level: Mapped[str] = mapped_column(String(16), primary_key=True)
+    categories: Mapped[str] = mapped_column(String(255), primary_key=True, default="")
+    source: Mapped[str] = mapped_column(String(16), primary_key=True, default="message")
+    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class UsageCount(Base):
     """Daily counts for operators (dialogues started and finished, check-ins sent ...)."""
 
     __tablename__ = "usage_counts"
+    __table_args__ = {"sqlite_with_rowid": False}  # 0010: no hidden rowid in insert order
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     kind: Mapped[str] = mapped_column(String(48), primary_key=True)
@@ -136,6 +146,8 @@ class OutboxBubble(Base):
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # A retention notice (0010): the moment Telegram has all of it, the person counts as noticed.
+    notice: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Meta(Base):

@@ -66,7 +66,16 @@ _PROGRESS = (
     )
 )
 _RENEW = update(_BUBBLES).where(_BUBBLES.c.person_id == _ITS_PERSON, _MINE).values(claimed_until=bindparam("until"))
-_SENT = delete(_BUBBLES).where(_BUBBLES.c.id == bindparam("bubble"))
+# The bubble is out: forgotten, saying whose it was and whether it was a retention notice.
+_SENT = delete(_BUBBLES).where(_BUBBLES.c.id == bindparam("bubble")).returning(_BUBBLES.c.person_id, _BUBBLES.c.notice)
+# A retention notice Telegram accepted: the person counts as noticed from now (unless a turn
+# of theirs cancelled the notice meanwhile: it clears ``retention_queued_at``).
+_NOTICED = (
+    update(_PEOPLE)
+    .where(_PEOPLE.c.id == bindparam("person"), _PEOPLE.c.retention_queued_at.is_not(None), _PEOPLE.c.retention_notice_at.is_(None))
+    .values(retention_notice_at=bindparam("now"))
+)
+_FORGET_NOTICES = delete(_BUBBLES).where(_BUBBLES.c.person_id == bindparam("person"), _BUBBLES.c.notice.is_(True))
 
 
 @dataclass(frozen=True)
@@ -78,17 +87,22 @@ class Waiting:
     parts_sent: int
 
 
-def keep(repo: Repository, person: Person, replies: list[Reply], now: datetime, *, claim_for: str | None = None) -> list[Waiting]:
+def keep(
+    repo: Repository, person: Person, replies: list[Reply], now: datetime, *, claim_for: str | None = None, notice: bool = False
+) -> list[Waiting]:
     """Store a turn's replies in its transaction (the turn's caller commits them together),
     in one statement; their ids keep their order.
 
     ``claim_for``: the process that sends them right after the commit, when no older bubble
     waits for the person (the caller knows: ``Repository.person_for_turn``; older ones go
     first, claimed as before). They are stored claimed by it and returned, so the sending
-    needs no claim of its own."""
+    needs no claim of its own.
+
+    ``notice``: a retention notice; when Telegram has all of it, ``Outbox.sent`` marks the
+    person noticed (``retention_notice_at``): "delivered" means that, never "queued"."""
     if not replies:
         return []
-    rows = [dict(person_id=person.id, reply=encode(reply), parts_sent=0, created_at=now) for reply in replies]
+    rows = [dict(person_id=person.id, reply=encode(reply), parts_sent=0, created_at=now, notice=notice) for reply in replies]
     connection = repo.session.connection()
     if claim_for is None:
         connection.execute(_KEEP, rows)
@@ -96,6 +110,12 @@ def keep(repo: Repository, person: Person, replies: list[Reply], now: datetime, 
     claimed = [row | {"claimed_by": claim_for, "claimed_until": now + LEASE} for row in rows]
     ids = sorted(int(i) for i in connection.execute(_KEEP_CLAIMED, claimed).scalars())  # rows take ids in order
     return [Waiting(i, reply, 0) for i, reply in zip(ids, replies, strict=True)]
+
+
+def forget_notices(repo: Repository, person: Person) -> None:
+    """The person wrote: a retention notice still waiting for them is not sent (it would
+    make them "noticed" after the turn that cancelled it)."""
+    repo.session.connection().execute(_FORGET_NOTICES, {"person": person.id})
 
 
 def encode(reply: Reply) -> dict[str, Any]:
@@ -168,12 +188,15 @@ class Outbox:
         """The whole bubble is out: forget it, and (``renew``: others claimed with it wait)
         renew the claim on the person's others. ``then_claim``: the person's id, when this
         was the last bubble claimed: their next claim runs in the same transaction, and
-        what it claimed comes back."""
+        what it claimed comes back. A retention notice marks its person noticed in the same
+        transaction: Telegram has it."""
         with self.db.transaction() as repo:
             connection = repo.session.connection()
             if renew:
                 connection.execute(_RENEW, {"bubble": bubble_id, "owner": self.owner, "until": now + LEASE})
-            connection.execute(_SENT, {"bubble": bubble_id})
+            gone = connection.execute(_SENT, {"bubble": bubble_id}).first()
+            if gone is not None and gone.notice:
+                connection.execute(_NOTICED, {"person": gone.person_id, "now": now})
             return self._claim(repo, then_claim, now) if then_claim is not None else []
 
     def defer(self, user: str, until: datetime) -> None:

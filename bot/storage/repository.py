@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import and_, delete, false, func, insert, not_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import statements as sql
-from .models import DialogueSession, JournalEntry, Person, ProcessedUpdate, SafetyEvent
+from .models import DialogueSession, JournalEntry, Person, ProcessedUpdate
 from .states import SessionStatus
 
 
@@ -96,9 +96,40 @@ class Repository:
         self._newest.pop(pid, None)
         self._visits = {k: v for k, v in self._visits.items() if k[0] != pid}
 
-    def inactive_people(self, seen_before: datetime, *, limit: int = 500) -> list[Person]:
-        query = select(Person).where(Person.last_seen_at < seen_before).order_by(Person.last_seen_at).limit(limit)
+    # -- retention (``bot/retention.py``) ------------------------------------------------------
+    def expired_people(self, *, seen_before: datetime, noticed_before: datetime, unreached_before: datetime, limit: int = 500) -> list[Person]:
+        """Whom retention deletes now: away since ``seen_before`` with a notice Telegram
+        accepted before ``noticed_before``; or away since ``unreached_before`` (the longer
+        period for people no notice reached), unless a notice reached them after
+        ``noticed_before`` (its promised days are kept)."""
+        notice_old = Person.retention_notice_at <= noticed_before
+        noticed = and_(Person.last_seen_at < seen_before, notice_old)
+        unreached = and_(Person.last_seen_at < unreached_before, or_(Person.retention_notice_at.is_(None), notice_old))
+        query = select(Person).where(or_(noticed, unreached)).order_by(Person.last_seen_at).limit(limit)
         return list(self.session.scalars(query))
+
+    def people_to_notice(self, seen_before: datetime, reachable: tuple[str, ...], *, limit: int = 500) -> list[Person]:
+        """Away since ``seen_before``, reachable (not blocked, an adapter that can write to
+        them first: ids beginning with one of ``reachable``), and no notice queued yet."""
+        query = select(Person).where(
+            Person.last_seen_at < seen_before,
+            Person.retention_queued_at.is_(None),
+            Person.retention_notice_at.is_(None),
+            Person.active.is_(True),
+            or_(*(Person.external_id.startswith(prefix, autoescape=True) for prefix in reachable)) if reachable else false(),
+        )
+        return list(self.session.scalars(query.order_by(Person.last_seen_at).limit(limit)))
+
+    def notices_pending(self, seen_before: datetime, reachable: tuple[str, ...]) -> tuple[int, int]:
+        """Of those away since ``seen_before`` with no notice delivered: how many have one
+        queued and waiting for Telegram, and how many no notice can reach (blocked the bot,
+        or an adapter that cannot write first, such as the console)."""
+        away = and_(Person.last_seen_at < seen_before, Person.retention_notice_at.is_(None))
+        reachable_id = or_(*(Person.external_id.startswith(prefix, autoescape=True) for prefix in reachable)) if reachable else false()
+        can_reach = and_(Person.active.is_(True), reachable_id)
+        waiting = select(func.count()).select_from(Person).where(away, can_reach, Person.retention_queued_at.is_not(None))
+        unreachable = select(func.count()).select_from(Person).where(away, not_(can_reach))
+        return int(self.session.scalar(waiting) or 0), int(self.session.scalar(unreachable) or 0)
 
     # -- processed updates -----------------------------------------------------------------
     def update_seen(self, key: str) -> bool:
@@ -217,7 +248,11 @@ class Repository:
 
     # -- counts for operators --------------------------------------------------------------
     def record_safety(self, level: str, categories: tuple[str, ...], source: str, now: datetime) -> None:
-        self.session.add(SafetyEvent(level=level, categories=",".join(categories)[:255], source=source, created_at=now))
+        """One more referral in today's count: the day only, so nothing here equals the
+        person's ``last_safety_at`` (or any time of theirs), and one upsert, no row of its
+        own, so no id or row order tells whose came first (``models.SafetyEvent``)."""
+        values = {"day": now.date(), "level": level, "categories": ",".join(categories)[:255], "source": source}
+        self.session.connection().execute(sql.count_safety(self.dialect), values)
 
     def count(self, kind: str, now: datetime, amount: int = 1) -> None:
         """Add to today's count of ``kind``: one upsert, safe when two turns count at once."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import CompoundSelect, and_, bindparam, exists, func, select, union_all, update
 
-from .models import DialogueSession, JournalEntry, OutboxBubble, Person, ProcessedUpdate, UsageCount
+from .models import DialogueSession, JournalEntry, OutboxBubble, Person, ProcessedUpdate, SafetyEvent, UsageCount
 from .states import SessionStatus
 from .upsert import insert_for
 
@@ -110,4 +110,15 @@ def count(dialect: str) -> Insert:
     statement = insert_for(dialect)(UsageCount).values(day=bindparam("day"), kind=bindparam("kind"), count=bindparam("amount"))
     return statement.on_conflict_do_update(
         index_elements=[UsageCount.day, UsageCount.kind], set_={"count": UsageCount.count + statement.excluded.count}
+    )
+
+
+@lru_cache(maxsize=None)
+def count_safety(dialect: str) -> Insert:
+    """A safety referral: one more in its day's count (the day only: no time, no order, no person)."""
+    values: dict[str, object] = {"day": bindparam("day"), "level": bindparam("level"), "categories": bindparam("categories"), "source": bindparam("source")}
+    statement = insert_for(dialect)(SafetyEvent).values(**values, count=1)
+    return statement.on_conflict_do_update(
+        index_elements=[SafetyEvent.day, SafetyEvent.level, SafetyEvent.categories, SafetyEvent.source],
+        set_={"count": SafetyEvent.count + 1},
     )

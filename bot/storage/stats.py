@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import distinct, func, select
 
@@ -24,11 +24,10 @@ def counts_since(repo: Repository, since: date | None) -> dict[str, object]:
     if since is not None:
         query = query.where(UsageCount.day >= since)
     counts: dict[str, object] = {kind: int(total or 0) for kind, total in repo.session.execute(query)}
-    level_query = select(SafetyEvent.level, func.count()).group_by(SafetyEvent.level)
+    level_query = select(SafetyEvent.level, func.sum(SafetyEvent.count)).group_by(SafetyEvent.level)
     if since is not None:
-        start = datetime(since.year, since.month, since.day, tzinfo=UTC)
-        level_query = level_query.where(SafetyEvent.created_at >= start)
-    counts["safety_events"] = {level: n for level, n in repo.session.execute(level_query)}
+        level_query = level_query.where(SafetyEvent.day >= since)
+    counts["safety_events"] = {level: int(n or 0) for level, n in repo.session.execute(level_query)}
     return counts
 
 

@@ -79,5 +79,7 @@ def test_housekeeping_sends_retention_notices_from_the_running_bot(clock, tmp_pa
         clock.advance(days=24)
         asyncio.run(main())
         assert len(delivered) == 1 and "will be deleted in 7 days" in delivered[0]
+        with runtime.database.read() as repo:  # the send succeeded: noticed from then on
+            assert repo.find_person("tg:9").retention_notice_at == clock.now
     finally:
         runtime.database.dispose()

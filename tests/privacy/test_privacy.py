@@ -142,44 +142,75 @@ def test_key_rotation_keeps_every_word(runtime) -> None:
     assert SECRET_WORDS[0] in person.say("/journal")
 
 
-def test_retention_notices_first_then_deletes(tmp_path, clock, db_url) -> None:
+def start(companion, user: str) -> None:
+    companion.handle(Event(user, EventKind.COMMAND, text="/start"))
+
+
+def test_retention_deletes_only_after_a_delivered_notice(tmp_path, clock, db_url) -> None:
+    from bot.retention import delivered, sweep
+    from tests.conftest import build_runtime
+
+    runtime = build_runtime(db_url, clock, tmp_path, retention_days=30)
+    try:
+        companion = runtime.companion
+        start(companion, "tg:1")
+        start(companion, "tg:2")
+        clock.advance(days=20)
+        start(companion, "tg:2")  # tg:2 stays active
+        clock.advance(days=2)  # tg:1: 22 days away, notice due at 30 - 7 = 23
+        assert sweep(companion, clock.now, notice_days=7).notices == []
+        clock.advance(days=2)  # tg:1: 24 days away -> notice
+        result = sweep(companion, clock.now, notice_days=7)
+        assert [user for user, _ in result.notices] == ["tg:1"] and result.deleted == 0
+        assert "will be deleted in 7 days" in result.notices[0][1][0].text
+        assert sweep(companion, clock.now, notice_days=7).notices == []  # only once
+        clock.advance(days=8)  # 32 days away, but the notice never reached them: kept
+        result = sweep(companion, clock.now, notice_days=7)
+        assert (result.deleted, result.deleted_unreached, result.waiting) == (0, 0, 1)
+        delivered(companion, "tg:1", clock.now)  # now it did: 7 days more
+        clock.advance(days=6)
+        assert sweep(companion, clock.now, notice_days=7).deleted == 0
+        clock.advance(days=1)
+        assert sweep(companion, clock.now, notice_days=7).deleted == 1
+        with runtime.database.engine.connect() as connection:
+            assert [r[0] for r in connection.execute(text("select external_id from persons"))] == ["tg:2"]
+    finally:
+        runtime.database.dispose()
+
+
+def test_people_no_notice_can_reach_go_after_the_longer_period(tmp_path, clock, db_url) -> None:
     from bot.retention import sweep
     from tests.conftest import build_runtime
 
     runtime = build_runtime(db_url, clock, tmp_path, retention_days=30)
     try:
         companion = runtime.companion
-        confide(Person(companion, name="sam"))
-        Person(companion, name="alex").onboard()
-        clock.advance(days=20)
-        Person(companion, name="alex").say("/menu")  # alex stays active
-        clock.advance(days=2)  # sam: 22 days away, notice due at 30 - 7 = 23
-        assert sweep(companion, clock.now, notice_days=7).notices == []
-        clock.advance(days=2)  # sam: 24 days away -> notice
+        confide(Person(companion, name="sam"))  # the console: nothing can write to them first
+        start(companion, "tg:3")
+        companion.mark_unreachable("tg:3")  # blocked the bot
+        clock.advance(days=59)
         result = sweep(companion, clock.now, notice_days=7)
-        assert [user for user, _ in result.notices] == ["console:sam"] and result.deleted == 0
-        assert "will be deleted in 7 days" in result.notices[0][1][0].text
-        assert sweep(companion, clock.now, notice_days=7).notices == []  # only once
-        clock.advance(days=7)
+        assert result.notices == [] and result.unreachable == 2 and result.deleted_unreached == 0
+        clock.advance(days=1, minutes=1)  # twice the retention days
         result = sweep(companion, clock.now, notice_days=7)
-        assert result.deleted == 1
-        with runtime.database.engine.connect() as connection:
-            assert [r[0] for r in connection.execute(text("select external_id from persons"))] == ["console:alex"]
+        assert (result.deleted, result.deleted_unreached) == (0, 2)
+        assert sweep(companion, clock.now, notice_days=7, unreached_days=90).deleted_unreached == 0  # nobody left
     finally:
         runtime.database.dispose()
 
 
 def test_a_message_cancels_the_retention_notice(tmp_path, clock, sqlite_url) -> None:
-    from bot.retention import sweep
+    from bot.retention import delivered, sweep
     from tests.conftest import build_runtime
 
     runtime = build_runtime(sqlite_url, clock, tmp_path, retention_days=30)
     try:
-        person = Person(runtime.companion, name="sam")
-        confide(person)
+        start(runtime.companion, "tg:1")
         clock.advance(days=24)
         assert sweep(runtime.companion, clock.now, notice_days=7).notices
-        person.say("/journal")
+        delivered(runtime.companion, "tg:1", clock.now)
+        runtime.companion.handle(Event("tg:1", EventKind.COMMAND, text="/journal"))
+        delivered(runtime.companion, "tg:1", clock.now)  # late: the turn cancelled it
         clock.advance(days=8)
         assert sweep(runtime.companion, clock.now, notice_days=7).deleted == 0
     finally:
