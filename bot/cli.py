@@ -16,6 +16,7 @@ import typer
 
 from .checkins.cli import checkins_app
 from .entry import fail, logging_for, runtime_or_exit, settings_or_exit, starting, thaw
+from .private_files import private_umask
 
 if TYPE_CHECKING:
     from .engine import Problem
@@ -49,6 +50,7 @@ def main_options(
     _version: Annotated[bool, typer.Option("--version", callback=show_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
     """Inner Child Companion."""
+    private_umask()  # again for a caller of ``app`` that skipped ``main`` (a test's CliRunner)
 
 
 app.add_typer(dialogues_app, name="dialogues")
@@ -335,6 +337,7 @@ def keys_rotate(db: Annotated[Optional[str], typer.Option(help="Database URL.")]
 
 
 def main() -> None:
+    private_umask()  # before anything is written: files 0600, folders 0700 (``private_files``)
     starting()  # the garbage collector waits until start-up is done (``entry.started``)
     try:
         app()
