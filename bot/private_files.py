@@ -46,7 +46,7 @@ def private_dir(path: Path) -> str | None:
     try:
         os.chmod(path, 0o700)
     except OSError:
-        return f"the data directory {path} can be read by others (mode {mode:o}) and could not be made private: run chmod 700 {path}"
+        return f"{path} can be read by others (mode {mode:o}) and could not be made private: run chmod 700 {path}"
     return None
 
 
