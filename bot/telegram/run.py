@@ -17,7 +17,9 @@
   port of their own (``bot/ops/server.py``, wired in ``operators``), in both modes; it must
   differ from the webhook's port.
 - Logging: PTB logs whole updates (with what people wrote) at DEBUG and httpx logs URLs
-  (with the bot token) at INFO, so those loggers stay above that whatever the log level.
+  (with the bot token) at INFO, so those loggers stay above that whatever the log level;
+  and whatever they log at any level keeps no value but numbers (``logs.LibraryWords``,
+  put on PTB's loggers here, once they all exist).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from urllib.parse import urlsplit
 
 from telegram.error import InvalidToken, TelegramError
 
+from ..logs import withhold_library_words
 from ..ops.server import ListenError
 from .application import ALLOWED_UPDATES, build_application, refresh_menu
 from .polling import POLL_TIMEOUT, ConfirmingUpdater
@@ -77,6 +80,7 @@ def quiet_libraries(*secrets: str) -> None:
     redact = Redact(*secrets)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
+    withhold_library_words()
 
 
 def reload_on_hangup(reloader: ScriptReloader) -> None:
