@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import stat
 from pathlib import Path
 
@@ -19,15 +18,6 @@ from tests.conftest import TEST_KEY, build_runtime
 from tests.console.helpers import Person
 
 WORDS = "my grandmother's green kitchen"  # only the person wrote these
-
-
-@pytest.fixture(autouse=True)
-def keep_umask():
-    """The commands set this process's umask (0o077) when they run in it: put it back."""
-    old = os.umask(0o022)
-    os.umask(old)
-    yield
-    os.umask(old)
 
 
 @pytest.fixture

@@ -83,3 +83,23 @@ def test_a_looser_data_directory_and_database_from_before_are_tightened(tmp_path
     again = chat(tmp_path, "")
     assert again.returncode == 0, again.stderr
     assert oct(mode(data)) == "0o700" and oct(mode(data / "innerchild.db")) == "0o600"
+
+
+def test_a_looser_data_directory_that_cannot_be_tightened_is_reported(tmp_path: Path, monkeypatch, caplog) -> None:
+    import logging
+
+    from bot import private_files
+    from bot.app import private_data_dir
+    from bot.config import Settings
+
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    data.chmod(0o755)
+
+    def refused(path, mode):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(private_files.os, "chmod", refused)  # a folder another user owns
+    with caplog.at_level(logging.WARNING):
+        private_data_dir(Settings(data_dir=data, _env_file=None))  # type: ignore[call-arg]
+    assert f"{data} can be read by others (mode 755) and could not be made private: run chmod 700 {data}" in caplog.text
