@@ -22,6 +22,7 @@ from . import checkins, core, lexicon_verdict, progress
 from .config import Settings
 from .core import Companion, Features
 from .engine import DialogueLibrary, Problem, load_library
+from .private_files import private_dir, tighten
 from .reload import LAST_GOOD
 import safety
 from safety import lexicon as safety_lexicon
@@ -135,6 +136,19 @@ def load_safety(data_dir: Path | None = None) -> None:
     safety.assess("hello")  # and whatever else the detector makes on its first message
 
 
+def private_data_dir(settings: Settings) -> None:
+    """The data directory 0700 (an existing looser one tightened, or reported) and the embedded
+    database's files 0600 (an earlier version left them 0644; new ones are made so by the umask)."""
+    folder = settings.data_dir
+    try:
+        warning = private_dir(folder)
+    except OSError as exc:
+        raise StartupError(f"the data directory {folder} cannot be made ({exc.strerror or type(exc).__name__}): set INNERCHILD_DATA_DIR to a folder this user can write") from None
+    left = tighten(*(folder / f"innerchild.db{suffix}" for suffix in ("", "-wal", "-shm"))) if settings.embedded_database else []
+    for line in ([warning] if warning else []) + left:
+        log.warning(line)
+
+
 def build(settings: Settings, *, migrate: bool | None = None, last_good: bool = False, script_cache: bool = True) -> Runtime:
     """Open everything, or raise ``StartupError`` with lines an operator can act on.
 
@@ -143,6 +157,8 @@ def build(settings: Settings, *, migrate: bool | None = None, last_good: bool = 
     loudly, instead of refusing to start. ``script_cache``: a clean load of the scripts is
     kept in the data directory and spares the next start the checks (off: nothing is
     written there, as for ``dialogues play``)."""
+    if script_cache or settings.embedded_database:
+        private_data_dir(settings)
     library, features, problems = load(settings.dialogues_dir, settings.data_dir if script_cache else None)
     if problems and last_good:
         library, features = serve_last_good(settings, problems)

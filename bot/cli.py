@@ -16,6 +16,7 @@ import typer
 
 from .checkins.cli import checkins_app
 from .entry import fail, logging_for, runtime_or_exit, settings_or_exit, starting, thaw
+from .private_files import private_umask
 
 if TYPE_CHECKING:
     from .engine import Problem
@@ -25,6 +26,7 @@ dialogues_app = typer.Typer(no_args_is_help=True, help="Work with dialogue scrip
 db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
 safety_app = typer.Typer(no_args_is_help=True, help="Try the safety detector.")
 keys_app = typer.Typer(no_args_is_help=True, help="Encryption keys.")
+privacy_app = typer.Typer(no_args_is_help=True, help="Operators' privacy duties (PRIVACY.md).")
 
 
 def version() -> str:
@@ -49,12 +51,14 @@ def main_options(
     _version: Annotated[bool, typer.Option("--version", callback=show_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
     """Inner Child Companion."""
+    private_umask()  # again for a caller of ``app`` that skipped ``main`` (a test's CliRunner)
 
 
 app.add_typer(dialogues_app, name="dialogues")
 app.add_typer(db_app, name="db")
 app.add_typer(safety_app, name="safety")
 app.add_typer(keys_app, name="keys")
+app.add_typer(privacy_app, name="privacy")
 app.add_typer(checkins_app, name="checkins")
 
 
@@ -246,25 +250,64 @@ def safety_scan(
 
 @app.command()
 def export(
-    user: Annotated[str, typer.Option(help="The console user name to export.")],
-    out: Annotated[Path, typer.Option(help="Folder to write the files into.")] = Path("innerchild-export"),
+    user: Annotated[str, typer.Option(help="The console user name to export (a Telegram person exports with /export in the chat).")],
+    out: Annotated[Optional[Path], typer.Option(help="Folder to put the export's own private folder in (default: exports/ in the data directory).")] = None,
     db: Annotated[Optional[str], typer.Option(help="Database URL.")] = None,
 ) -> None:
-    """Write everything stored about a person: their journal document and a JSON file."""
+    """Write everything stored about a console person, their journal document and a JSON
+    file, into a new private folder (0700, files 0600); print where each file went."""
+    from .exports import NotAConsolePerson, console_id
+
+    try:
+        external = console_id(user)
+    except NotAConsolePerson as exc:
+        fail(str(exc))
+    _export(external, out, db)
+
+
+@privacy_app.command("legal-export")
+def legal_export(
+    user: Annotated[str, typer.Option(help="The person's stored id: tg:<telegram user id>, or console:<name>.")],
+    reason: Annotated[str, typer.Option(help="Why: the legal request this answers (its reference). Recorded with the person's id and the time.")],
+    out: Annotated[Optional[Path], typer.Option(help="Folder to put the export's own private folder in (default: exports/ in the data directory).")] = None,
+    db: Annotated[Optional[str], typer.Option(help="Database URL.")] = None,
+) -> None:
+    """For a legal request only: export anyone's data, as /export would give it to them.
+    Every use is recorded (the id, the reason, the time, who ran it; never the words) in the
+    log and in legal-requests.log in the data directory."""
+    if not reason.strip():
+        fail("--reason must say which legal request this export answers")
+    _export(user, out, db, reason=" ".join(reason.split()))
+
+
+def _export(external: str, out: Path | None, db: str | None, *, reason: str | None = None) -> None:
+    """The export of the person stored as ``external`` into a new private folder; with a
+    ``reason`` (a legal request), recorded before any file is written."""
+    from .exports import EXPORTS, record_legal_request, save_export
     from .privacy import export_documents
     from .storage.types import utcnow
 
-    runtime = runtime_or_exit(settings_or_exit(database_url=db))
-    external = user if ":" in user else f"console:{user}"
-    with runtime.database.read() as repo:
-        person = repo.find_person(external)
-        if person is None:
-            fail(f"no one called '{user}' is stored")
-        documents = export_documents(repo, person, runtime.library, utcnow(), runtime.features.export_sections)
-    out.mkdir(parents=True, exist_ok=True)
-    for document in documents:
-        (out / document.filename).write_bytes(document.content)
-        typer.echo(str(out / document.filename))
+    settings = settings_or_exit(database_url=db)
+    if reason is not None:
+        logging_for(settings)
+    runtime = runtime_or_exit(settings)
+    now = utcnow()
+    try:
+        with runtime.database.read() as repo:
+            person = repo.find_person(external)
+            if person is None:
+                fail(f"no one stored as '{external}'")
+            documents = export_documents(repo, person, runtime.library, now, runtime.features.export_sections)
+    finally:
+        runtime.database.dispose()
+    try:
+        if reason is not None:
+            record_legal_request(settings.data_dir, external, reason, now)
+        written = save_export(out or settings.data_dir / EXPORTS, external, now, documents)
+    except OSError as exc:
+        fail(f"the export could not be written to {out or settings.data_dir / EXPORTS} ({exc.strerror or type(exc).__name__}): choose another folder with --out")
+    for path in written:
+        typer.echo(str(path))
 
 
 @app.command()
@@ -358,6 +401,7 @@ def keys_rotate(db: Annotated[Optional[str], typer.Option(help="Database URL.")]
 
 
 def main() -> None:
+    private_umask()  # before anything is written: files 0600, folders 0700 (``private_files``)
     starting()  # the garbage collector waits until start-up is done (``entry.started``)
     try:
         app()

@@ -6,6 +6,7 @@ same way: one clear line, never a traceback (see ``cli.py``).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import platformdirs
@@ -14,6 +15,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_DIALOGUES = PROJECT_ROOT / "dialogues"
+# What Telegram accepts as a webhook's secret_token, at least 16 long: a short one could be
+# guessed, and redacting it from the logs would hide every occurrence of a few common letters.
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{16,256}")
 
 
 def default_data_dir() -> Path:
@@ -101,6 +105,16 @@ class Settings(BaseSettings):
         value = value.strip().lower()
         if value not in {"", "watch"}:
             raise ValueError('must be "watch" or empty (kill -HUP reloads the scripts either way)')
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: str) -> str:
+        if value and not WEBHOOK_SECRET.fullmatch(value):
+            raise ValueError(
+                "use 16-256 characters from A-Z, a-z, 0-9, _ and - "
+                "(make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
         return value
 
     @field_validator("log_format")

@@ -70,6 +70,16 @@ def library_once_per_content() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def keep_umask() -> Iterator[None]:
+    """A command run in this process (typer's CliRunner) sets its umask to 077
+    (``private_files.private_umask``): the next test gets the one it had."""
+    old = os.umask(0o022)
+    os.umask(old)
+    yield
+    os.umask(old)
+
+
+@pytest.fixture(autouse=True)
 def test_cipher() -> Cipher:
     cipher = Cipher([TEST_KEY])
     use_cipher(cipher)

@@ -2,7 +2,9 @@
 
 Fernet (from ``cryptography``) with a list of keys: the first encrypts, all of them
 decrypt, so a key can be rotated (``innerchild keys rotate``) without losing data.
-The embedded default keeps a key file beside the database, readable only by its owner.
+The embedded default keeps a key file beside the database, readable only by its owner; a
+key file others can read is refused (whoever can read it can read every journal), with the
+command that fixes it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import os
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+from ..private_files import mode_of, private_dir
 
 
 class KeyError_(Exception):
@@ -51,15 +55,19 @@ KEY_FILE = "secret.key"
 
 
 def key_file_keys(data_dir: Path) -> tuple[list[str], Path, bool]:
-    """The key file's keys, creating it (owner-only) on first use. Returns (keys, path, created)."""
+    """The key file's keys, creating it (owner-only) on first use. Returns (keys, path, created).
+    A key file that others can read stops here: ``KeyError_`` with the command that fixes it."""
     path = data_dir / KEY_FILE
     created = False
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(data_dir)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(new_key() + "\n")
         created = True
+    mode = mode_of(path)
+    if mode & 0o077:
+        raise KeyError_(f"the key file {path} can be read by others (mode {mode:o}): make it private with: chmod 600 {path}")
     keys = [line.strip() for line in path.read_text().splitlines() if line.strip()]
     return keys, path, created
 

@@ -160,11 +160,11 @@ def test_webhook_refuses_a_wrong_secret_and_accepts_the_right_one(tg, tmp_path):
             INNERCHILD_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
             INNERCHILD_WEBHOOK_LISTEN="127.0.0.1",
             INNERCHILD_WEBHOOK_PORT=str(port),
-            INNERCHILD_WEBHOOK_SECRET="s3cret-Token_1",
+            INNERCHILD_WEBHOOK_SECRET="s3cret-Token_1-for-tests",
         ).start(ready="setWebhook")
         try:
             assert fake.webhook["url"] == f"http://127.0.0.1:{port}/telegram"
-            assert fake.webhook["secret_token"] == "s3cret-Token_1"
+            assert fake.webhook["secret_token"] == "s3cret-Token_1-for-tests"
             assert not fake.calls("getUpdates")
             fake.send_text(401, "/start")
             wait_until(lambda: _status(fake, "wrong") == 403, 10, "the listener to refuse a wrong secret")
