@@ -15,7 +15,7 @@ TEXTS = frozenset(
         "help", "menu", "menu_phase", "stale_button", "script_changed", "buttons_please", "unsupported", "edited",
         "too_long", "paused", "nothing_to_pause", "resumed", "nothing_to_resume", "resume_offer", "gentle_offer", "real_person",
         "button_safety_plan", "button_grounding", "button_rest",
-        "welcome_back", "idle", "unknown_command", "youth_stop",
+        "welcome_back", "idle", "unknown_command", "youth_stop", "youth_wrong_age", "button_wrong_age",
         "journal_empty", "journal_page", "journal_question", "mydata", "delete_confirm", "deleted", "delete_cancelled",
         "stats", "not_now", "retention_notice", "heavy_note", "resumed_heavy",
         "button_open_menu", "button_pause", "button_resume", "button_go_back", "button_not_now",
