@@ -24,7 +24,7 @@ TEXTS = frozenset(
         "button_delete_cancel", "button_still_here",
         "unreadable_name_empty", "unreadable_name_long", "unreadable_country",
         "unreadable_timezone_empty", "unreadable_timezone",
-        "something_went_wrong", "something_went_wrong_console", "goodbye_console", "console_saved", "console_picture_failed",
+        "something_went_wrong", "something_went_wrong_console", "goodbye_console", "console_first_run", "console_saved", "console_picture_failed",
         "export_title", "export_date", "export_safety_plan", "export_journal", "export_empty", "export_question",
     }
 ) | navigation.PHASE_TEXTS | frozenset(fallback.NAMES) | idle.TEXTS | name_prompt.TEXTS | zone_prompt.TEXTS

@@ -23,7 +23,7 @@ def start(ctx: TurnContext, args: str) -> list[Reply]:
     """``/start`` (a deep link may name a dialogue): the way in, through the gate."""
     if ctx.person.adult is False:
         return youth_start(ctx, args)
-    if args in OPEN_WITHOUT_CONSENT and ctx.person.adult is not False:
+    if args in OPEN_WITHOUT_CONSENT:
         return sessions.start(ctx, args)
     gate = sessions.through_gate(ctx)
     if gate is not None:
