@@ -6,8 +6,9 @@ error and exit status 2; a person chatting never sees a traceback.
 
 from __future__ import annotations
 
+import logging
+import signal
 import sys
-from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -68,27 +69,39 @@ def chat(
     db: Annotated[Optional[str], typer.Option(help="Database URL (default: the embedded SQLite file).")] = None,
 ) -> None:
     """Talk to the companion in this terminal."""
+    from .console import ConsoleChat, terminal
+    from .core import describe_failure
+    from .storage.crypto import KEY_FILE
+
     settings = settings_or_exit(database_url=db)
     logging_for(settings, quiet=True)
+    terminal.logs_away_from_chat(settings.data_dir)
+    embedded = settings.data_dir / "innerchild.db" if settings.embedded_database else None
+    first_run = terminal.first_run(settings.data_dir, embedded, None if settings.encryption_key else settings.data_dir / KEY_FILE)
     runtime = runtime_or_exit(settings)
-    from .console import ConsoleChat
-
     interactive = sys.stdin.isatty()
-    console = ConsoleChat(runtime.companion, user, sys.stdout, interactive=interactive, picture_dir=settings.data_dir / "pictures")
+    terminal.read_replacing(sys.stdin)
+    console = ConsoleChat(
+        runtime.companion, user, sys.stdout, interactive=interactive, picture_dir=settings.data_dir / "pictures",
+        width=terminal.columns(sys.stdout),
+    )
+    texts = runtime.library.texts
     try:
-        console.run(_prompted_lines() if interactive else sys.stdin)
+        if first_run is not None:
+            console.say(texts.plain("console_first_run", first_run) + "\n")
+        console.run(terminal.prompted_lines(sys.stdout) if interactive else sys.stdin)
+        if interactive:  # Ctrl-D, on the line the prompt's end left
+            console.say(texts.plain("goodbye_console"))
     except KeyboardInterrupt:
-        typer.echo("\n" + runtime.library.texts.plain("goodbye_console"))
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C does not cut the goodbye short
+        console.say("\n" + texts.plain("goodbye_console"))  # after ^C, wherever the line was
+    except Exception as exc:  # noqa: BLE001 - the person never sees a traceback, the log never their words
+        logging.getLogger(__name__).error("the chat stopped: %s", describe_failure(exc))
+        console.apologise()
+        raise typer.Exit(1) from None
     finally:
+        sys.stdout.flush()
         runtime.database.dispose()
-
-
-def _prompted_lines() -> Iterator[str]:
-    while True:
-        try:
-            yield input("> ")
-        except EOFError:
-            return
 
 
 @app.command()
@@ -176,6 +189,7 @@ def dialogues_play(
     A stand-in person on a throwaway in-memory database, with a key of its own: nothing is
     written to the data directory or the configured database."""
     from .console.presets import PresetError, check_step, find_dialogue, parse_sets, profile_value, typed_variables, unread_keys
+    from .console import terminal
     from .console.preview import Preview
     from .core.preview import StandIn
     from .storage import new_key
@@ -203,9 +217,10 @@ def dialogues_play(
         for key in unread_keys(compiled.script, compiled.journal_reads, presets.journal):
             typer.echo(f"innerchild: note: {dialogue} never reads '{key}' (journal.{key}) nor asks it (answers.{key})", err=True)
         interactive = sys.stdin.isatty()
-        preview = Preview(runtime.companion, dialogue, sys.stdout, interactive=interactive)
+        terminal.read_replacing(sys.stdin)
+        preview = Preview(runtime.companion, dialogue, sys.stdout, interactive=interactive, width=terminal.columns(sys.stdout))
         try:
-            opened = preview.run(stand_in, _prompted_lines() if interactive else sys.stdin, step=step, variables=variables)
+            opened = preview.run(stand_in, terminal.prompted_lines(sys.stdout) if interactive else sys.stdin, step=step, variables=variables)
         except KeyboardInterrupt:
             typer.echo("\n" + runtime.library.texts.plain("goodbye_console"))
             opened = True

@@ -8,7 +8,10 @@ subset Telegram understands); the console turns it into plain text.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field, replace
+
+SURROGATE = re.compile("[\ud800-\udfff]")  # never in text that can be stored or sent
 
 
 class EventKind(str, enum.Enum):
@@ -44,6 +47,14 @@ class Event:
     update_key: str | None = None  # unique per delivery source; a repeat is a no-op
     what: str = ""  # for UNSUPPORTED: "sticker", "photo", "voice", "edited" ...
     parts: tuple[Part, ...] = ()  # a split text read as one (``update_key`` is the first's)
+
+    def __post_init__(self) -> None:
+        # A lone surrogate (half an emoji in a Telegram update's JSON, a byte that was not
+        # UTF-8 read with surrogateescape) cannot be encoded or stored: it becomes "\ufffd".
+        for name in ("text", "args"):
+            value = getattr(self, name)
+            if SURROGATE.search(value):
+                object.__setattr__(self, name, SURROGATE.sub("\ufffd", value))
 
     @property
     def update_keys(self) -> tuple[str, ...]:

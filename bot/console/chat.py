@@ -9,6 +9,9 @@ A picture (the mood chart) cannot be drawn in a terminal: it is written to a fil
 owner can read, in the data directory (``pictures/<person>/<name>.png``, the newest of each
 kind replacing the last), and shown as one line ``[picture] <path>`` with its words under
 it. ``/delete`` takes that folder away with everything else.
+
+In a terminal, every line is wrapped at word boundaries to its width (``wrap``), read again
+before each write so a resized window is followed; to a pipe or a file nothing is wrapped.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
@@ -27,6 +30,7 @@ from ..core import LAST_RESORT_SORRY, Companion, TurnFailed, describe_failure
 from ..domain import Button, Event, EventKind, Picture, Reply
 from ..engine.templates import html_to_plain
 from ..private_files import write_private
+from .wrap import wrap
 
 BUBBLE_PAUSE = 0.6
 PICTURE_PREFIX = "[picture] "
@@ -49,12 +53,14 @@ class ConsoleChat:
     def __init__(
         self, companion: Companion, user: str, out: TextIO, *, interactive: bool,
         export_dir: Path | None = None, picture_dir: Path | None = None,
+        width: Callable[[], int | None] | None = None,
     ):
         self.companion = companion
         self.user = f"console:{user}"
         self.out = out
         self.interactive = interactive
         self.buttons: tuple[Button, ...] = ()
+        self.width = width  # the terminal's columns, asked before each write; None: no wrapping
         self.export_dir = export_dir or Path.cwd() / "innerchild-export"
         # The data directory's pictures/ (``innerchild chat`` passes it), this person's own
         # folder in it; without one, a private temporary folder made when a picture comes.
@@ -75,7 +81,7 @@ class ConsoleChat:
     def run_line(self, line: str) -> None:
         """One line from the person: echoed in piped mode, then answered."""
         if not self.interactive:
-            self.out.write(f"> {line.rstrip()}\n")
+            self.say(f"> {line.rstrip()}")
         event = parse_line(line, self.buttons, self.user)
         if event is not None:
             self.play(event)
@@ -103,7 +109,7 @@ class ConsoleChat:
             sorry = self.companion.library.texts.plain("something_went_wrong_console")
         except Exception:  # noqa: BLE001 - texts.yaml broken as well: the defaults speak
             sorry = LAST_RESORT_SORRY
-        self.out.write(sorry + "\n\n")
+        self.say(sorry + "\n")
 
     def deliver(self, replies: list[Reply]) -> None:
         shown_buttons: tuple[Button, ...] = ()
@@ -112,7 +118,7 @@ class ConsoleChat:
                 self.out.flush()
                 time.sleep(BUBBLE_PAUSE)
             if reply.text:
-                self.out.write(html_to_plain(reply.text).rstrip() + "\n")
+                self.say(html_to_plain(reply.text).rstrip())
             if reply.picture is not None:
                 self.show_picture(reply.picture)
             if reply.document is not None:
@@ -120,9 +126,9 @@ class ConsoleChat:
                 path = self.export_dir / reply.document.filename
                 path.write_bytes(reply.document.content)
                 saved = {"filename": reply.document.filename, "folder": str(self.export_dir)}
-                self.out.write(self.companion.library.texts.plain("console_saved", saved) + "\n")
+                self.say(self.companion.library.texts.plain("console_saved", saved))
             for number, button in enumerate(reply.buttons, start=1):
-                self.out.write(f"  [{number}] {button.label}\n")
+                self.say(f"  [{number}] {button.label}")
             if reply.buttons:
                 shown_buttons = reply.buttons
             self.out.write("\n")
@@ -140,8 +146,12 @@ class ConsoleChat:
             write_private(path, picture.png)
         except OSError as exc:
             log.error("a picture could not be written to %s: %s", self.picture_dir, exc.strerror or type(exc).__name__)
-            self.out.write(self.companion.library.texts.plain("console_picture_failed") + "\n")
+            self.say(self.companion.library.texts.plain("console_picture_failed"))
         else:
-            self.out.write(f"{PICTURE_PREFIX}{path}\n")
+            self.say(f"{PICTURE_PREFIX}{path}")
         if picture.caption:
-            self.out.write(html_to_plain(picture.caption).rstrip() + "\n")
+            self.say(html_to_plain(picture.caption).rstrip())
+
+    def say(self, text: str) -> None:
+        """``text`` and a line end, wrapped to the terminal's width when there is one."""
+        self.out.write(wrap(text, self.width() if self.width else None) + "\n")

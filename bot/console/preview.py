@@ -11,7 +11,7 @@ companion's.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TextIO
 
@@ -26,11 +26,14 @@ log = logging.getLogger(__name__)
 class Preview:
     """A ``ConsoleChat`` that opens at a step of one dialogue and ends with it."""
 
-    def __init__(self, companion: Companion, dialogue_id: str, out: TextIO, *, interactive: bool, export_dir: Path | None = None):
+    def __init__(
+        self, companion: Companion, dialogue_id: str, out: TextIO, *, interactive: bool, export_dir: Path | None = None,
+        width: Callable[[], int | None] | None = None,
+    ):
         self.companion = companion
         self.dialogue_id = dialogue_id
         self.out = out
-        self.chat = ConsoleChat(companion, PREVIEW_USER, out, interactive=interactive, export_dir=export_dir)
+        self.chat = ConsoleChat(companion, PREVIEW_USER, out, interactive=interactive, export_dir=export_dir, width=width)
 
     def run(self, stand_in: StandIn, lines: Iterable[str], *, step: str | None = None, variables: Mapping[str, object] | None = None) -> bool:
         """Play until the script is over or the lines run out; False when it could not open."""
@@ -64,7 +67,7 @@ class Preview:
         return True
 
     def note(self, line: str) -> None:
-        self.out.write(line + "\n\n")
+        self.chat.say(line + "\n")
         self.out.flush()
 
 

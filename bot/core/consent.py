@@ -5,6 +5,12 @@ it out. The dispatcher applies it before every command registered with ``needs_c
 and ``sessions.start`` before any dialogue that is not open to everyone (support, grounding
 and the consent dialogues themselves are). The actions the onboarding script runs to give
 consent or state an age live here too.
+
+Saying "under 18" closes the program, so onboarding asks once more before it does. A tap can
+still land wrong: someone who said they are under 18 finds, under the youth card that
+``/start`` shows, one way back: onboarding's ``age_again`` step, which asks plainly whether
+they are 18 or older (the same question for everyone) and goes on to consent, or back to
+youth support. It is offered on ``/start`` only, not under every later message.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ from dataclasses import dataclass
 from ..storage import DialogueSession
 from .context import Action, TurnContext
 from .dialogues import CONSENT_DIALOGUES, ONBOARDING, RECONSENT
+
+AGE_AGAIN = "age_again"  # onboarding's step that asks the age once more (``/start age_again``)
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,12 @@ def detour(ctx: TurnContext) -> Detour | None:
         if paused.dialogue_id in CONSENT_DIALOGUES and paused.dialogue_id in ctx.library:
             return Detour(resume=paused)
     return Detour(begin=RECONSENT if ctx.person.consent_version else ONBOARDING)  # agreed to an older version: reconsent
+
+
+def corrects_age(ctx: TurnContext, args: str) -> bool:
+    """Whether ``/start`` with ``args`` is someone who said they are under 18 asking to
+    answer the age question again (the youth card's "I tapped the wrong answer")."""
+    return ctx.person.adult is False and args == AGE_AGAIN
 
 
 # -- what the onboarding script does -----------------------------------------------------

@@ -15,7 +15,7 @@ TEXTS = frozenset(
         "help", "menu", "menu_phase", "stale_button", "script_changed", "buttons_please", "unsupported", "edited",
         "too_long", "paused", "nothing_to_pause", "resumed", "nothing_to_resume", "resume_offer", "gentle_offer", "real_person",
         "button_safety_plan", "button_grounding", "button_rest",
-        "welcome_back", "idle", "unknown_command", "youth_stop",
+        "welcome_back", "idle", "unknown_command", "youth_stop", "youth_wrong_age", "button_wrong_age",
         "journal_empty", "journal_page", "journal_question", "mydata", "delete_confirm", "deleted", "delete_cancelled",
         "stats", "not_now", "retention_notice", "heavy_note", "resumed_heavy",
         "button_open_menu", "button_pause", "button_resume", "button_go_back", "button_not_now",
@@ -24,7 +24,7 @@ TEXTS = frozenset(
         "button_delete_cancel", "button_still_here",
         "unreadable_name_empty", "unreadable_name_long", "unreadable_country",
         "unreadable_timezone_empty", "unreadable_timezone",
-        "something_went_wrong", "something_went_wrong_console", "goodbye_console", "console_saved", "console_picture_failed",
+        "something_went_wrong", "something_went_wrong_console", "goodbye_console", "console_first_run", "console_saved", "console_picture_failed",
         "export_title", "export_date", "export_safety_plan", "export_journal", "export_empty", "export_question",
     }
 ) | navigation.PHASE_TEXTS | frozenset(fallback.NAMES) | idle.TEXTS | name_prompt.TEXTS | zone_prompt.TEXTS

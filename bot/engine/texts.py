@@ -47,6 +47,7 @@ TEXT_NAMES: Mapping[str, frozenset[str]] = {
     "export_date": frozenset({"at"}),
     "export_question": frozenset({"question"}),
     "console_saved": frozenset({"filename", "folder"}),
+    "console_first_run": frozenset({"folder", "key"}),
     "progress": frozenset({"phases", "suggestion", "done_count", "total"}),
     "progress_picture": frozenset({"done_count", "total"}),
     "mood_caption": frozenset({"mood"}),

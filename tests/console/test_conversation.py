@@ -106,12 +106,60 @@ def test_the_program_waits_for_consent(companion) -> None:
 def test_under_18_gets_youth_support_and_no_program(companion) -> None:
     person = Person(companion)
     out = person.say("1", "1", "2")
+    assert "are you under 18?" in out and "childhelplineinternational.org" not in out  # asked once more first
+    out = person.say("1")
     assert "childhelplineinternational.org" in out
     out = person.say("/menu")
     assert "for adults" in out  # the youth card, in its later-visit words
     assert "Your path" not in out
     out = person.say("hello?")
     assert "childhelplineinternational.org" in out and "Open the menu" not in out
+
+
+def test_a_wrong_tap_on_under_18_is_asked_about_before_the_program_closes(companion) -> None:
+    person = Person(companion)
+    out = person.say("1", "1", "2")
+    assert person.buttons == ["Yes, I'm under 18", "No, I'm 18 or over"]
+    out = person.say("2")  # "No, I'm 18 or over": the tap was wrong
+    assert "Is that okay with you?" in out and "childhelplineinternational.org" not in out
+    person.say("1")  # agrees
+    assert "Your path" in person.say("/menu")
+
+
+def test_under_18_can_correct_a_wrong_answer_from_start(companion) -> None:
+    person = Person(companion)
+    person.say("1", "1", "2", "1")  # under 18, and yes, under 18
+    out = person.say("hello?")
+    assert "I tapped the wrong answer" not in out  # the way back is not under every message
+    out = person.say("/start")
+    assert "childhelplineinternational.org" in out  # youth support first, whatever comes after
+    assert person.buttons == ["I tapped the wrong answer"]
+    out = person.say("1")
+    assert "Just to check, are you 18 or older?" in out
+    assert person.buttons == ["Yes, I'm 18 or over", "No, I'm under 18"]
+    out = person.say("1")
+    assert "Is that okay with you?" in out  # on to consent, as onboarding goes on from the age
+    person.say("1", "1", "1", "1", "1", "2")  # agrees, skips the rest
+    assert "Your path" in person.say("/menu")
+
+
+def test_saying_under_18_again_keeps_the_program_closed(companion) -> None:
+    person = Person(companion)
+    person.say("1", "1", "2", "1")
+    person.say("/start")
+    out = person.say("1", "2")  # "I tapped the wrong answer", then "No, I'm under 18"
+    assert "childhelplineinternational.org" in out
+    out = person.say("/menu")
+    assert "Your path" not in out and "childhelplineinternational.org" in out
+    out = person.say("/start age_again")  # typed, the deep link asks the same one question
+    assert "Just to check, are you 18 or older?" in out
+
+
+def test_an_adult_pressing_an_old_wrong_answer_button_is_not_asked_their_age(companion) -> None:
+    person = Person(companion)
+    person.onboard()
+    out = person.say("/start age_again")
+    assert "18 or older" not in out and "Welcome back" in out
 
 
 def test_declining_consent_is_respected(companion) -> None:

@@ -88,6 +88,26 @@ def test_a_stale_button_gets_a_note_and_the_current_step(tg, bot):
     assert "earlier moment" in texts(new) and [b for b, _ in new[-1].buttons] == ["Okay", "Pause for now"]
 
 
+def test_a_wrong_tap_on_under_18_is_asked_about_and_can_be_corrected_later(tg, bot):
+    kai = Person(tg, 106)
+    kai.say("/start")
+    kai.tap("Tell me more")
+    kai.tap("Okay")
+    asked = kai.tap("No, I'm under 18")
+    assert "are you under 18?" in texts(asked)  # asked once more before the program closes
+    assert [b for b, _ in asked[-1].buttons] == ["Yes, I'm under 18", "No, I'm 18 or over"]
+    youth = kai.tap("Yes, I'm under 18", until=mentions("Take good care of yourself"))
+    assert "childhelplineinternational.org" in texts(youth) and not youth[-1].buttons
+    again = kai.say("/start", until=mentions("by mistake"))
+    assert "childhelplineinternational.org" in texts(again)
+    assert [b for b, _ in again[-1].buttons] == ["I tapped the wrong answer"]
+    check = kai.tap("I tapped the wrong answer")
+    assert "Just to check, are you 18 or older?" in texts(check)
+    consent = kai.tap("Yes, I'm 18 or over")
+    assert "Is that okay with you?" in texts(consent)
+    assert "Which country" in texts(kai.tap("Yes, I agree"))
+
+
 def test_the_log_never_holds_what_people_wrote(tg, bot):
     Person(tg, 105).say("/start safety_plan")  # at least one turn, whatever ran before
     log = bot.log_text()

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from ...domain import COMMAND_BUTTON, MENU_BUTTON, Button, Reply
 from ...engine import PHASES, Script
 from ...storage import PauseReason
-from .. import sessions
+from .. import consent, sessions
 from ..context import TurnContext
-from ..dialogues import OPEN_WITHOUT_CONSENT
+from ..dialogues import ONBOARDING, OPEN_WITHOUT_CONSENT
 from .registry import Command
 
 MENU_PHASES = tuple(p for p in PHASES if p != "support")  # support flows are never listed
@@ -20,7 +21,9 @@ NEXT_LABEL_LIMIT = 60
 
 def start(ctx: TurnContext, args: str) -> list[Reply]:
     """``/start`` (a deep link may name a dialogue): the way in, through the gate."""
-    if args in OPEN_WITHOUT_CONSENT and ctx.person.adult is not False:
+    if ctx.person.adult is False:
+        return youth_start(ctx, args)
+    if args in OPEN_WITHOUT_CONSENT:
         return sessions.start(ctx, args)
     gate = sessions.through_gate(ctx)
     if gate is not None:
@@ -28,6 +31,20 @@ def start(ctx: TurnContext, args: str) -> list[Reply]:
     if args and args in ctx.library:
         return sessions.start(ctx, args)
     return welcome_back(ctx)
+
+
+def youth_start(ctx: TurnContext, args: str) -> list[Reply]:
+    """``/start`` from someone who said they are under 18: youth support, and under it one
+    way to say the tap was wrong, which asks the age once more (``consent.corrects_age``)."""
+    if consent.corrects_age(ctx, args):
+        return sessions.begin(ctx, ONBOARDING, at_step=consent.AGE_AGAIN, pause_current=False)
+    replies = sessions.through_gate(ctx) or []
+    wrong = Button(ctx.label("button_wrong_age"), f"{COMMAND_BUTTON}:start:{consent.AGE_AGAIN}")
+    offer = ctx.say("youth_wrong_age")
+    if not replies:
+        return [Reply(offer, (wrong,))]
+    last = replies[-1]  # the youth card's goodbye: the offer joins it (no fifth bubble)
+    return replies[:-1] + [replace(last, text=f"{last.text.rstrip()}\n\n{offer}", buttons=last.buttons + (wrong,))]
 
 
 def welcome_back(ctx: TurnContext) -> list[Reply]:
