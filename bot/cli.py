@@ -71,6 +71,7 @@ def chat(
     """Talk to the companion in this terminal."""
     from .console import ConsoleChat, terminal
     from .core import describe_failure
+    from .exports import EXPORTS
     from .storage.crypto import KEY_FILE
 
     settings = settings_or_exit(database_url=db)
@@ -83,6 +84,7 @@ def chat(
     terminal.read_replacing(sys.stdin)
     console = ConsoleChat(
         runtime.companion, user, sys.stdout, interactive=interactive, picture_dir=settings.data_dir / "pictures",
+        export_dir=settings.data_dir / EXPORTS,
         width=terminal.columns(sys.stdout),
     )
     texts = runtime.library.texts

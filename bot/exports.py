@@ -54,8 +54,20 @@ def export_folder(root: Path, external_id: str, now: datetime) -> Path:
     is left as it is, the export's folder in it is private) for one export:
     ``<person>-<UTC time>-<random>``, never one that exists."""
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
-    person = re.sub(r"[^A-Za-z0-9_-]", "_", external_id)[:64] or "_"
-    return Path(tempfile.mkdtemp(prefix=f"{person}-{now:%Y%m%dT%H%M%SZ}-", dir=root))  # mkdtemp makes it 0700
+    return Path(tempfile.mkdtemp(prefix=f"{_folder_name(external_id)}-{now:%Y%m%dT%H%M%SZ}-", dir=root))  # mkdtemp makes it 0700
+
+
+def folders_of(root: Path, external_id: str) -> list[Path]:
+    """The export folders ``export_folder`` made for this person under ``root`` (for ``/delete``
+    in the console: their copies go with everything else)."""
+    if not root.is_dir():
+        return []
+    name = re.compile(re.escape(_folder_name(external_id)) + r"-\d{8}T\d{6}Z-[^/]+")
+    return [path for path in root.iterdir() if path.is_dir() and name.fullmatch(path.name)]
+
+
+def _folder_name(external_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "_", external_id)[:64] or "_"
 
 
 def save_export(root: Path, external_id: str, now: datetime, documents: Iterable[Document]) -> list[Path]:

@@ -8,7 +8,9 @@ is a command, and the end of input ends the chat. The golden transcripts are exa
 A picture (the mood chart) cannot be drawn in a terminal: it is written to a file only its
 owner can read, in the data directory (``pictures/<person>/<name>.png``, the newest of each
 kind replacing the last), and shown as one line ``[picture] <path>`` with its words under
-it. ``/delete`` takes that folder away with everything else.
+it. An export (``/export``) is written to a new private folder of its own under the data
+directory's ``exports/`` (``exports.export_folder``: 0700, files 0600, never overwriting
+another). ``/delete`` takes the pictures and the exports away with everything else.
 
 In a terminal, every line is wrapped at word boundaries to its width (``wrap``), read again
 before each write so a resized window is followed; to a pipe or a file nothing is wrapped.
@@ -22,12 +24,14 @@ import re
 import shutil
 import tempfile
 import time
+from datetime import UTC, datetime
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
 from ..core import LAST_RESORT_SORRY, Companion, TurnFailed, describe_failure
 from ..domain import Button, Event, EventKind, Picture, Reply
+from ..exports import export_folder, folders_of
 from ..engine.templates import html_to_plain
 from ..private_files import write_private
 from .wrap import wrap
@@ -61,7 +65,9 @@ class ConsoleChat:
         self.interactive = interactive
         self.buttons: tuple[Button, ...] = ()
         self.width = width  # the terminal's columns, asked before each write; None: no wrapping
-        self.export_dir = export_dir or Path.cwd() / "innerchild-export"
+        # Where each export gets a folder of its own (``innerchild chat`` passes the data
+        # directory's exports/); without one, a private temporary folder made when one comes.
+        self._exports_root = export_dir
         # The data directory's pictures/ (``innerchild chat`` passes it), this person's own
         # folder in it; without one, a private temporary folder made when a picture comes.
         self._pictures_root = picture_dir
@@ -72,6 +78,12 @@ class ConsoleChat:
         if self._pictures_root is None:
             self._pictures_root = Path(tempfile.mkdtemp(prefix="innerchild-pictures-"))
         return self._pictures_root / self._picture_folder
+
+    @property
+    def exports_root(self) -> Path:
+        if self._exports_root is None:
+            self._exports_root = Path(tempfile.mkdtemp(prefix="innerchild-exports-"))
+        return self._exports_root
 
     def run(self, lines: Iterable[str]) -> None:
         self.play(Event(self.user, EventKind.OPEN))
@@ -103,6 +115,9 @@ class ConsoleChat:
             self.buttons = ()
             if self._pictures_root is not None:  # their pictures go with the rest
                 shutil.rmtree(self.picture_dir, ignore_errors=True)
+            if self._exports_root is not None:  # and the exports they asked for here
+                for folder in folders_of(self._exports_root, self.user):
+                    shutil.rmtree(folder, ignore_errors=True)
 
     def apologise(self) -> None:
         try:
@@ -113,6 +128,7 @@ class ConsoleChat:
 
     def deliver(self, replies: list[Reply]) -> None:
         shown_buttons: tuple[Button, ...] = ()
+        export: Path | None = None  # the folder of this turn's export, made at its first file
         for index, reply in enumerate(replies):
             if self.interactive and index:
                 self.out.flush()
@@ -122,10 +138,10 @@ class ConsoleChat:
             if reply.picture is not None:
                 self.show_picture(reply.picture)
             if reply.document is not None:
-                self.export_dir.mkdir(parents=True, exist_ok=True)
-                path = self.export_dir / reply.document.filename
-                path.write_bytes(reply.document.content)
-                saved = {"filename": reply.document.filename, "folder": str(self.export_dir)}
+                if export is None:
+                    export = export_folder(self.exports_root, self.user, datetime.now(UTC))
+                write_private(export / Path(reply.document.filename).name, reply.document.content)
+                saved = {"filename": reply.document.filename, "folder": str(export)}
                 self.say(self.companion.library.texts.plain("console_saved", saved))
             for number, button in enumerate(reply.buttons, start=1):
                 self.say(f"  [{number}] {button.label}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 import logging
 from pathlib import Path
 
@@ -93,14 +94,22 @@ def test_export_gives_a_readable_journal_and_a_json_file(companion, tmp_path) ->
     confide(person)
     out = person.say("/export")
     assert "innerchild-journal.txt" in out and "innerchild-data.json" in out
-    assert f"(saved innerchild-journal.txt to {tmp_path / 'export'})" in out
-    journal = (tmp_path / "export" / "innerchild-journal.txt").read_text()
+    (folder,) = (tmp_path / "export").iterdir()  # a private folder of its own, for this export
+    assert f"(saved innerchild-journal.txt to {folder})" in out and folder.name.startswith("console_sam-")
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(f.stat().st_mode) for f in folder.iterdir()} == {0o600}
+    journal = (folder / "innerchild-journal.txt").read_text()
     assert "YOUR SAFETY PLAN" in journal and SECRET_WORDS[0] in journal and SECRET_WORDS[1] in journal
-    data = json.loads((tmp_path / "export" / "innerchild-data.json").read_text())
+    data = json.loads((folder / "innerchild-data.json").read_text())
     assert data["profile"]["name"] == "Sam" and data["profile"]["inner_child_name"] == "Little Sam"
     assert data["profile"]["country"] == "GB" and data["profile"]["last_safety_level"] == "crisis"
     assert {e["key"] for e in data["journal"]} == {"plan_signs", "plan_helps"}  # the crisis message is never kept as an answer
     assert any(s["dialogue"] == "safety_plan" for s in data["dialogue_sessions"])
+    person.say("/export")
+    assert len(list((tmp_path / "export").iterdir())) == 2, "a second export never overwrites the first"
+    person.say("/delete")
+    assert "Everything is erased" in person.say(str(person.buttons.index("Yes, delete everything") + 1))
+    assert not list((tmp_path / "export").iterdir()), "/delete takes the exports made in the chat too"
 
 
 def test_mydata_says_what_is_kept_in_plain_words(companion) -> None:

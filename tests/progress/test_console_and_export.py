@@ -60,17 +60,19 @@ def test_delete_takes_the_pictures_too(runtime, clock, tmp_path) -> None:
 def test_export_has_the_moods_in_words_and_the_chart(runtime, clock, tmp_path) -> None:
     person = console(runtime, tmp_path, clock, [(20, 1), (2, 3), (1, 5)])
     out = person.say("/export")
-    assert f"(saved innerchild-moods.png to {tmp_path / 'export'})" in out
-    assert (tmp_path / "export" / "innerchild-moods.png").read_bytes().startswith(PNG)
-    journal = (tmp_path / "export" / "innerchild-journal.txt").read_text()
+    (folder,) = (tmp_path / "export").iterdir()  # this export's own folder
+    assert f"(saved innerchild-moods.png to {folder})" in out
+    assert (folder / "innerchild-moods.png").read_bytes().startswith(PNG)
+    journal = (folder / "innerchild-journal.txt").read_text()
     section = journal[journal.index("YOUR CHECK-IN MOODS"):].splitlines()
     assert section[1] == "=" * len("YOUR CHECK-IN MOODS")
     assert [line.split(" · ")[1] for line in section[3:6]] == ["Really low", "Okay", "Really good"]
-    data = json.loads((tmp_path / "export" / "innerchild-data.json").read_text())
+    data = json.loads((folder / "innerchild-data.json").read_text())
     assert [m["mood"] for m in data["checkins"]["moods"]] == [1, 3, 5]
 
 
 def test_export_without_moods_has_no_chart(runtime, clock, tmp_path) -> None:
     person = console(runtime, tmp_path, clock, [])
     out = person.say("/export")
-    assert "innerchild-moods.png" not in out and "YOUR CHECK-IN MOODS" not in (tmp_path / "export" / "innerchild-journal.txt").read_text()
+    (folder,) = (tmp_path / "export").iterdir()
+    assert "innerchild-moods.png" not in out and "YOUR CHECK-IN MOODS" not in (folder / "innerchild-journal.txt").read_text()
