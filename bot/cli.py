@@ -214,11 +214,13 @@ def dialogues_play(
 @db_app.command("upgrade")
 def db_upgrade(db: Annotated[Optional[str], typer.Option(help="Database URL.")] = None) -> None:
     """Apply the database migrations (with the encryption key: a migration may encrypt what is stored)."""
-    from .app import StartupError, configure_encryption, wrong_key
+    from .app import StartupError, configure_encryption, data_dir_ready, wrong_key
     from .storage import Database, DatabaseError, KeyError_, KeyMismatch
 
     settings = settings_or_exit(database_url=db)
     try:
+        if settings.embedded_database or not settings.encryption_key:
+            data_dir_ready(settings)  # the embedded database or the key file lives there
         notice = configure_encryption(settings)
         if notice:
             typer.echo(f"innerchild: {notice}", err=True)

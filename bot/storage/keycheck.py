@@ -10,10 +10,10 @@ decrypts with the key.
 from __future__ import annotations
 
 from sqlalchemy import Connection, Text, insert, select, type_coerce, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .crypto import Cipher, KeyError_, active_cipher
-from .database import Database, DatabaseError
+from .database import Database, DatabaseError, unreachable
 from .encrypted import ENCRYPTED
 from .models import Meta
 
@@ -32,8 +32,8 @@ def check_key(database: Database) -> str:
     the key reads got its check). Raises ``KeyMismatch`` when the key cannot read the data."""
     try:
         return _check(database, active_cipher())
-    except OperationalError as exc:
-        raise DatabaseError(f"cannot reach the database: {exc.orig}") from None
+    except DBAPIError as exc:
+        raise unreachable(exc, database.url) from None
 
 
 def _check(database: Database, cipher: Cipher) -> str:
