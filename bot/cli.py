@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from .checkins.cli import checkins_app
-from .entry import fail, logging_for, runtime_or_exit, settings_or_exit, starting, thaw
+from .entry import fail, logging_for, person_id_or_exit, runtime_or_exit, settings_or_exit, starting, thaw, unexpected
 
 if TYPE_CHECKING:
     from .engine import Problem
@@ -65,6 +65,7 @@ def chat(
 ) -> None:
     """Talk to the companion in this terminal."""
     settings = settings_or_exit(database_url=db)
+    person_id_or_exit(user, f"console:{user}", "--user")  # the console's id for ``user`` (``ConsoleChat``)
     logging_for(settings, quiet=True)
     runtime = runtime_or_exit(settings)
     from .console import ConsoleChat
@@ -329,10 +330,16 @@ def keys_new() -> None:
 @keys_app.command("rotate")
 def keys_rotate(db: Annotated[Optional[str], typer.Option(help="Database URL.")] = None) -> None:
     """Re-encrypt everything under the first key of INNERCHILD_ENCRYPTION_KEY."""
+    from .storage import KeyMismatch
     from .storage.rotate import rotate_all
 
     runtime = runtime_or_exit(settings_or_exit(database_url=db))
-    count = rotate_all(runtime.database)
+    try:
+        count = rotate_all(runtime.database)
+    except KeyMismatch as exc:
+        fail(str(exc))
+    finally:
+        runtime.database.dispose()
     typer.echo(f"re-encrypted {count} value(s) under the first key")
 
 
@@ -342,6 +349,8 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - whatever escaped a command: one line, never its text
+        unexpected(exc)
 
 
 if __name__ == "__main__":

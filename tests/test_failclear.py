@@ -13,11 +13,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
-from tests.conftest import TEST_KEY
+from bot.storage import Cipher, Database, new_key
+from bot.storage.keycheck import KEY_CHECK, PLAINTEXT
+from bot.storage.limits import external_id_length
+from bot.storage.types import utcnow
+from safety.countries import codes as country_codes
+from tests.conftest import TEST_KEY, FakeClock, build_runtime
 from tests.fakes import FakeBotAPI
 from tests.telegram.e2e import BotProcess
-from tests.test_cli import ONBOARD, innerchild
+from tests.test_cli import ONBOARD, env_for, innerchild
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -131,3 +137,150 @@ def test_an_unwritable_data_directory_is_one_line(unwritable: Path, tmp_path: Pa
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith(f"innerchild: the data directory {unwritable} is not writable"), result.stderr
     assert calls == 0
+
+
+# -- 3. a key that does not read the database ------------------------------------------------
+WRONG_KEY = "INNERCHILD_ENCRYPTION_KEY cannot read this database (it was encrypted with another key)"
+
+
+def someone_confided(db_url: str, tmp_path: Path, key: str = TEST_KEY) -> None:
+    """A database (either backend) holding Sam, their name and two journal entries, under ``key``."""
+    runtime = build_runtime(db_url, FakeClock(), tmp_path, encryption_key=key)
+    try:
+        with runtime.database.transaction() as repo:
+            person, _ = repo.get_or_create_person("console:sam", utcnow())
+            person.name = "Sam"
+            repo.add_journal(person, "journaling", "today", "the words only I know", utcnow())
+            repo.add_journal(person, "journaling", "today", "and more of them", utcnow())
+    finally:
+        runtime.database.dispose()
+
+
+def raw(db_url: str, sql: str, **params: object) -> list[tuple]:
+    """Read or write the database as it is stored, under no key."""
+    database = Database(db_url)
+    try:
+        with database.engine.begin() as connection:
+            result = connection.execute(text(sql), params)
+            return [tuple(row) for row in result] if result.returns_rows else []
+    finally:
+        database.dispose()
+
+
+def test_a_wrong_key_stops_the_console_with_one_line(db_url: str, tmp_path: Path) -> None:
+    someone_confided(db_url, tmp_path)
+    result = innerchild("chat", "--user", "sam", tmp_path=tmp_path, stdin="/journal\n", INNERCHILD_DATABASE_URL=db_url, INNERCHILD_ENCRYPTION_KEY=new_key())
+    one_line(result, WRONG_KEY, "innerchild keys rotate")
+    assert "the words only I know" not in result.stdout + result.stderr
+
+
+def test_a_wrong_key_stops_the_bot_before_it_talks_to_telegram_or_stores_anyone(db_url: str, tmp_path: Path) -> None:
+    someone_confided(db_url, tmp_path)
+    result, calls = run_bot(tmp_path, INNERCHILD_DATABASE_URL=db_url, INNERCHILD_ENCRYPTION_KEY=new_key())
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith(f"innerchild: {WRONG_KEY}"), result.stderr
+    assert calls == 0
+    assert raw(db_url, "SELECT external_id FROM persons") == [("console:sam",)]
+
+
+def test_a_value_under_another_key_stops_the_start_even_when_the_key_check_reads(db_url: str, tmp_path: Path) -> None:
+    """A database whose key check is readable but whose stored words are not (the check lost
+    and rewritten under another key): the start stops, and no turn meets the words later."""
+    someone_confided(db_url, tmp_path)
+    other = new_key()
+    raw(db_url, "UPDATE meta SET value = :token WHERE key = :key", token=Cipher([other]).encrypt(PLAINTEXT), key=KEY_CHECK)
+    result = innerchild("chat", "--user", "sam", tmp_path=tmp_path, stdin="/journal\n", INNERCHILD_DATABASE_URL=db_url, INNERCHILD_ENCRYPTION_KEY=other)
+    one_line(result, WRONG_KEY)
+
+
+def test_an_empty_database_takes_any_key(db_url: str, tmp_path: Path) -> None:
+    first = innerchild("db", "upgrade", tmp_path=tmp_path, INNERCHILD_DATABASE_URL=db_url)
+    assert first.returncode == 0, first.stderr
+    build_runtime(db_url, FakeClock(), tmp_path).database.dispose()  # the check, under TEST_KEY; no one stored
+    other = new_key()
+    result = innerchild("chat", "--user", "sam", tmp_path=tmp_path, stdin=ONBOARD, INNERCHILD_DATABASE_URL=db_url, INNERCHILD_ENCRYPTION_KEY=other)
+    assert result.returncode == 0, result.stderr
+    assert Cipher([other]).decrypt(raw(db_url, "SELECT value FROM meta WHERE key = :key", key=KEY_CHECK)[0][0]) == PLAINTEXT
+    again = innerchild("chat", "--user", "sam", tmp_path=tmp_path, stdin="", INNERCHILD_DATABASE_URL=db_url)  # TEST_KEY: now wrong
+    one_line(again, WRONG_KEY)
+
+
+# -- 4. keys rotate with a key that does not match -------------------------------------------
+def test_rotating_with_a_key_that_reads_nothing_is_one_line(db_url: str, tmp_path: Path) -> None:
+    someone_confided(db_url, tmp_path)
+    result = innerchild("keys", "rotate", tmp_path=tmp_path, INNERCHILD_DATABASE_URL=db_url, INNERCHILD_ENCRYPTION_KEY=f"{new_key()},{new_key()}")
+    one_line(result, WRONG_KEY, "innerchild keys rotate")
+
+
+def test_rotating_past_a_value_no_key_reads_is_one_line_and_changes_nothing(db_url: str, tmp_path: Path) -> None:
+    someone_confided(db_url, tmp_path)
+    stray = Cipher([new_key()]).encrypt("and more of them")
+    last = raw(db_url, "SELECT max(id) FROM journal_entries")[0][0]
+    raw(db_url, "UPDATE journal_entries SET text = :token WHERE id = :id", token=stray, id=last)
+    before = raw(db_url, "SELECT id, text FROM journal_entries ORDER BY id")
+    result = innerchild("keys", "rotate", tmp_path=tmp_path, INNERCHILD_DATABASE_URL=db_url, INNERCHILD_ENCRYPTION_KEY=f"{new_key()},{TEST_KEY}")
+    line = one_line(result, "no key of INNERCHILD_ENCRYPTION_KEY reads a value stored in journal_entries.text", "nothing was re-encrypted")
+    assert "and more of them" not in line and stray not in line
+    assert raw(db_url, "SELECT id, text FROM journal_entries ORDER BY id") == before
+
+
+# -- 5. an id longer than its column ---------------------------------------------------------
+def test_a_console_name_longer_than_the_column_is_one_line(db_url: str, tmp_path: Path) -> None:
+    room = external_id_length() - len("console:")
+    result = innerchild("chat", "--user", "x" * 120, tmp_path=tmp_path, stdin="hello\n", INNERCHILD_DATABASE_URL=db_url)
+    one_line(result, "--user is 120 characters long", f"at most {room}")
+    assert innerchild("db", "upgrade", tmp_path=tmp_path, INNERCHILD_DATABASE_URL=db_url).returncode == 0
+    longest = innerchild("chat", "--user", "x" * room, tmp_path=tmp_path, stdin=ONBOARD, INNERCHILD_DATABASE_URL=db_url)
+    assert longest.returncode == 0 and "Traceback" not in longest.stderr, longest.stderr
+    assert raw(db_url, "SELECT external_id FROM persons") == [(f"console:{'x' * room}",)]
+
+
+# -- 6. settings accepted silently though wrong ----------------------------------------------
+@pytest.mark.parametrize("name,value,says", [
+    ("INNERCHILD_ADMIN_IDS", "abc", "'abc' is not a Telegram user id: list numeric ids, comma-separated"),
+    ("INNERCHILD_ADMIN_IDS", "1001,@sam", "'@sam' is not a Telegram user id"),
+    ("INNERCHILD_DEFAULT_COUNTRY", "ZZ", "ZZ is not a country code"),
+    ("INNERCHILD_RETENTION_DAYS", "-30", "must be 0 or more"),
+    ("INNERCHILD_RETENTION_NOTICE_DAYS", "-1", "must be 0 or more"),
+    ("INNERCHILD_CHECKIN_GRACE_MINUTES", "-5", "must be 0 or more"),
+    ("INNERCHILD_CHECKIN_SWEEP_SECONDS", "0", "must be 1 second or more"),
+    ("INNERCHILD_SEND_PER_SECOND", "0", "must be more than 0"),
+    ("INNERCHILD_CHECKINS_PER_SECOND", "-1", "must be more than 0"),
+    ("INNERCHILD_MESSAGE_PAUSE", "-0.5", "must be between 0 and 60 seconds"),
+    ("INNERCHILD_WEBHOOK_PORT", "0", "must be a TCP port"),
+    ("INNERCHILD_WEBHOOK_URL", "bot.example.org/telegram", "must be an address starting with https://"),
+])
+def test_a_wrong_setting_is_one_line(tmp_path: Path, name: str, value: str, says: str) -> None:
+    result = innerchild("stats", tmp_path=tmp_path, **{name: value})
+    one_line(result, f"innerchild: {name}: {says}")
+
+
+def test_right_settings_still_start(tmp_path: Path) -> None:
+    result = innerchild("stats", tmp_path=tmp_path, INNERCHILD_ADMIN_IDS=" 1001, 2002 ", INNERCHILD_DEFAULT_COUNTRY="xk", INNERCHILD_MESSAGE_PAUSE="0")
+    assert result.returncode == 0, result.stderr
+    assert set(country_codes()) >= {"GB", "US", "IN", "XK"}
+
+
+# -- anything unexpected ---------------------------------------------------------------------
+SECRET = "my brother hurt me when I was seven"
+BOOM = f"""
+import bot.app, bot.cli
+
+def build(*args, **kwargs):
+    raise ValueError({SECRET!r})
+
+bot.app.build = build
+bot.cli.main()
+"""
+
+
+def test_an_unexpected_error_is_one_line_without_what_anyone_wrote(tmp_path: Path) -> None:
+    env = env_for(tmp_path)
+    env.pop("INNERCHILD_LOG_LEVEL", None)
+    done = subprocess.run([sys.executable, "-c", BOOM, "stats"], capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env)
+    assert done.returncode == 1
+    assert done.stderr.strip() == "innerchild: stopped by an unexpected ValueError: run it again with INNERCHILD_LOG_LEVEL=DEBUG for details"
+    assert SECRET not in done.stdout + done.stderr
+    debug = subprocess.run([sys.executable, "-c", BOOM, "stats"], capture_output=True, text=True, timeout=120, cwd=tmp_path, env=dict(env, INNERCHILD_LOG_LEVEL="DEBUG"))
+    assert debug.returncode == 1 and "Traceback" in debug.stderr and SECRET in debug.stderr  # asked for
+    assert debug.stderr.strip().splitlines()[-1].startswith("innerchild: stopped by an unexpected ValueError")

@@ -1,10 +1,12 @@
 """The key check: proof, stored in the database, that the configured key can read it.
 
 The ``meta`` row ``key_check`` holds a Fernet token of a fixed text. The first start on an
-empty database writes it; every later start decrypts it (any configured key may), so a process
-with the wrong key stops at start-up instead of writing journal entries nobody else can read.
-A database made before the check existed gets its row only if the data it already holds
-decrypts with the key.
+empty database writes it; every later start decrypts it (any configured key may), and one
+stored value of each encrypted column, so a process with the wrong key stops at start-up
+instead of writing journal entries nobody else can read. A database made before the check
+existed gets its row only if the data it already holds decrypts with the key; a database
+that holds nothing encrypted yet (no one has told it anything) takes any key, and its check
+is rewritten under it.
 """
 
 from __future__ import annotations
@@ -39,13 +41,20 @@ def check_key(database: Database) -> str:
 def _check(database: Database, cipher: Cipher) -> str:
     for _attempt in range(2):
         with database.engine.begin() as connection:
+            samples = _encrypted_samples(connection)
+            for token in samples:  # every kind of stored value, not the check alone
+                _verify(cipher, token, plaintext=None)
             stored = _stored(connection)
             if stored is not None:
-                _verify(cipher, stored)
+                try:
+                    _verify(cipher, stored)
+                except KeyMismatch:
+                    if samples:
+                        raise
+                    # nothing is encrypted yet: no key is wrong for it, and this one will be
+                    connection.execute(update(Meta).where(Meta.key == KEY_CHECK).values(value=cipher.encrypt(PLAINTEXT)))
+                    return "written"
                 return "checked"
-            token = _some_encrypted_value(connection)
-            if token is not None:
-                _verify(cipher, token, plaintext=None)
         try:
             with database.engine.begin() as connection:
                 connection.execute(insert(Meta).values(key=KEY_CHECK, value=cipher.encrypt(PLAINTEXT)))
@@ -68,15 +77,18 @@ def _stored(connection: Connection) -> str | None:
     return connection.execute(select(Meta.value).where(Meta.key == KEY_CHECK)).scalar_one_or_none()
 
 
-def _some_encrypted_value(connection: Connection) -> str | None:
-    """One stored token from any encrypted column, read raw (not decrypted), if any exists."""
+def _encrypted_samples(connection: Connection) -> list[str]:
+    """One stored token from each encrypted column that holds any, read raw (not decrypted):
+    a value written under another key than the check's (a database whose check was lost or
+    rewritten) stops the start too, rather than a turn later."""
+    found: list[str] = []
     for table, _key, columns in ENCRYPTED:
         for column in columns:
             raw = type_coerce(table.c[column], Text)
             token = connection.execute(select(raw).where(table.c[column].is_not(None)).limit(1)).scalar_one_or_none()
             if token is not None:
-                return str(token)
-    return None
+                found.append(str(token))
+    return found
 
 
 def _verify(cipher: Cipher, token: str, plaintext: str | None = PLAINTEXT) -> None:
