@@ -193,15 +193,17 @@ def test_a_value_under_another_key_stops_the_start_even_when_the_key_check_reads
     one_line(result, WRONG_KEY)
 
 
-def test_an_empty_database_takes_any_key(db_url: str, tmp_path: Path) -> None:
-    first = innerchild("db", "upgrade", tmp_path=tmp_path, INNERCHILD_DATABASE_URL=db_url)
-    assert first.returncode == 0, first.stderr
-    build_runtime(db_url, FakeClock(), tmp_path).database.dispose()  # the check, under TEST_KEY; no one stored
+def test_a_new_database_takes_any_key_and_then_only_that_one(db_url: str, tmp_path: Path) -> None:
+    """Made by ``db upgrade`` (under TEST_KEY), it starts with any key; the first start's key
+    is the database's from then on, even before anyone is stored (a second process with
+    another key would write people the first cannot read)."""
+    made = innerchild("db", "upgrade", tmp_path=tmp_path, INNERCHILD_DATABASE_URL=db_url)
+    assert made.returncode == 0, made.stderr
     other = new_key()
-    result = innerchild("chat", "--user", "sam", tmp_path=tmp_path, stdin=ONBOARD, INNERCHILD_DATABASE_URL=db_url, INNERCHILD_ENCRYPTION_KEY=other)
-    assert result.returncode == 0, result.stderr
+    first = innerchild("stats", tmp_path=tmp_path, INNERCHILD_DATABASE_URL=db_url, INNERCHILD_ENCRYPTION_KEY=other)
+    assert first.returncode == 0, first.stderr
     assert Cipher([other]).decrypt(raw(db_url, "SELECT value FROM meta WHERE key = :key", key=KEY_CHECK)[0][0]) == PLAINTEXT
-    again = innerchild("chat", "--user", "sam", tmp_path=tmp_path, stdin="", INNERCHILD_DATABASE_URL=db_url)  # TEST_KEY: now wrong
+    again = innerchild("chat", "--user", "sam", tmp_path=tmp_path, stdin="", INNERCHILD_DATABASE_URL=db_url)  # TEST_KEY: not the database's
     one_line(again, WRONG_KEY)
 
 

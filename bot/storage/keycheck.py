@@ -4,9 +4,10 @@ The ``meta`` row ``key_check`` holds a Fernet token of a fixed text. The first s
 empty database writes it; every later start decrypts it (any configured key may), and one
 stored value of each encrypted column, so a process with the wrong key stops at start-up
 instead of writing journal entries nobody else can read. A database made before the check
-existed gets its row only if the data it already holds decrypts with the key; a database
-that holds nothing encrypted yet (no one has told it anything) takes any key, and its check
-is rewritten under it.
+existed gets its row only if the data it already holds decrypts with the key; a new one (made
+by ``innerchild db upgrade``, never started) takes any key, and the first start's is checked
+from then on, even while no one is stored yet: a second process with another key would
+otherwise write people its sibling cannot read.
 """
 
 from __future__ import annotations
@@ -46,14 +47,7 @@ def _check(database: Database, cipher: Cipher) -> str:
                 _verify(cipher, token, plaintext=None)
             stored = _stored(connection)
             if stored is not None:
-                try:
-                    _verify(cipher, stored)
-                except KeyMismatch:
-                    if samples:
-                        raise
-                    # nothing is encrypted yet: no key is wrong for it, and this one will be
-                    connection.execute(update(Meta).where(Meta.key == KEY_CHECK).values(value=cipher.encrypt(PLAINTEXT)))
-                    return "written"
+                _verify(cipher, stored)
                 return "checked"
         try:
             with database.engine.begin() as connection:
