@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -108,25 +109,32 @@ def test_a_data_directory_that_cannot_be_made_is_one_line(tmp_path: Path) -> Non
     one_line(result, f"the data directory {nowhere} cannot be made", "INNERCHILD_DATA_DIR")
 
 
-@pytest.fixture
-def unwritable(tmp_path: Path) -> Iterator[Path]:
-    """A data directory this process cannot write: mode 0500, and for root (whom modes do
-    not stop) immutable as well."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    folder.chmod(0o500)
+@contextmanager
+def refusing_writes(path: Path, mode: int) -> Iterator[Path]:
+    """``path`` this process cannot write: ``mode`` without write bits, and for root (whom
+    modes do not stop) immutable as well."""
+    writable = path.stat().st_mode & 0o777
+    path.chmod(mode)
     immutable = False
-    if os.geteuid() == 0:
-        if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
-            folder.chmod(0o700)
-            pytest.skip("running as root, and this file system cannot make a folder immutable (chattr +i): no folder here refuses root")
-        immutable = True
     try:
-        yield folder
+        if os.geteuid() == 0:
+            if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+                pytest.skip("running as root, and this file system cannot make a file immutable (chattr +i): nothing here refuses root")
+            immutable = True
+        yield path
     finally:
         if immutable:
-            subprocess.run(["chattr", "-i", str(folder)], check=True)
-        folder.chmod(0o700)
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+        path.chmod(writable)
+
+
+@pytest.fixture
+def unwritable(tmp_path: Path) -> Iterator[Path]:
+    """A data directory this process cannot write (mode 0500)."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    with refusing_writes(folder, 0o500):
+        yield folder
 
 
 def test_an_unwritable_data_directory_is_one_line(unwritable: Path, tmp_path: Path) -> None:
@@ -137,6 +145,15 @@ def test_an_unwritable_data_directory_is_one_line(unwritable: Path, tmp_path: Pa
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith(f"innerchild: the data directory {unwritable} is not writable"), result.stderr
     assert calls == 0
+
+
+def test_an_unwritable_database_file_is_one_line(tmp_path: Path) -> None:
+    """SQLite opens a file it cannot write read-only and fails at the first write, a turn
+    later; the start says so instead."""
+    path = a_database(tmp_path)
+    with refusing_writes(path, 0o400):
+        result = innerchild("chat", "--user", "sam", tmp_path=tmp_path, stdin="/journal\nhello\n", INNERCHILD_DATABASE_URL=EMBEDDED)
+    one_line(result, f"the database file {path} cannot be written", "make it writable by this user")
 
 
 # -- 3. a key that does not read the database ------------------------------------------------

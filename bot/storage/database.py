@@ -25,6 +25,7 @@ turn threads) follows the database:
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -121,6 +122,7 @@ class Database:
                     f"cannot create the folder {folder} for the database file ({exc.strerror or type(exc).__name__}): "
                     "create it for this user, or name another file in INNERCHILD_DATABASE_URL"
                 ) from None
+            _writable(Path(parsed.database).expanduser())
         kwargs: dict[str, object] = {"future": True}
         if self.is_sqlite:
             # isolation_level=None: the driver leaves transactions alone; ``_begin`` starts them
@@ -229,6 +231,21 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _writable(path: Path) -> None:
+    """A SQLite file (and its -wal and -shm) that exists opens for writing, or one line now:
+    SQLite itself would open it read-only and fail only at a turn's first write."""
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            os.close(os.open(each, os.O_RDWR))
+        except (FileNotFoundError, IsADirectoryError):
+            continue  # not there yet (SQLite makes it), or a folder (SQLite says so, below)
+        except OSError as exc:
+            raise DatabaseError(
+                f"the database file {each} cannot be written ({exc.strerror or type(exc).__name__}): "
+                "make it writable by this user (chown, chmod u+rw)"
+            ) from None
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: object) -> None:
