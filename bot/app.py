@@ -21,6 +21,7 @@ import yaml
 from . import checkins, core, lexicon_verdict, progress
 from .config import Settings
 from .core import Companion, Features
+from .datadir import DataDirError, usable_data_dir
 from .engine import DialogueLibrary, Problem, load_library
 from .private_files import private_dir, tighten
 from .reload import LAST_GOOD
@@ -31,7 +32,9 @@ from safety import model as safety_model
 from .runtime import Runtime, StartupError
 from .storage import KEY_FILE, Cipher, Database, KeyMismatch, check_key, key_file_keys, use_cipher
 
-__all__ = ["Runtime", "StartupError", "assemble", "build", "check_dialogues", "configure_encryption", "verify_key", "wrong_key"]
+__all__ = [
+    "Runtime", "StartupError", "assemble", "build", "check_dialogues", "configure_encryption", "data_dir_ready", "verify_key", "wrong_key",
+]
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +81,14 @@ def serve_last_good(settings: Settings, problems: list[Problem]) -> tuple[Dialog
 def check_dialogues(folder: Path) -> tuple[DialogueLibrary, list[Problem]]:
     library, _features, problems = load(folder)
     return library, problems
+
+
+def data_dir_ready(settings: Settings) -> None:
+    """The data directory exists and takes files, or ``StartupError`` with what to fix."""
+    try:
+        usable_data_dir(settings.data_dir)
+    except DataDirError as exc:
+        raise StartupError(str(exc)) from None
 
 
 def configure_encryption(settings: Settings) -> str | None:
@@ -158,6 +169,7 @@ def build(settings: Settings, *, migrate: bool | None = None, last_good: bool = 
     kept in the data directory and spares the next start the checks (off: nothing is
     written there, as for ``dialogues play``)."""
     if script_cache or settings.embedded_database:
+        data_dir_ready(settings)  # before anything writes there: the cache, the key file, the embedded database
         private_data_dir(settings)
     library, features, problems = load(settings.dialogues_dir, settings.data_dir if script_cache else None)
     if problems and last_good:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from .checkins.cli import checkins_app
-from .entry import fail, logging_for, runtime_or_exit, settings_or_exit, starting, thaw
+from .entry import fail, logging_for, person_id_or_exit, runtime_or_exit, settings_or_exit, starting, thaw, unexpected
 from .private_files import private_umask
 
 if TYPE_CHECKING:
@@ -75,6 +75,7 @@ def chat(
     from .storage.crypto import KEY_FILE
 
     settings = settings_or_exit(database_url=db)
+    person_id_or_exit(user, f"console:{user}", "--user")  # the console's id for ``user`` (``ConsoleChat``)
     logging_for(settings, quiet=True)
     terminal.logs_away_from_chat(settings.data_dir)
     embedded = settings.data_dir / "innerchild.db" if settings.embedded_database else None
@@ -235,11 +236,13 @@ def dialogues_play(
 @db_app.command("upgrade")
 def db_upgrade(db: Annotated[Optional[str], typer.Option(help="Database URL.")] = None) -> None:
     """Apply the database migrations (with the encryption key: a migration may encrypt what is stored)."""
-    from .app import StartupError, configure_encryption, wrong_key
+    from .app import StartupError, configure_encryption, data_dir_ready, wrong_key
     from .storage import Database, DatabaseError, KeyError_, KeyMismatch
 
     settings = settings_or_exit(database_url=db)
     try:
+        if settings.embedded_database or not settings.encryption_key:
+            data_dir_ready(settings)  # the embedded database or the key file lives there
         notice = configure_encryption(settings)
         if notice:
             typer.echo(f"innerchild: {notice}", err=True)
@@ -410,10 +413,16 @@ def keys_new() -> None:
 @keys_app.command("rotate")
 def keys_rotate(db: Annotated[Optional[str], typer.Option(help="Database URL.")] = None) -> None:
     """Re-encrypt everything under the first key of INNERCHILD_ENCRYPTION_KEY."""
+    from .storage import KeyMismatch
     from .storage.rotate import rotate_all
 
     runtime = runtime_or_exit(settings_or_exit(database_url=db))
-    count = rotate_all(runtime.database)
+    try:
+        count = rotate_all(runtime.database)
+    except KeyMismatch as exc:
+        fail(str(exc))
+    finally:
+        runtime.database.dispose()
     typer.echo(f"re-encrypted {count} value(s) under the first key")
 
 
@@ -424,6 +433,8 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - whatever escaped a command: one line, never its text
+        unexpected(exc)
 
 
 if __name__ == "__main__":

@@ -97,6 +97,63 @@ class Settings(BaseSettings):
         value = value.strip().upper()
         if value and (len(value) != 2 or not value.isalpha()):
             raise ValueError("must be a two-letter country code such as GB or US")
+        if value:
+            from safety.countries import codes  # only when one is set: ``--help`` loads no country table
+
+            if value not in codes():
+                raise ValueError(f"{value} is not a country code (ISO 3166-1 alpha-2, such as GB or US)")
+        return value
+
+    @field_validator("admin_ids")
+    @classmethod
+    def _admin_ids(cls, value: str) -> str:
+        for part in value.split(","):
+            part = part.strip()
+            if part and not (part.isascii() and part.isdigit()):
+                raise ValueError(f"{part!r} is not a Telegram user id: list numeric ids, comma-separated (a person's id, not their @name)")
+        return value
+
+    @field_validator("retention_days", "retention_notice_days", "checkin_grace_minutes")
+    @classmethod
+    def _not_negative(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError("must be 0 or more")
+        return value
+
+    @field_validator("checkin_sweep_seconds")
+    @classmethod
+    def _sweep(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be 1 second or more")
+        return value
+
+    @field_validator("message_pause")
+    @classmethod
+    def _pause(cls, value: float) -> float:
+        if not 0 <= value <= 60:
+            raise ValueError("must be between 0 and 60 seconds")
+        return value
+
+    @field_validator("send_per_second", "checkins_per_second")
+    @classmethod
+    def _rate(cls, value: float) -> float:
+        if not value > 0:
+            raise ValueError("must be more than 0 messages a second")
+        return value
+
+    @field_validator("webhook_port")
+    @classmethod
+    def _webhook_port(cls, value: int) -> int:
+        if not 1 <= value <= 65535:
+            raise ValueError("must be a TCP port (1-65535)")
+        return value
+
+    @field_validator("webhook_url", "telegram_base_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must be an address starting with https:// (http:// only for a server on this machine or network)")
         return value
 
     @field_validator("reload")
@@ -180,4 +237,5 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         name = "INNERCHILD_" + "_".join(str(p) for p in first["loc"]).upper()
-        raise SettingsError(f"{name}: {first['msg']}") from None
+        message = str(first["msg"]).removeprefix("Value error, ")  # pydantic's label for a validator's ValueError
+        raise SettingsError(f"{name}: {message}") from None

@@ -11,6 +11,9 @@ The settings, the composition root and logging are imported when a command asks 
 from __future__ import annotations
 
 import gc
+import os
+import sys
+import traceback
 from typing import TYPE_CHECKING, NoReturn
 
 import typer
@@ -20,9 +23,41 @@ if TYPE_CHECKING:
     from .runtime import Runtime
 
 
+DETAILS = "run it again with INNERCHILD_LOG_LEVEL=DEBUG for details"
+_database_url: str | None = None  # the database a command opened: its errors name its file
+
+
 def fail(message: str) -> NoReturn:
     typer.echo(f"innerchild: {message}", err=True)
     raise typer.Exit(2)
+
+
+def unexpected(exc: Exception) -> NoReturn:
+    """What no command expected, escaped from one (``cli.main``): a database problem becomes
+    its own line (``storage.database.problem_line``); anything else one line naming only the
+    exception's kind, since its message may carry what a person wrote. The traceback, with
+    the message, only when the operator asks for it with INNERCHILD_LOG_LEVEL=DEBUG."""
+    from .storage.database import problem_line
+
+    line = problem_line(exc, _database_url or "sqlite://")
+    if _debug():
+        traceback.print_exception(exc, file=sys.stderr)
+    if line is None:
+        line = f"stopped by an unexpected {type(exc).__name__}: {DETAILS}"
+    typer.echo(f"innerchild: {line}", err=True)
+    sys.exit(1 if line.endswith(DETAILS) else 2)
+
+
+def _debug() -> bool:
+    level = os.environ.get("INNERCHILD_LOG_LEVEL", "")
+    if not level:
+        try:
+            from .config import load_settings
+
+            level = load_settings().log_level  # a .env file may set it
+        except Exception:  # noqa: BLE001 - the settings are what broke: the environment decides
+            level = ""
+    return level.strip().upper() == "DEBUG"
 
 
 def settings_or_exit(**overrides: object) -> Settings:
@@ -34,11 +69,24 @@ def settings_or_exit(**overrides: object) -> Settings:
         fail(str(exc))
 
 
+def person_id_or_exit(given: str, stored: str, option: str) -> None:
+    """The id ``given`` (``--user sam``) becomes ``stored`` in the database (``console:sam``):
+    one line when it would not fit its column (``storage.limits``), on every database alike."""
+    from .storage.limits import external_id_length
+
+    limit = external_id_length()
+    if len(stored) > limit:
+        room = limit - (len(stored) - len(given))
+        fail(f"{option} is {len(given)} characters long, and a name here may have at most {room}: choose a shorter one")
+
+
 def runtime_or_exit(settings: Settings, *, migrate: bool | None = None, last_good: bool = False, script_cache: bool = True) -> Runtime:
     from .app import build
     from .runtime import StartupError
     from .storage import DatabaseError, KeyError_
 
+    global _database_url
+    _database_url = settings.resolved_database_url
     try:
         runtime = build(settings, migrate=migrate, last_good=last_good, script_cache=script_cache)
     except (StartupError, DatabaseError, KeyError_) as exc:

@@ -86,7 +86,7 @@ def test_db_upgrade_then_chat(tmp_path: Path) -> None:
 def test_settings_errors_are_one_clear_line(tmp_path: Path) -> None:
     result = innerchild("chat", tmp_path=tmp_path, INNERCHILD_DEFAULT_COUNTRY="Narnia")
     assert result.returncode == 2
-    assert result.stderr.strip() == "innerchild: INNERCHILD_DEFAULT_COUNTRY: Value error, must be a two-letter country code such as GB or US"
+    assert result.stderr.strip() == "innerchild: INNERCHILD_DEFAULT_COUNTRY: must be a two-letter country code such as GB or US"
     result = innerchild("chat", tmp_path=tmp_path, INNERCHILD_DATABASE_URL="nonsense://")
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     result = innerchild("run", tmp_path=tmp_path)

@@ -25,6 +25,7 @@ turn threads) follows the database:
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -35,7 +36,7 @@ from urllib.parse import quote
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import revisions
@@ -55,6 +56,42 @@ OVERFLOW = 4  # PostgreSQL: more, opened for a burst and closed after it
 
 class DatabaseError(Exception):
     """The database cannot be opened or is not migrated; the message is one line."""
+
+
+def problem_line(exc: BaseException, url: str) -> str | None:
+    """One line an operator can act on for a database error raised anywhere (at start-up or
+    in the middle of a command), or None when ``exc`` is not the database's. The driver's
+    first line only: the statement and its parameters (a person's words) never appear."""
+    if isinstance(exc, DatabaseError):
+        return str(exc)
+    if isinstance(exc, DBAPIError):
+        return _driver_line(exc, url)
+    return None
+
+
+def _driver_line(exc: DBAPIError, url: str) -> str:
+    reason = (str(exc.orig).strip().splitlines() or [""])[0] or type(exc.orig).__name__
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        if isinstance(exc, OperationalError):
+            return f"cannot reach the database ({reason}): check that it runs and that INNERCHILD_DATABASE_URL names it"
+        return f"the database refused a statement ({reason}): run with INNERCHILD_LOG_LEVEL=DEBUG for details"
+    path = Path(parsed.database).expanduser()
+    lowered = reason.lower()
+    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        return (
+            f"the database file {path} is damaged or is not a database ({reason}): restore it from a backup "
+            "(or move it away, and a new, empty one is made)"
+        )
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"the database file {path} cannot be written ({reason}): make it and its folder writable by this user"
+    if "unable to open" in lowered:
+        return f"the database file {path} cannot be opened ({reason}): check that its folder exists and this user can write it"
+    return f"the database file {path} failed ({reason}): check the file and its folder"
+
+
+def unreachable(exc: DBAPIError, url: str) -> DatabaseError:
+    return DatabaseError(_driver_line(exc, url))
 
 
 def _alembic_config(url: str) -> Config:
@@ -77,7 +114,15 @@ class Database:
         self.url = parsed.render_as_string(hide_password=False)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(parsed.database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            except OSError as exc:
+                raise DatabaseError(
+                    f"cannot create the folder {folder} for the database file ({exc.strerror or type(exc).__name__}): "
+                    "create it for this user, or name another file in INNERCHILD_DATABASE_URL"
+                ) from None
+            _writable(Path(parsed.database).expanduser())
         kwargs: dict[str, object] = {"future": True}
         if self.is_sqlite:
             # isolation_level=None: the driver leaves transactions alone; ``_begin`` starts them
@@ -86,6 +131,7 @@ class Database:
         else:
             self.workers = max(1, workers)
             kwargs.update(pool_pre_ping=True, pool_size=self.workers + RESERVED, max_overflow=OVERFLOW)
+        kwargs["hide_parameters"] = True  # an error or a log line never carries a person's words
         try:
             self.engine: Engine = create_engine(self.url, **kwargs)
         except Exception as exc:  # noqa: BLE001 - a missing driver, a bad option ...
@@ -113,8 +159,8 @@ class Database:
                 config = _alembic_config(self.url)
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
-        except OperationalError as exc:
-            raise DatabaseError(f"cannot reach the database: {exc.orig}") from None
+        except DBAPIError as exc:
+            raise unreachable(exc, self.url) from None
 
     def at_head(self) -> bool:
         """Whether the database records the newest migration(s), read without alembic."""
@@ -124,8 +170,8 @@ class Database:
         try:
             with self.engine.connect() as connection:
                 return revisions.applied(connection) == newest
-        except OperationalError as exc:
-            raise DatabaseError(f"cannot reach the database: {exc.orig}") from None
+        except DBAPIError as exc:
+            raise unreachable(exc, self.url) from None
 
     def is_current(self) -> bool:
         if self.at_head():
@@ -137,8 +183,8 @@ class Database:
         try:
             with self._reader.connect() as connection:
                 current = set(MigrationContext.configure(connection).get_current_heads())
-        except OperationalError as exc:
-            raise DatabaseError(f"cannot reach the database: {exc.orig}") from None
+        except DBAPIError as exc:
+            raise unreachable(exc, self.url) from None
         return current == heads
 
     @contextmanager
@@ -185,6 +231,21 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _writable(path: Path) -> None:
+    """A SQLite file (and its -wal and -shm) that exists opens for writing, or one line now:
+    SQLite itself would open it read-only and fail only at a turn's first write."""
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            os.close(os.open(each, os.O_RDWR))
+        except (FileNotFoundError, IsADirectoryError):
+            continue  # not there yet (SQLite makes it), or a folder (SQLite says so, below)
+        except OSError as exc:
+            raise DatabaseError(
+                f"the database file {each} cannot be written ({exc.strerror or type(exc).__name__}): "
+                "make it writable by this user (chown, chmod u+rw)"
+            ) from None
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: object) -> None:
