@@ -113,7 +113,7 @@ class Settings(BaseSettings):
                 raise ValueError(f"{part!r} is not a Telegram user id: list numeric ids, comma-separated (a person's id, not their @name)")
         return value
 
-    @field_validator("retention_days", "retention_notice_days", "checkin_grace_minutes")
+    @field_validator("checkin_grace_minutes")
     @classmethod
     def _not_negative(cls, value: int) -> int:
         if value < 0:

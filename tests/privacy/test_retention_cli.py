@@ -10,9 +10,9 @@ from tests.test_cli import innerchild
 
 def test_retention_settings_are_validated_in_one_line(tmp_path: Path) -> None:
     cases = {
-        ("-1", "7", "0"): "INNERCHILD_RETENTION_DAYS: Value error, must be 0",
-        ("30", "30", "0"): "INNERCHILD_RETENTION_NOTICE_DAYS: Value error, must be at least 1 and less than INNERCHILD_RETENTION_DAYS (30)",
-        ("30", "7", "20"): "INNERCHILD_RETENTION_UNREACHABLE_DAYS: Value error, must be 0 (twice INNERCHILD_RETENTION_DAYS) or at least",
+        ("-1", "7", "0"): "INNERCHILD_RETENTION_DAYS: must be 0",
+        ("30", "30", "0"): "INNERCHILD_RETENTION_NOTICE_DAYS: must be at least 1 and less than INNERCHILD_RETENTION_DAYS (30)",
+        ("30", "7", "20"): "INNERCHILD_RETENTION_UNREACHABLE_DAYS: must be 0 (twice INNERCHILD_RETENTION_DAYS) or at least",
     }
     for (days, notice, unreachable), line in cases.items():
         result = innerchild(
