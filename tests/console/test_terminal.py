@@ -15,6 +15,8 @@ import subprocess
 import sys
 import termios
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.test_cli import env_for
@@ -67,24 +69,30 @@ def start_chat(tmp_path: Path, *, columns: int = 80, **env: str) -> tuple[subpro
     return process, primary
 
 
-def test_ctrl_d_ends_on_a_line_of_its_own(tmp_path: Path) -> None:
-    process, primary = start_chat(tmp_path)
+@contextmanager
+def chat_in_terminal(tmp_path: Path, *, columns: int = 80, **env: str) -> Iterator[tuple[subprocess.Popen, int]]:
+    """``start_chat``, and the chat killed (if still running) and its terminal closed after."""
+    process, primary = start_chat(tmp_path, columns=columns, **env)
     try:
-        read_until(primary, "> ")
-        os.write(primary, b"\x04")
-        rest = read_rest(primary)
-        assert process.wait(timeout=20) == 0
-        assert rest.startswith("\r\n"), f"the shell's prompt would follow '> ' on its line: {rest!r}"
-        assert GOODBYE in rest and rest.endswith("\r\n")
+        yield process, primary
     finally:
         if process.poll() is None:
             process.kill()
         os.close(primary)
 
 
+def test_ctrl_d_ends_on_a_line_of_its_own(tmp_path: Path) -> None:
+    with chat_in_terminal(tmp_path) as (process, primary):
+        read_until(primary, "> ")
+        os.write(primary, b"\x04")
+        rest = read_rest(primary)
+        assert process.wait(timeout=20) == 0
+        assert rest.startswith("\r\n"), f"the shell's prompt would follow '> ' on its line: {rest!r}"
+        assert GOODBYE in rest and rest.endswith("\r\n")
+
+
 def test_ctrl_c_at_the_prompt_ends_on_a_line_of_its_own(tmp_path: Path) -> None:
-    process, primary = start_chat(tmp_path)
-    try:
+    with chat_in_terminal(tmp_path) as (process, primary):
         read_until(primary, "> ")
         os.write(primary, b"half a thou")  # typed, not sent
         read_until(primary, "half a thou")
@@ -101,15 +109,10 @@ def test_ctrl_c_at_the_prompt_ends_on_a_line_of_its_own(tmp_path: Path) -> None:
         assert process.wait(timeout=20) == 0
         assert rest.startswith("\r\n") and GOODBYE in rest and rest.endswith("\r\n"), repr(rest)
         assert "Traceback" not in rest
-    finally:
-        if process.poll() is None:
-            process.kill()
-        os.close(primary)
 
 
 def test_lines_wrap_at_word_boundaries_to_the_window(tmp_path: Path) -> None:
-    process, primary = start_chat(tmp_path, columns=40)
-    try:
+    with chat_in_terminal(tmp_path, columns=40) as (process, primary):
         out = read_until(primary, "> ").replace("\r\n", "\n")
         lines = [line for line in out.split("\n") if line and not line.startswith("> ")]
         assert max(len(line) for line in lines) <= 39, out  # one column spare
@@ -122,16 +125,11 @@ def test_lines_wrap_at_word_boundaries_to_the_window(tmp_path: Path) -> None:
         assert "This companion is made for adults." in out
         os.write(primary, b"\x04")
         assert process.wait(timeout=20) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-        os.close(primary)
 
 
 def test_first_start_speaks_as_the_companion_and_logs_go_to_a_file(tmp_path: Path) -> None:
     # the embedded default: no database URL and no key in the environment, so a key file is made
-    process, primary = start_chat(tmp_path, INNERCHILD_DATABASE_URL="", INNERCHILD_ENCRYPTION_KEY="")
-    try:
+    with chat_in_terminal(tmp_path, INNERCHILD_DATABASE_URL="", INNERCHILD_ENCRYPTION_KEY="") as (process, primary):
         out = read_until(primary, "> ").replace("\r\n", "\n")
         assert out.startswith("Before we begin, a word about where things are kept."), out
         data = tmp_path / "data"
@@ -139,29 +137,19 @@ def test_first_start_speaks_as_the_companion_and_logs_go_to_a_file(tmp_path: Pat
         assert "WARNING" not in out and "bot.app" not in out  # no log line on the screen
         os.write(primary, b"\x04")
         assert process.wait(timeout=20) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-        os.close(primary)
     log = data / "console.log"
     assert "created a new encryption key" in log.read_text()
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
     # the second start is not a first one
-    process, primary = start_chat(tmp_path, INNERCHILD_DATABASE_URL="", INNERCHILD_ENCRYPTION_KEY="")
-    try:
+    with chat_in_terminal(tmp_path, INNERCHILD_DATABASE_URL="", INNERCHILD_ENCRYPTION_KEY="") as (process, primary):
         out = read_until(primary, "> ")
         assert "Before we begin, a word" not in out and "Welcome" in out or "Hello, and welcome" in out
         os.write(primary, b"\x04")
         assert process.wait(timeout=20) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-        os.close(primary)
 
 
 def test_bytes_that_are_not_utf8_are_read_with_replacement_characters(tmp_path: Path) -> None:
-    process, primary = start_chat(tmp_path)
-    try:
+    with chat_in_terminal(tmp_path) as (process, primary):
         read_until(primary, "> ")
         os.write(primary, b"1\n1\n1\n1\n1\n1\n1\n1\n2\n")  # onboarding, skipping what can be skipped
         read_until(primary, "at your own pace")
@@ -177,21 +165,10 @@ def test_bytes_that_are_not_utf8_are_read_with_replacement_characters(tmp_path: 
         assert "sec\ufffdret words here" in out
         os.write(primary, b"\x04")
         assert process.wait(timeout=20) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-        os.close(primary)
 
 
 def test_interactive_chat_in_a_terminal(tmp_path: Path) -> None:
-    primary, secondary = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "chat", "--user", "sam"],
-        stdin=secondary, stdout=secondary, stderr=secondary, cwd=tmp_path, env=env_for(tmp_path), close_fds=True,
-        start_new_session=True,  # its own session, as a terminal login gives it
-    )
-    os.close(secondary)
-    try:
+    with chat_in_terminal(tmp_path) as (process, primary):
         out = read_until(primary, "> ")
         assert "Hello, and welcome" in out and "[1] Tell me more" in out
         os.write(primary, b"1\n")
@@ -201,7 +178,3 @@ def test_interactive_chat_in_a_terminal(tmp_path: Path) -> None:
             read_until(primary, "> ")
         os.write(primary, b"\x04")  # Ctrl-D ends the chat
         assert process.wait(timeout=20) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-        os.close(primary)

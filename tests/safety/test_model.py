@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,8 @@ def test_a_truncated_model_is_refused(tmp_path: Path) -> None:
         read(bad)
 
 
-def test_a_model_with_changed_weights_is_refused(tmp_path: Path) -> None:
+def model_with_bias(tmp_path: Path, change: Callable[[np.ndarray], np.ndarray]) -> Path:
+    """A copy of the shipped model whose bias member is ``change``d (the rest as shipped)."""
     import io
     import zipfile
 
@@ -43,16 +45,22 @@ def test_a_model_with_changed_weights_is_refused(tmp_path: Path) -> None:
         for info in src.infolist():
             data = src.read(info)
             if info.filename == "bias.npy":
-                arr = np.load(io.BytesIO(data))
-                arr[0] += 1
                 buf = io.BytesIO()
-                np.save(buf, arr)
+                np.save(buf, change(np.load(io.BytesIO(data))))
                 data = buf.getvalue()
             dst.writestr(info, data)
     bad = tmp_path / "model.npz"
     bad.write_bytes(out.getvalue())
+    return bad
+
+
+def test_a_model_with_changed_weights_is_refused(tmp_path: Path) -> None:
+    def nudged(bias: np.ndarray) -> np.ndarray:
+        bias[0] += 1
+        return bias
+
     with pytest.raises(ModelError, match="corrupt"):
-        read(bad)
+        read(model_with_bias(tmp_path, nudged))
 
 
 def test_the_shipped_model_loads_and_scores() -> None:
@@ -146,19 +154,5 @@ def test_scores_are_numpys_to_within_float32_rounding() -> None:
 
 
 def test_a_model_member_that_is_not_float16_is_refused(tmp_path: Path) -> None:
-    import io
-    import zipfile
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(MODEL_PATH) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "bias.npy":
-                buf = io.BytesIO()
-                np.save(buf, np.load(io.BytesIO(data)).astype(np.float64))
-                data = buf.getvalue()
-            dst.writestr(info, data)
-    bad = tmp_path / "model.npz"
-    bad.write_bytes(out.getvalue())
     with pytest.raises(ModelError, match="unreadable|corrupt"):
-        read(bad)
+        read(model_with_bias(tmp_path, lambda bias: bias.astype(np.float64)))
