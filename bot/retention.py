@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from .core import Companion
 from .domain import Button, COMMAND_BUTTON, Reply
 from .storage import Person, outbox
+from .storage import budget as send_budget
 
 # Adapters that can write to someone who has not written first. A console person is only
 # "reached" when they open the console, which is itself activity.
@@ -113,3 +114,11 @@ def prune_processed_updates(companion: Companion, now: datetime) -> int:
     """Forget processed-update ids after a week: Telegram never redelivers that late."""
     with companion.db.transaction() as repo:
         return repo.prune_updates(now - PROCESSED_UPDATES_KEEP)
+
+
+def forget_quiet_chats(companion: Companion) -> int:
+    """Forget the sending budget's rows of chats quiet for a minute (a Telegram chat id and
+    the moment its next message may go): hourly, so no chat id stays there, after a
+    ``/delete`` either, longer than about an hour. Each process also prunes them every
+    thousand messages, which on a quiet bot could take days."""
+    return send_budget.prune(companion.db)

@@ -105,7 +105,8 @@ _SWEEPERS: dict[str, Sweeper] = {}
 
 @dataclass
 class Housekeeping:
-    """Hourly: retention notices and deletions, and forgetting old processed-update ids.
+    """Hourly: retention notices and deletions, forgetting old processed-update ids, and
+    the sending budget's rows of quiet chats.
 
     A notice counts only once Telegram has it: one in the outbox is marked by the outbox as
     it goes out (``deliver`` drains it now; the outbox sweeper retries what fails), one sent
@@ -133,6 +134,7 @@ class Housekeeping:
             except Exception:  # not marked delivered: no deletion before the longer period
                 log.exception("delivering a retention notice failed")
         pruned = await asyncio.to_thread(retention.prune_processed_updates, self.companion, now)
+        await asyncio.to_thread(retention.forget_quiet_chats, self.companion)
         expired = result.deleted + result.deleted_unreached
         if expired or pruned:
             log.info("housekeeping: %d expired (%d unreachable), %d old update ids forgotten", expired, result.deleted_unreached, pruned)
