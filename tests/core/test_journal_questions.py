@@ -135,8 +135,9 @@ def test_export_has_the_question_above_each_answer(asked_runtime, tmp_path) -> N
     person.onboard()
     answer_all(person)
     person.say("/export")
-    journal = (tmp_path / "export" / "innerchild-journal.txt").read_text()
+    (folder,) = (tmp_path / "export").iterdir()  # the export's own folder
+    journal = (folder / "innerchild-journal.txt").read_text()
     assert "· Asked · q scale\nQ: Hello, Sam.\nOn a scale of 1 to 10, how heavy does today feel?\n6\n" in journal
     assert f"· Asked · q letter\nQ: {LETTER}\nYou were never too much.\n\nYou can rest now.\n" in journal
-    data = json.loads((tmp_path / "export" / "innerchild-data.json").read_text())
+    data = json.loads((folder / "innerchild-data.json").read_text())
     assert [(e["text"], e["question"]) for e in data["journal"]] == entries(asked_runtime)
