@@ -52,11 +52,9 @@ def test_the_same_user_continues_exactly_where_they_left_off(tmp_path: Path) -> 
     assert "Hello, and welcome" in other.stdout
 
 
-def test_a_killed_chat_loses_nothing(tmp_path: Path) -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "chat", "--user", "sam"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env_for(tmp_path),
-    )
+def answer_the_first_safety_plan_question(process: subprocess.Popen[str]) -> str:
+    """A running ``innerchild chat`` onboarded, in the safety plan, with its first answer
+    ("Not sleeping") written: what it printed until the next question (60 s at most)."""
     assert process.stdin is not None and process.stdout is not None
     process.stdin.write(ONBOARD + "/start safety_plan\n1\nNot sleeping\n")
     process.stdin.flush()
@@ -64,6 +62,15 @@ def test_a_killed_chat_loses_nothing(tmp_path: Path) -> None:
     seen = ""
     while "What helps you get through" not in seen and time.monotonic() < deadline:
         seen += process.stdout.readline()
+    return seen
+
+
+def test_a_killed_chat_loses_nothing(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "chat", "--user", "sam"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env_for(tmp_path),
+    )
+    seen = answer_the_first_safety_plan_question(process)
     assert "What helps you get through" in seen
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)

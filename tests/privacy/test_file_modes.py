@@ -8,10 +8,9 @@ import os
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from tests.test_cli import ONBOARD
+from tests.test_cli import answer_the_first_safety_plan_question
 
 
 def embedded_env(tmp_path: Path) -> dict:
@@ -41,13 +40,7 @@ def test_a_chat_leaves_the_data_directory_0700_and_every_file_0600(tmp_path: Pat
         )
     finally:
         os.umask(old)
-    assert process.stdin is not None and process.stdout is not None
-    process.stdin.write(ONBOARD + "/start safety_plan\n1\nNot sleeping\n")
-    process.stdin.flush()
-    deadline = time.monotonic() + 60
-    seen = ""
-    while "What helps you get through" not in seen and time.monotonic() < deadline:
-        seen += process.stdout.readline()
+    seen = answer_the_first_safety_plan_question(process)
     data = tmp_path / "data"
     try:
         assert "What helps you get through" in seen
