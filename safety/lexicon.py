@@ -382,41 +382,40 @@ def _compile_rule(raw: dict[str, Any], compiler: _Compiler, source: str) -> Rule
         # not_before is tried right after the match; not_after right before it.
         return LazyPattern(" (?:" + body + ")(?= |$)" if suffix else "(?:^| )(?:" + body + ") $")
 
-    try:
-        regex = LazyPattern(compiler.spaced(patterns)) if patterns else None
-        parts = tuple(
-            LazyPattern(compiler.spaced([str(x) for x in (part if isinstance(part, list) else [part])]))
-            for part in (together or ())
-        )
-        unless = raw.get("unless")
-        if together and not raw.get("within"):
-            raise LexiconError(f"{source}:{rid}: a together rule needs within (words)")
-        within = int(raw.get("within", 0 if together else (12 if unless else 0)))
-        return Rule(
-            id=rid,
-            category=str(raw.get("category", "")),
-            level=_LEVEL_NAMES[level_name],
-            role=role,
-            person=person,
-            hyperbole=bool(raw.get("hyperbole", False)),
-            regex=regex,
-            not_before=side("not_before", True),
-            not_after=side("not_after", False),
-            parts=parts,
-            first=tuple(
-                compiler.rule_first_words([str(x) for x in (part if isinstance(part, list) else [part])])
-                for part in together
-            ) if together else (compiler.rule_first_words([str(x) for x in patterns]),),
-            within=within,
-            boost_by=boost_by,
-            keep_in_idiom=bool(raw.get("keep_in_idiom", False)),
-            timeless=bool(raw.get("timeless", False)),
-            crisis_with_other_risk=bool(raw.get("crisis_with_other_risk", False)),
-            crosses_break=regex is not None and "(?:\\. )?" in regex.pattern,
-            unless=LazyPattern(compiler.anchored([str(x) for x in unless])) if unless else None,
-        )
-    except re.error as exc:  # a pattern of the rule's own (unless, not_before ...) that body() rejected
-        raise LexiconError(f"{source}:{rid}: {exc}") from exc
+    # Nothing compiles here: each expression waits for its first use (``lazy_pattern``);
+    # ``check`` compiles them all and names the rule of a broken one.
+    regex = LazyPattern(compiler.spaced(patterns)) if patterns else None
+    parts = tuple(
+        LazyPattern(compiler.spaced([str(x) for x in (part if isinstance(part, list) else [part])]))
+        for part in (together or ())
+    )
+    unless = raw.get("unless")
+    if together and not raw.get("within"):
+        raise LexiconError(f"{source}:{rid}: a together rule needs within (words)")
+    within = int(raw.get("within", 0 if together else (12 if unless else 0)))
+    return Rule(
+        id=rid,
+        category=str(raw.get("category", "")),
+        level=_LEVEL_NAMES[level_name],
+        role=role,
+        person=person,
+        hyperbole=bool(raw.get("hyperbole", False)),
+        regex=regex,
+        not_before=side("not_before", True),
+        not_after=side("not_after", False),
+        parts=parts,
+        first=tuple(
+            compiler.rule_first_words([str(x) for x in (part if isinstance(part, list) else [part])])
+            for part in together
+        ) if together else (compiler.rule_first_words([str(x) for x in patterns]),),
+        within=within,
+        boost_by=boost_by,
+        keep_in_idiom=bool(raw.get("keep_in_idiom", False)),
+        timeless=bool(raw.get("timeless", False)),
+        crisis_with_other_risk=bool(raw.get("crisis_with_other_risk", False)),
+        crosses_break=regex is not None and "(?:\\. )?" in regex.pattern,
+        unless=LazyPattern(compiler.anchored([str(x) for x in unless])) if unless else None,
+    )
 
 
 def _regex_list(items: Iterable[object] | None, compiler: _Compiler) -> LazyPattern:
