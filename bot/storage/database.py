@@ -195,7 +195,9 @@ class Database:
             session: Session = self._sessions()
             try:
                 with session.begin():
-                    yield Repository(session)
+                    repo = Repository(session)
+                    yield repo
+                    repo.finish()  # the counts, last (``Repository.finish``)
             finally:
                 session.close()
 

@@ -5,12 +5,21 @@ update is claimed with ``INSERT ... ON CONFLICT DO NOTHING`` (its row count tell
 redelivery), a counter is one upsert, the journal read back gives only the newest answer
 under each key (however many a person wrote), and what the safety check needs before the
 turn is one row. The statements on a turn's path are built once (``statements.py``).
+
+Counts for operators (``count``, ``record_safety``) are written last, when the transaction
+is about to commit (``finish``), in one fixed order. Why: a count's row is shared by every
+transaction that counts the same thing that day, and on PostgreSQL its lock is held until
+commit; taken as each turn happened to need them, two transactions could each hold one
+counter and wait for the other's (a deadlock). Taken last and in the same order by everyone,
+they never wait in a circle, and each is held only for the commit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, false, func, insert, not_, or_, select
@@ -50,6 +59,37 @@ class Repository:
         self.dialect = session.get_bind().dialect.name
         self._newest: dict[int, dict[str, str | None]] = {}  # person id -> key -> newest answer (None: none)
         self._visits: dict[tuple[int, str, int | None], int] = {}
+        self._counts: dict[tuple[date, str], int] = {}  # (day, kind) -> to add at ``finish``
+        self._referrals: dict[tuple[date, str, str, str], int] = {}  # (day, level, categories, source) -> to add
+
+    def finish(self) -> None:
+        """Write the transaction's counts, in one order (by table, then by key): the last
+        statements before the commit (``Database.transaction`` calls this)."""
+        if self._counts:
+            counted = sql.count(self.dialect)
+            for (day, kind), amount in sorted(self._counts.items()):
+                self.session.connection().execute(counted, {"day": day, "kind": kind, "amount": amount})
+        if self._referrals:
+            referred = sql.count_safety(self.dialect)
+            for (day, level, categories, source), amount in sorted(self._referrals.items()):
+                values = {"day": day, "level": level, "categories": categories, "source": source, "amount": amount}
+                self.session.connection().execute(referred, values)
+        self._counts, self._referrals = {}, {}
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A part of the transaction that may fail on its own (one nudge of a sweep's batch):
+        on an exception its writes are rolled back, the counts it added with them, and what
+        this repository remembered of it is forgotten; the exception goes on."""
+        counts, referrals = dict(self._counts), dict(self._referrals)
+        try:
+            with self.session.begin_nested():
+                yield
+        except BaseException:
+            self._counts, self._referrals = counts, referrals
+            self._newest.clear()
+            self._visits.clear()
+            raise
 
     # -- people ----------------------------------------------------------------------------
     def find_person(self, external_id: str, *, lock: bool = False) -> Person | None:
@@ -249,11 +289,14 @@ class Repository:
     # -- counts for operators --------------------------------------------------------------
     def record_safety(self, level: str, categories: tuple[str, ...], source: str, now: datetime) -> None:
         """One more referral in today's count: the day only, so nothing here equals the
-        person's ``last_safety_at`` (or any time of theirs), and one upsert, no row of its
-        own, so no id or row order tells whose came first (``models.SafetyEvent``)."""
-        values = {"day": now.date(), "level": level, "categories": ",".join(categories)[:255], "source": source}
-        self.session.connection().execute(sql.count_safety(self.dialect), values)
+        person's ``last_safety_at`` (or any time of theirs), and an upsert, no row of its
+        own, so no id or row order tells whose came first (``models.SafetyEvent``). Written
+        at ``finish``."""
+        key = (now.date(), level, ",".join(categories)[:255], source)
+        self._referrals[key] = self._referrals.get(key, 0) + 1
 
     def count(self, kind: str, now: datetime, amount: int = 1) -> None:
-        """Add to today's count of ``kind``: one upsert, safe when two turns count at once."""
-        self.session.connection().execute(sql.count(self.dialect), {"day": now.date(), "kind": kind, "amount": amount})
+        """Add to today's count of ``kind``: an upsert at ``finish``, safe when two turns
+        count at once."""
+        key = (now.date(), kind)
+        self._counts[key] = self._counts.get(key, 0) + amount

@@ -115,10 +115,11 @@ def count(dialect: str) -> Insert:
 
 @lru_cache(maxsize=None)
 def count_safety(dialect: str) -> Insert:
-    """A safety referral: one more in its day's count (the day only: no time, no order, no person)."""
+    """Safety referrals: ``amount`` more in their day's count (the day only: no time, no
+    order, no person)."""
     values: dict[str, object] = {"day": bindparam("day"), "level": bindparam("level"), "categories": bindparam("categories"), "source": bindparam("source")}
-    statement = insert_for(dialect)(SafetyEvent).values(**values, count=1)
+    statement = insert_for(dialect)(SafetyEvent).values(**values, count=bindparam("amount"))
     return statement.on_conflict_do_update(
         index_elements=[SafetyEvent.day, SafetyEvent.level, SafetyEvent.categories, SafetyEvent.source],
-        set_={"count": SafetyEvent.count + 1},
+        set_={"count": SafetyEvent.count + statement.excluded.count},
     )
