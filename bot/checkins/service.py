@@ -1,9 +1,9 @@
 """One sweep: claim a due check-in, compose it as a companion turn, record it; repeat.
 
-Each nudge is its own transaction, like a message from the person would be:
+Each nudge is handled like a message from the person would be:
 
-1. claim one due row (``FOR UPDATE SKIP LOCKED`` on PostgreSQL: another scheduler, or the
-   person's own turn in progress, holds it, so we take the next one);
+1. claim due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL: another scheduler, or the
+   person's own turn in progress, holds one, so we take the next);
 2. decide (``policy.decide``): send, wait a little, or let it go;
 3. to send, play a companion turn (a ``TurnContext``) that begins the ``checkin`` dialogue, so its
    state is saved like any dialogue's and the buttons work on the person's next event;
@@ -13,12 +13,17 @@ Replies are delivered only after the commit, by the caller (the scheduler), so a
 can lose a nudge but never send one twice. A sweep never loops: every branch moves the
 row's due time past ``now``.
 
-Why not a batch of nudges per transaction: on PostgreSQL ten per transaction cost 1.4x less
-per nudge (one claim query and one commit for ten; ``bench/bench_checkins.py``), but such a
-transaction holds the day's counter rows (``dialogue_started``, ``checkin_sent``, ...) until
-it commits, taken in whatever order its nudges need them, and people's own turns take the
-same rows: two sweeps deadlocked within seconds (``tests/checkins/test_concurrency.py``).
-The claim query is what had to stay flat, and the index of 0008 does that.
+On PostgreSQL a transaction takes a batch of ``BATCH`` rows, each nudge in a savepoint of
+its own (one that fails is rolled back alone and its slot moved on). Why: a commit there
+waits for the server's disk, and one a nudge was most of a claim's cost (30,000 due at one
+minute took 67 s to claim; ``bench/bench_checkins.py``). Batches used to deadlock: the
+day's counter rows (``dialogue_started``, ``checkin_sent``, ...) were taken in whatever
+order a batch's nudges needed them, and people's own turns take the same rows. Counts are
+now written last, in one order, by every transaction (``Repository.finish``), so none waits
+for another in a circle (``tests/checkins/test_concurrency.py``). The people of a batch are
+locked until it commits: one who writes meanwhile waits that long (a few milliseconds a
+nudge). On SQLite a commit costs little and one writer serves everyone, so a batch would
+only keep people's turns waiting behind it: one row a transaction there.
 """
 
 from __future__ import annotations
@@ -67,6 +72,7 @@ class DueLine:
 
 
 OPENERS = "checkin_openers"  # the check-in openings in ``Features.assets``
+BATCH = 10  # due rows a transaction on PostgreSQL (SQLite: 1); see the module's docstring
 
 
 class CheckinService:
@@ -99,50 +105,55 @@ class CheckinService:
         return self.companion.clock
 
     # -- the sweep ---------------------------------------------------------------------------
+    @property
+    def batch(self) -> int:
+        """Due rows claimed in one transaction (the module's docstring says why)."""
+        return 1 if self.companion.db.is_sqlite else BATCH
+
     def sweep(self, now: datetime | None = None, *, limit: int = 1000) -> list[Nudge]:
         """Handle up to ``limit`` due rows; returns the nudges to deliver, oldest first."""
         now = now or self.clock()
         nudges: list[Nudge] = []
-        for _ in range(limit):
-            outcome = self.claim_one(now)
-            if outcome is None:
+        left = limit
+        while left > 0:
+            outcomes = self.claim_some(now, min(self.batch, left))
+            if not outcomes:
                 break
-            if isinstance(outcome, Nudge):
-                nudges.append(outcome)
+            left -= len(outcomes)
+            nudges.extend(outcome for outcome in outcomes if isinstance(outcome, Nudge))
         return nudges
 
-    def claim_one(self, now: datetime) -> Nudge | Decision | None:
-        """One due row in one transaction: the nudge to deliver, what was decided, or None."""
-        person_id: int | None = None
+    def claim_some(self, now: datetime, count: int) -> list[Nudge | Decision]:
+        """Up to ``count`` due rows in one transaction, oldest first: for each, the nudge to
+        deliver or what was decided; [] when no one is due (or all are held elsewhere)."""
+        with self.companion.db.transaction() as repo:
+            outcomes = [self._handle(repo, row, person, now) for row, person in store.claim_due(repo, now, count)]
+        for outcome in outcomes:
+            if isinstance(outcome, Nudge):
+                metrics.checkin_sent(outcome.mode)  # committed: from here on it counts as sent
+        return outcomes
+
+    def _handle(self, repo: Repository, row: store.CheckinSettings, person: Person, now: datetime) -> Nudge | Decision:
+        """One claimed row, in a savepoint: one person's failure must not stop everyone
+        else's, nor leave their slot due (the sweep would meet it again at once)."""
+        person_id = person.id
         try:
-            with self.companion.db.transaction() as repo:
-                claimed = store.claim_due(repo, now, 1)
-                if not claimed:
-                    return None
-                row, person = claimed[0]
-                person_id = person.id
+            with repo.savepoint():
                 decision = decide(self.snapshot(repo, row, person), now, self.grace)
                 nudge = self.compose(repo, row, person, decision.mode, now) if decision.action == SEND else None
                 self.record(repo, row, decision, now, sent=nudge is not None)
-            if nudge is not None:
-                metrics.checkin_sent(nudge.mode)  # committed: from here on it counts as sent
             return nudge or decision
-        except Exception:  # one person's failure must not stop everyone else's
-            if person_id is None:
-                raise
+        except Exception:
             log.exception("composing the check-in for person %s failed; skipping this slot", person_id)
-            return self.give_up(person_id, now)
+            return self.give_up(repo, row, person, now)
 
-    def give_up(self, person_id: int, now: datetime) -> Decision | None:
-        """After a failed turn (rolled back): move that person's slot on, so no sweep loops."""
-        with self.companion.db.transaction() as repo:
-            for row, person in store.claim_due(repo, now, None, person_id=person_id):
-                following = next_slot(rhythm_of(row, person.timezone), now)
-                decision = Decision(SKIP, "composing failed", following, following)
-                self.record(repo, row, decision, now, sent=False)
-                repo.count("checkin_failed", now)
-                return decision
-        return None
+    def give_up(self, repo: Repository, row: store.CheckinSettings, person: Person, now: datetime) -> Decision:
+        """After a failed nudge (its savepoint rolled back): move the person's slot on."""
+        following = next_slot(rhythm_of(row, person.timezone), now)
+        decision = Decision(SKIP, "composing failed", following, following)
+        self.record(repo, row, decision, now, sent=False)
+        repo.count("checkin_failed", now)
+        return decision
 
     def snapshot(self, repo: Repository, row: store.CheckinSettings, person: Person) -> Snapshot:
         active = repo.active_session(person)

@@ -1,6 +1,7 @@
 """The claim under load: the claim query reads the index on (enabled, next_due_at,
 person_id) in order however many are due (migration 0008); one person's failed nudge moves
-only their slot on and everyone else's goes out, once. On SQLite and, when configured,
+only their slot on and everyone else's goes out, once (on PostgreSQL, from inside the batch
+its transaction claimed). On SQLite and, when configured,
 PostgreSQL."""
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def test_a_failed_nudge_moves_only_its_own_slot_on(runtime, clock, monkeypatch) 
     with runtime.database.transaction() as repo:
         counts = {kind: n for kind, n in repo.session.execute(select(UsageCount.kind, UsageCount.count))}
         assert counts["checkin_sent"] == len(PEOPLE) - 1 and counts["checkin_failed"] == 1
+        assert counts["dialogue_started"] == len(PEOPLE) - 1  # the failed one's count was rolled back with it
         assert repo.active_session(repo.find_person(FAILING)) is None  # the check-in it began was undone
     assert service.sweep(limit=100) == []  # nothing twice, and no loop on the failed one
 
