@@ -8,8 +8,11 @@
    ``INNERCHILD_BENCH_POSTGRES_URL`` or ``INNERCHILD_TEST_POSTGRES_URL`` names a server)
    PostgreSQL: the index before 0008, (enabled, next_due_at), against 0008's (enabled,
    next_due_at, person_id), in interleaved rounds (medians), with the ratio.
-3. 30,000 due at one minute claimed and marked one per transaction, as a sweep does before
-   composing, for up to a minute: how many, and what the claim queries cost as they go.
+3. 30,000 due at one minute claimed and marked as a sweep takes them (one a transaction on
+   SQLite, ``service.BATCH`` a transaction on PostgreSQL), for up to a minute: how many, and
+   what the claim queries cost as they go; on PostgreSQL, one a transaction beside it.
+4. PostgreSQL: a sweep composing 2,000 nudges (a companion turn each), in batches against one
+   a transaction, interleaved.
 
 Prints milliseconds and ratios measured in one run. Run: ``python bench/bench_checkins.py``.
 """
@@ -36,6 +39,7 @@ from sqlalchemy import create_engine, insert, text, update  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bot.app import build  # noqa: E402
+from bot.checkins import service as checkin_service  # noqa: E402
 from bot.checkins import service_for  # noqa: E402
 from bot.checkins.actions import rhythm_of  # noqa: E402
 from bot.checkins.schedule import next_slot  # noqa: E402
@@ -152,28 +156,62 @@ def claims(backend: str, url: str, data_dir: Path) -> None:
         before, after = statistics.median(single[("before 0008", due)]), statistics.median(single[("0008", due)])
         print(f"| {due:,} | {before:.2f} | {after:.2f} | {before / after:.1f}x | {statistics.median(batch[('0008', due)]):.3f} |")
 
-    # 3. 30,000 due at one minute, claimed one per transaction as a sweep does
-    queries: list[float] = []
-    claimed, started = 0, time.perf_counter()
-    while time.perf_counter() - started < MINUTE:
-        with database.transaction() as repo:
-            q = time.perf_counter()
-            rows = store.claim_due(repo, at, 1)
-            queries.append(time.perf_counter() - q)
-            for row, _ in rows:
-                row.next_due_at = at + timedelta(days=1)  # the "mark sent" a sweep makes
-        if not rows:
-            break
-        claimed += len(rows)
-    elapsed = time.perf_counter() - started
-    ms = sorted(q * 1000 for q in queries)
-    print(f"\n{DUE[-1]:,} due at one minute, each claimed and marked in a transaction of its own (no composing): "
+    # 3. 30,000 due at one minute, claimed as a sweep takes them
+    batch = service_for(runtime).batch
+    make_due(runtime, DUE[-1])
+    claimed, elapsed, ms = claim_all(runtime, at, batch)
+    how = "one a transaction" if batch == 1 else f"{batch} a transaction, as a sweep takes them"
+    print(f"\n{DUE[-1]:,} due at one minute, claimed and marked {how} (no composing): "
           f"{claimed:,} in {elapsed:.1f} s ({elapsed / max(1, claimed) * 1000:.2f} ms each"
           + (")" if claimed == DUE[-1] else f"; all would take {elapsed / max(1, claimed) * DUE[-1]:.0f} s)"))
     print(f"the claim query meanwhile: median {statistics.median(ms):.2f} ms, p99 {ms[int(len(ms) * 0.99)]:.2f} ms, "
-          f"max {ms[-1]:.1f} ms; {sum(ms) / 1000:.1f} s of claim queries for {claimed:,}, "
-          f"{statistics.median(ms) * DUE[-1] / 1000:.0f} s at the median for all {DUE[-1]:,}")
+          f"max {ms[-1]:.1f} ms; {sum(ms) / 1000:.1f} s of claim queries for {claimed:,}")
+    if batch > 1:
+        make_due(runtime, DUE[-1])
+        one, one_elapsed, _ = claim_all(runtime, at, 1, seconds=MINUTE / 4)
+        print(f"the same one a transaction, for {MINUTE / 4:.0f} s: {one:,} ({one_elapsed / max(1, one) * 1000:.2f} ms each; "
+              f"all would take {one_elapsed / max(1, one) * DUE[-1]:.0f} s); batches: "
+              f"{(one_elapsed / max(1, one)) / (elapsed / max(1, claimed)):.1f}x faster a row")
+        sweeps(runtime, at)
     database.dispose()
+
+
+def claim_all(runtime: Runtime, at: datetime, batch: int, seconds: float = MINUTE) -> tuple[int, float, list[float]]:
+    """Claim and mark due rows ``batch`` a transaction (the "mark sent" a sweep makes, no
+    composing) for up to ``seconds``: how many, in how long, and each claim query's ms, sorted."""
+    queries: list[float] = []
+    claimed, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        with runtime.database.transaction() as repo:
+            q = time.perf_counter()
+            rows = store.claim_due(repo, at, batch)
+            queries.append(time.perf_counter() - q)
+            for row, _ in rows:
+                row.next_due_at = at + timedelta(days=1)
+        if not rows:
+            break
+        claimed += len(rows)
+    return claimed, time.perf_counter() - started, sorted(q * 1000 for q in queries)
+
+
+def sweeps(runtime: Runtime, at: datetime, due: int = 2_000, rounds: int = 3) -> None:
+    """4. Whole sweeps (claim, decide, a companion turn, record) of ``due`` nudges, in the
+    service's batches against one a transaction, interleaved rounds; ms a nudge, medians."""
+    service = service_for(runtime)
+    timings: dict[int, list[float]] = {checkin_service.BATCH: [], 1: []}
+    for round_ in range(rounds):
+        for size in (list(timings) if round_ % 2 == 0 else list(reversed(timings))):
+            make_due(runtime, due)
+            checkin_service.BATCH = size
+            started = time.perf_counter()
+            nudges = service.sweep(at, limit=due)
+            timings[size].append((time.perf_counter() - started) * 1000 / max(1, len(nudges)))
+            assert len(nudges) == due, f"{len(nudges)} nudges of {due}"
+    checkin_service.BATCH = max(timings)
+    batched, single = statistics.median(timings[max(timings)]), statistics.median(timings[1])
+    print(f"a sweep composing {due:,} nudges (a companion turn each): {batched:.2f} ms a nudge in batches of {max(timings)}, "
+          f"{single:.2f} ms one a transaction ({single / batched:.2f}x); 30,000 due at one minute would take "
+          f"{batched * 30_000 / 1000:.0f} s of sweeping (delivering them at 25 a second: {30_000 / 25:.0f} s)")
 
 
 def claim_query(runtime: Runtime, at: datetime, limit: int) -> float:
