@@ -124,6 +124,8 @@ def _found(norm: str, phrase: str, *, anywhere: bool = False) -> list[tuple[int,
     ``anywhere``: a one-word phrase counts late in the message too."""
     if len(phrase) == 1:
         return [(0, len(norm))] if norm.replace(CLAUSE, "").strip() == phrase else []
+    if phrase not in norm:
+        return []  # most phrases of every meaning are looked for in each message: skip the regex
     spans = []
     for match in re.finditer(rf"(?<![\w]){re.escape(phrase)}(?![\w])", norm):
         before = norm[: match.start()].split()
