@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from . import revisions
 from .leader import Leadership, try_lead
-from .repository import Repository
+from .repository import Repository, SafetyHistory, safety_history
 from .writer import NoLock, WriterLock
 
 if TYPE_CHECKING:
@@ -209,6 +209,31 @@ class Database:
                 yield Repository(session)
         finally:
             session.close()
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A transaction of Core statements only, on a bare ``Connection``: the same writer
+        lock and (SQLite) ``BEGIN IMMEDIATE`` as ``transaction``, without the ORM's Session,
+        whose making, flush and commit cost more than two short statements (the outbox's
+        claims and marks, one after each message sent). Commits on leaving, rolls back on an
+        exception."""
+        with self._writer, self.engine.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """``read`` for Core statements only: one snapshot, a plain (deferred) transaction on
+        SQLite that neither waits for the writer nor makes it wait, on a bare ``Connection``
+        (no Session to make and close). Nothing in it may write."""
+        with self._reader.begin() as connection:
+            yield connection
+
+    def safety_history(self, external_id: str) -> SafetyHistory | None:
+        """The person's recent safety levels, country and whether a dialogue is active, read
+        before their turn (``Companion.safety_history``) in a short read of its own: one
+        statement of plain columns, on a bare connection (``read_connection``)."""
+        with self.read_connection() as connection:
+            return safety_history(connection, external_id)
 
     def ping(self, timeout: float = 2.0) -> None:
         """Raise unless the database answers (the operators' readiness check, ``bot/ops``).

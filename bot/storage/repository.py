@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, false, func, insert, not_, or_, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -81,10 +82,7 @@ class Repository:
     def safety_history(self, external_id: str) -> SafetyHistory | None:
         """Plain columns only (no encrypted one is read), so a key that does not match the
         stored data cannot stop it; None for someone new."""
-        row = self.session.connection().execute(sql.SAFETY_HISTORY, {"external_id": external_id}).first()
-        if row is None:
-            return None
-        return SafetyHistory(list(row.recent_safety or []), row.country, bool(row.answering))
+        return safety_history(self.session.connection(), external_id)
 
     def delete_person(self, person: Person) -> None:
         """Erase a person and everything that names them (the cascades take the rest)."""
@@ -257,3 +255,12 @@ class Repository:
     def count(self, kind: str, now: datetime, amount: int = 1) -> None:
         """Add to today's count of ``kind``: one upsert, safe when two turns count at once."""
         self.session.connection().execute(sql.count(self.dialect), {"day": now.date(), "kind": kind, "amount": amount})
+
+
+def safety_history(connection: Connection, external_id: str) -> SafetyHistory | None:
+    """What the safety check reads before a turn (``Repository.safety_history``), on a bare
+    connection: one statement, so the read needs no Session (``Database.safety_history``)."""
+    row = connection.execute(sql.SAFETY_HISTORY, {"external_id": external_id}).first()
+    if row is None:
+        return None
+    return SafetyHistory(list(row.recent_safety or []), row.country, bool(row.answering))
