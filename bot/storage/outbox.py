@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy.engine import Connection
 
 from ..domain import Button, Document, Picture, Reply
 from .database import Database
@@ -76,6 +77,10 @@ _NOTICED = (
     .values(retention_notice_at=bindparam("now"))
 )
 _FORGET_NOTICES = delete(_BUBBLES).where(_BUBBLES.c.person_id == bindparam("person"), _BUBBLES.c.notice.is_(True))
+_WHOSE = select(_PEOPLE.c.id).where(_PEOPLE.c.external_id == bindparam("user")).scalar_subquery()
+_DEFER = update(_BUBBLES).where(_BUBBLES.c.person_id == _WHOSE).values(not_before=bindparam("until"), claimed_by=None, claimed_until=None)
+_RELEASE = update(_BUBBLES).where(_BUBBLES.c.person_id == _WHOSE, _MINE).values(claimed_by=None, claimed_until=None)
+_DROP = delete(_BUBBLES).where(_BUBBLES.c.person_id == _WHOSE)
 
 
 @dataclass(frozen=True)
@@ -151,7 +156,9 @@ def decode(value: dict[str, Any]) -> Reply:
 
 
 class Outbox:
-    """Claiming, marking and deleting bubbles, each in a short transaction of its own."""
+    """Claiming, marking and deleting bubbles, each in a short transaction of its own: Core
+    statements on a bare connection (``Database.connect``: the writer's lock and, on SQLite,
+    ``BEGIN IMMEDIATE`` as for a turn), since a Session would cost more than they do."""
 
     def __init__(self, db: Database, owner: str):
         self.db = db
@@ -160,11 +167,10 @@ class Outbox:
     def claim(self, user: str, now: datetime) -> list[Waiting]:
         """The person's waiting bubbles, oldest first, claimed for ``LEASE``; [] when there
         are none, another process holds them, or the first must wait (a 429)."""
-        with self.db.transaction() as repo:
-            return self._claim(repo, user, now)
+        with self.db.connect() as connection:
+            return self._claim(connection, user, now)
 
-    def _claim(self, repo: Repository, user: str, now: datetime) -> list[Waiting]:
-        connection = repo.session.connection()
+    def _claim(self, connection: Connection, user: str, now: datetime) -> list[Waiting]:
         rows = connection.execute(_WAITING, {"user": user}).all()
         ready = []
         for row in rows:
@@ -181,8 +187,8 @@ class Outbox:
         """One more Telegram message of the bubble went out (not its last: then ``sent``),
         and the claim on the person's bubbles lives on: one UPDATE of the person's rows."""
         values = {"bubble": bubble_id, "parts": parts_sent, "owner": self.owner, "until": now + LEASE}
-        with self.db.transaction() as repo:
-            repo.session.connection().execute(_PROGRESS, values)
+        with self.db.connect() as connection:
+            connection.execute(_PROGRESS, values)
 
     def sent(self, bubble_id: int, now: datetime, *, renew: bool = True, then_claim: str | None = None) -> list[Waiting]:
         """The whole bubble is out: forget it, and (``renew``: others claimed with it wait)
@@ -190,41 +196,28 @@ class Outbox:
         was the last bubble claimed: their next claim runs in the same transaction, and
         what it claimed comes back. A retention notice marks its person noticed in the same
         transaction: Telegram has it."""
-        with self.db.transaction() as repo:
-            connection = repo.session.connection()
+        with self.db.connect() as connection:
             if renew:
                 connection.execute(_RENEW, {"bubble": bubble_id, "owner": self.owner, "until": now + LEASE})
             gone = connection.execute(_SENT, {"bubble": bubble_id}).first()
             if gone is not None and gone.notice:
                 connection.execute(_NOTICED, {"person": gone.person_id, "now": now})
-            return self._claim(repo, then_claim, now) if then_claim is not None else []
+            return self._claim(connection, then_claim, now) if then_claim is not None else []
 
     def defer(self, user: str, until: datetime) -> None:
         """Telegram asked this chat to wait: its bubbles go out after ``until``, by the sweep."""
-        with self.db.transaction() as repo:
-            person = select(Person.id).where(Person.external_id == user).scalar_subquery()
-            repo.session.execute(
-                update(OutboxBubble)
-                .where(OutboxBubble.person_id == person)
-                .values(not_before=until, claimed_by=None, claimed_until=None)
-            )
+        with self.db.connect() as connection:
+            connection.execute(_DEFER, {"user": user, "until": until})
 
     def release(self, user: str) -> None:
         """Give back this process's claims on the person's bubbles (a later sweep retries)."""
-        with self.db.transaction() as repo:
-            person = select(Person.id).where(Person.external_id == user).scalar_subquery()
-            repo.session.execute(
-                update(OutboxBubble)
-                .where(OutboxBubble.person_id == person, OutboxBubble.claimed_by == self.owner)
-                .values(claimed_by=None, claimed_until=None)
-            )
+        with self.db.connect() as connection:
+            connection.execute(_RELEASE, {"user": user, "owner": self.owner})
 
     def drop(self, user: str) -> int:
         """The person blocked the bot: what waits for them will never arrive; forget it."""
-        with self.db.transaction() as repo:
-            person = select(Person.id).where(Person.external_id == user).scalar_subquery()
-            result = repo.session.execute(delete(OutboxBubble).where(OutboxBubble.person_id == person))
-            return int(getattr(result, "rowcount", 0) or 0)
+        with self.db.connect() as connection:
+            return int(connection.execute(_DROP, {"user": user}).rowcount or 0)
 
     def waiting_people(self, now: datetime, *, older_than: timedelta, limit: int = 100) -> list[str]:
         """People with bubbles nobody is sending: left by a crash, a restart, or a 429 that has
