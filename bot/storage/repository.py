@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, false, func, insert, not_, or_, select
+from sqlalchemy import and_, delete, false, func, not_, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -193,8 +193,7 @@ class Repository:
         """A new entry, with the question it answers when known: one INSERT, at once, that
         gives its id (to grow it later: ``rewrite_journal``) and writes nothing else."""
         values = dict(person_id=person.id, dialogue_id=dialogue_id, key=key, text=text, question=question or None, created_at=now)
-        statement = insert(JournalEntry).values(**values).returning(JournalEntry.id)
-        entry_id = self.session.execute(statement, execution_options={"autoflush": False}).scalar_one()
+        entry_id = self.session.connection().execute(sql.ADD_ANSWER, values).scalar_one()  # Core: no flush first, as before
         self._newest.get(person.id, {}).pop(key, None)  # read again if asked (it may not be the newest)
         return int(entry_id)
 
