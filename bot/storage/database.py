@@ -10,10 +10,13 @@ turn threads) follows the database:
   served) and begins with ``BEGIN IMMEDIATE``, so it holds SQLite's write lock from its first
   statement: no thread of this process waits in SQLite's busy handler, whose growing sleeps
   made the tail (``writer.py``), and a transaction's reads see the same snapshot as its
-  writes. ``Database.read()`` is for reading only (a person's recent safety levels, the
-  outbox sweeper's look, an operator's report or export, which may take a while): it begins
-  a plain deferred transaction, one snapshot, and neither waits for the writer nor makes it
-  wait (WAL). The file is in WAL mode with ``synchronous=NORMAL``: a commit is appended to
+  writes. ``Database.read()`` is for reading only (the outbox sweeper's look, an operator's
+  report or export, which may take a while): it begins a plain deferred transaction, one
+  snapshot, and neither waits for the writer nor makes it wait (WAL). ``connect()`` and
+  ``read_connection()`` are the same two kinds of transaction on a bare ``Connection``, for
+  work that is a few Core statements (the outbox's claims and marks after each message, a
+  person's recent safety levels before their turn), where making a Session would cost more
+  than the statements. The file is in WAL mode with ``synchronous=NORMAL``: a commit is appended to
   the WAL without an fsync of its own (the WAL is synced at each checkpoint); a power cut may
   lose the last commits but never corrupts the file, and a process crash loses nothing.
 - PostgreSQL: ``TURN_WORKERS`` turns (two: one in Python, one waiting on the database; more
