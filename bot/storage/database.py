@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -39,8 +40,9 @@ from urllib.parse import quote
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from . import revisions
 from .leader import Leadership, try_lead
@@ -55,6 +57,8 @@ READ_ONLY = "innerchild_read_only"  # an execution option: begin a plain (deferr
 TURN_WORKERS = 2  # PostgreSQL: turns at once, one pooled connection each
 RESERVED = 4  # PostgreSQL: connections beside the turns' (leadership, check-ins, outbox sweeper, /readyz)
 OVERFLOW = 4  # PostgreSQL: more, opened for a burst and closed after it
+PING_AFTER_REST = 5.0  # PostgreSQL: seconds a pooled connection may rest before it is pinged at checkout
+RESTED_SINCE = "innerchild_rested_since"  # in a pooled connection's ``info``: when it came back
 
 
 class DatabaseError(Exception):
@@ -133,7 +137,7 @@ class Database:
             self.workers = 1
         else:
             self.workers = max(1, workers)
-            kwargs.update(pool_pre_ping=True, pool_size=self.workers + RESERVED, max_overflow=OVERFLOW)
+            kwargs.update(pool_size=self.workers + RESERVED, max_overflow=OVERFLOW)  # pinged when rested (below)
         kwargs["hide_parameters"] = True  # an error or a log line never carries a person's words
         try:
             self.engine: Engine = create_engine(self.url, **kwargs)
@@ -142,6 +146,9 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _begin_immediate)
+        else:
+            event.listen(self.engine.pool, "checkin", _rests)
+            event.listen(self.engine.pool, "checkout", self._ping_if_rested)
         self._writer: WriterLock | NoLock = WriterLock() if self.is_sqlite else NoLock()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = self.engine.execution_options(**{READ_ONLY: True})  # the same pool
@@ -255,10 +262,27 @@ class Database:
         with self.one_statement(read_only=True) as connection:
             return safety_history(connection, external_id)
 
+    def _ping_if_rested(self, dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry, _proxy: object) -> None:
+        """PostgreSQL: a pooled connection that rested ``PING_AFTER_REST`` seconds or more
+        (or was never used) answers a ping before it is handed out; one that does not is
+        replaced (``DisconnectionError``: the pool connects afresh). Why not ``pool_pre_ping``:
+        it pinged at every checkout, and a turn checks out three or four times (its safety
+        read, the turn, a mark after each message): a round trip each, a quarter of a turn
+        on PostgreSQL. A connection used moments ago is alive unless the server went away in
+        those moments, which a ping just before could not rule out either; the statement
+        that finds it so fails, and SQLAlchemy then replaces every pooled connection."""
+        rested = record.info.get(RESTED_SINCE)
+        if rested is not None and time.monotonic() - rested < PING_AFTER_REST:
+            return
+        try:
+            self.engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # whatever the driver raises, the connection is not usable
+            raise DisconnectionError(type(exc).__name__) from exc
+
     def ping(self, timeout: float = 2.0) -> None:
         """Raise unless the database answers (the operators' readiness check, ``bot/ops``).
 
-        PostgreSQL: ``SELECT 1`` on a pooled connection (checked first, ``pool_pre_ping``).
+        PostgreSQL: ``SELECT 1`` on a pooled connection (pinged first if it rested, ``_ping_if_rested``).
         A SQLite file: a fresh read-only connection reads its schema, since a pooled
         connection would keep reading a file that was deleted or moved away."""
         database = self.engine.url.database
@@ -291,6 +315,11 @@ def _writable(path: Path) -> None:
                 f"the database file {each} cannot be written ({exc.strerror or type(exc).__name__}): "
                 "make it writable by this user (chown, chmod u+rw)"
             ) from None
+
+
+def _rests(_dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
+    """A connection back in the pool: from now it rests (``Database._ping_if_rested``)."""
+    record.info[RESTED_SINCE] = time.monotonic()
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: object) -> None:
