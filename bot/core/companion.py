@@ -173,8 +173,7 @@ class Companion:
         short read of its own; None for someone new or when the database cannot be read
         (the words are then assessed on their own)."""
         try:
-            with self.db.read() as repo:
-                return repo.safety_history(user)
+            return self.db.safety_history(user)
         except Exception as exc:  # noqa: BLE001 - the turn will fail on it too, and be logged there
             log.debug("safety history unreadable: %s", type(exc).__name__)
             return None

@@ -1,7 +1,7 @@
 """Persistence: the only package that imports SQLAlchemy.
 
 ``Database`` opens and migrates; ``Database.transaction()`` yields a ``Repository`` for one
-unit of work. Free text is encrypted by the column types in ``types.py``.
+unit of work (``Database.connect()``: a bare connection, for a few Core statements). Free text is encrypted by the column types in ``types.py``.
 """
 
 from .crypto import KEY_FILE, Cipher, KeyError_, key_file_keys, new_key, use_cipher

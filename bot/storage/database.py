@@ -10,10 +10,13 @@ turn threads) follows the database:
   served) and begins with ``BEGIN IMMEDIATE``, so it holds SQLite's write lock from its first
   statement: no thread of this process waits in SQLite's busy handler, whose growing sleeps
   made the tail (``writer.py``), and a transaction's reads see the same snapshot as its
-  writes. ``Database.read()`` is for reading only (a person's recent safety levels, the
-  outbox sweeper's look, an operator's report or export, which may take a while): it begins
-  a plain deferred transaction, one snapshot, and neither waits for the writer nor makes it
-  wait (WAL). The file is in WAL mode with ``synchronous=NORMAL``: a commit is appended to
+  writes. ``Database.read()`` is for reading only (the outbox sweeper's look, an operator's
+  report or export, which may take a while): it begins a plain deferred transaction, one
+  snapshot, and neither waits for the writer nor makes it wait (WAL). ``connect()`` and
+  ``read_connection()`` are the same two kinds of transaction on a bare ``Connection``, for
+  work that is a few Core statements (the outbox's claims and marks after each message, a
+  person's recent safety levels before their turn), where making a Session would cost more
+  than the statements. The file is in WAL mode with ``synchronous=NORMAL``: a commit is appended to
   the WAL without an fsync of its own (the WAL is synced at each checkpoint); a power cut may
   lose the last commits but never corrupts the file, and a process crash loses nothing.
 - PostgreSQL: ``TURN_WORKERS`` turns (two: one in Python, one waiting on the database; more
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -36,12 +40,13 @@ from urllib.parse import quote
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from . import revisions
 from .leader import Leadership, try_lead
-from .repository import Repository
+from .repository import Repository, SafetyHistory, safety_history
 from .writer import NoLock, WriterLock
 
 if TYPE_CHECKING:
@@ -52,6 +57,8 @@ READ_ONLY = "innerchild_read_only"  # an execution option: begin a plain (deferr
 TURN_WORKERS = 2  # PostgreSQL: turns at once, one pooled connection each
 RESERVED = 4  # PostgreSQL: connections beside the turns' (leadership, check-ins, outbox sweeper, /readyz)
 OVERFLOW = 4  # PostgreSQL: more, opened for a burst and closed after it
+PING_AFTER_REST = 5.0  # PostgreSQL: seconds a pooled connection may rest before it is pinged at checkout
+RESTED_SINCE = "innerchild_rested_since"  # in a pooled connection's ``info``: when it came back
 
 
 class DatabaseError(Exception):
@@ -130,7 +137,7 @@ class Database:
             self.workers = 1
         else:
             self.workers = max(1, workers)
-            kwargs.update(pool_pre_ping=True, pool_size=self.workers + RESERVED, max_overflow=OVERFLOW)
+            kwargs.update(pool_size=self.workers + RESERVED, max_overflow=OVERFLOW)  # pinged when rested (below)
         kwargs["hide_parameters"] = True  # an error or a log line never carries a person's words
         try:
             self.engine: Engine = create_engine(self.url, **kwargs)
@@ -139,10 +146,15 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _begin_immediate)
+        else:
+            event.listen(self.engine.pool, "checkin", _rests)
+            event.listen(self.engine.pool, "checkout", self._ping_if_rested)
         self._writer: WriterLock | NoLock = WriterLock() if self.is_sqlite else NoLock()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = self.engine.execution_options(**{READ_ONLY: True})  # the same pool
         self._read_sessions = sessionmaker(self._reader, expire_on_commit=False)
+        # PostgreSQL: one statement, committed as it runs (``one_statement``); the same pool
+        self._autocommit = None if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @property
     def dialect(self) -> str:
@@ -212,10 +224,67 @@ class Database:
         finally:
             session.close()
 
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A transaction of Core statements only, on a bare ``Connection``: the same writer
+        lock and (SQLite) ``BEGIN IMMEDIATE`` as ``transaction``, without the ORM's Session,
+        whose making, flush and commit cost more than two short statements (the outbox's
+        claims and marks, one after each message sent). Commits on leaving, rolls back on an
+        exception."""
+        with self._writer, self.engine.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """``read`` for Core statements only: one snapshot, a plain (deferred) transaction on
+        SQLite that neither waits for the writer nor makes it wait, on a bare ``Connection``
+        (no Session to make and close). Nothing in it may write."""
+        with self._reader.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def one_statement(self, *, read_only: bool = False) -> Iterator[Connection]:
+        """For work that is one statement, atomic by itself (the outbox's mark after a
+        message, the safety history before a turn). On PostgreSQL the connection is in
+        autocommit: the statement is its own transaction, one round trip to the server
+        instead of three (BEGIN, the statement, COMMIT), which were most of its cost. On
+        SQLite, where a transaction costs no round trip, ``connect`` (``read_only``:
+        ``read_connection``) as before. Run one statement in it, never two."""
+        if self._autocommit is None:
+            with self.read_connection() if read_only else self.connect() as connection:
+                yield connection
+            return
+        with self._autocommit.connect() as connection:
+            yield connection
+
+    def safety_history(self, external_id: str) -> SafetyHistory | None:
+        """The person's recent safety levels, country and whether a dialogue is active, read
+        before their turn (``Companion.safety_history``) in a short read of its own: one
+        statement of plain columns, on a bare connection (``one_statement``)."""
+        with self.one_statement(read_only=True) as connection:
+            return safety_history(connection, external_id)
+
+    def _ping_if_rested(self, dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry, _proxy: object) -> None:
+        """PostgreSQL: a pooled connection that rested ``PING_AFTER_REST`` seconds or more
+        (or was never used) answers a ping before it is handed out; one that does not is
+        replaced (``DisconnectionError``: the pool connects afresh). Why not ``pool_pre_ping``:
+        it pinged at every checkout, and a turn checks out three or four times (its safety
+        read, the turn, a mark after each message): a round trip each, a quarter of a turn
+        on PostgreSQL. A connection used moments ago is alive unless the server went away in
+        those moments, which a ping just before could not rule out either; the statement
+        that finds it so fails, and SQLAlchemy then replaces every pooled connection."""
+        rested = record.info.get(RESTED_SINCE)
+        if rested is not None and time.monotonic() - rested < PING_AFTER_REST:
+            return
+        try:
+            self.engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # whatever the driver raises, the connection is not usable
+            raise DisconnectionError(type(exc).__name__) from exc
+
     def ping(self, timeout: float = 2.0) -> None:
         """Raise unless the database answers (the operators' readiness check, ``bot/ops``).
 
-        PostgreSQL: ``SELECT 1`` on a pooled connection (checked first, ``pool_pre_ping``).
+        PostgreSQL: ``SELECT 1`` on a pooled connection (pinged first if it rested, ``_ping_if_rested``).
         A SQLite file: a fresh read-only connection reads its schema, since a pooled
         connection would keep reading a file that was deleted or moved away."""
         database = self.engine.url.database
@@ -248,6 +317,11 @@ def _writable(path: Path) -> None:
                 f"the database file {each} cannot be written ({exc.strerror or type(exc).__name__}): "
                 "make it writable by this user (chown, chmod u+rw)"
             ) from None
+
+
+def _rests(_dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
+    """A connection back in the pool: from now it rests (``Database._ping_if_rested``)."""
+    record.info[RESTED_SINCE] = time.monotonic()
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: object) -> None:

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy import Table, bindparam, case, delete, exists, func, insert, or_, select, update
+from sqlalchemy.engine import Connection
 
 from ..domain import Button, Document, Picture, Reply
 from .database import Database
@@ -75,7 +76,35 @@ _NOTICED = (
     .where(_PEOPLE.c.id == bindparam("person"), _PEOPLE.c.retention_queued_at.is_not(None), _PEOPLE.c.retention_notice_at.is_(None))
     .values(retention_notice_at=bindparam("now"))
 )
+# PostgreSQL: the bubble is out, in one statement (``Outbox.sent``): forgotten, the person
+# noticed if it was a retention notice, the lease on the person's others renewed (``renew``),
+# and whether any other bubble of theirs is still there (the statement's snapshot still sees
+# the deleted row, hence ``id != bubble``).
+_GONE = _SENT.cte("gone")
+_GONE_NOTICED = (
+    update(_PEOPLE)
+    .where(
+        _PEOPLE.c.id.in_(select(_GONE.c.person_id).where(_GONE.c.notice.is_(True))),
+        _PEOPLE.c.retention_queued_at.is_not(None),
+        _PEOPLE.c.retention_notice_at.is_(None),
+    )
+    .values(retention_notice_at=bindparam("now"))
+    .cte("noticed")
+)
+_GONE_RENEWED = (
+    update(_BUBBLES)
+    .where(_BUBBLES.c.person_id.in_(select(_GONE.c.person_id)), _MINE, _BUBBLES.c.id != bindparam("bubble"))
+    .values(claimed_until=bindparam("until"))
+    .cte("renewed")
+)
+_OTHERS = exists().where(_BUBBLES.c.person_id == _GONE.c.person_id, _BUBBLES.c.id != bindparam("bubble"))
+_SENT_AT_ONCE = select(_GONE.c.person_id, _GONE.c.notice, _OTHERS.label("others")).add_cte(_GONE_NOTICED)
+_SENT_RENEWING = _SENT_AT_ONCE.add_cte(_GONE_RENEWED)
 _FORGET_NOTICES = delete(_BUBBLES).where(_BUBBLES.c.person_id == bindparam("person"), _BUBBLES.c.notice.is_(True))
+_WHOSE = select(_PEOPLE.c.id).where(_PEOPLE.c.external_id == bindparam("user")).scalar_subquery()
+_DEFER = update(_BUBBLES).where(_BUBBLES.c.person_id == _WHOSE).values(not_before=bindparam("until"), claimed_by=None, claimed_until=None)
+_RELEASE = update(_BUBBLES).where(_BUBBLES.c.person_id == _WHOSE, _MINE).values(claimed_by=None, claimed_until=None)
+_DROP = delete(_BUBBLES).where(_BUBBLES.c.person_id == _WHOSE)
 
 
 @dataclass(frozen=True)
@@ -151,7 +180,9 @@ def decode(value: dict[str, Any]) -> Reply:
 
 
 class Outbox:
-    """Claiming, marking and deleting bubbles, each in a short transaction of its own."""
+    """Claiming, marking and deleting bubbles, each in a short transaction of its own: Core
+    statements on a bare connection (``Database.connect``: the writer's lock and, on SQLite,
+    ``BEGIN IMMEDIATE`` as for a turn), since a Session would cost more than they do."""
 
     def __init__(self, db: Database, owner: str):
         self.db = db
@@ -160,11 +191,10 @@ class Outbox:
     def claim(self, user: str, now: datetime) -> list[Waiting]:
         """The person's waiting bubbles, oldest first, claimed for ``LEASE``; [] when there
         are none, another process holds them, or the first must wait (a 429)."""
-        with self.db.transaction() as repo:
-            return self._claim(repo, user, now)
+        with self.db.connect() as connection:
+            return self._claim(connection, user, now)
 
-    def _claim(self, repo: Repository, user: str, now: datetime) -> list[Waiting]:
-        connection = repo.session.connection()
+    def _claim(self, connection: Connection, user: str, now: datetime) -> list[Waiting]:
         rows = connection.execute(_WAITING, {"user": user}).all()
         ready = []
         for row in rows:
@@ -181,50 +211,53 @@ class Outbox:
         """One more Telegram message of the bubble went out (not its last: then ``sent``),
         and the claim on the person's bubbles lives on: one UPDATE of the person's rows."""
         values = {"bubble": bubble_id, "parts": parts_sent, "owner": self.owner, "until": now + LEASE}
-        with self.db.transaction() as repo:
-            repo.session.connection().execute(_PROGRESS, values)
+        with self.db.one_statement() as connection:
+            connection.execute(_PROGRESS, values)
 
     def sent(self, bubble_id: int, now: datetime, *, renew: bool = True, then_claim: str | None = None) -> list[Waiting]:
         """The whole bubble is out: forget it, and (``renew``: others claimed with it wait)
         renew the claim on the person's others. ``then_claim``: the person's id, when this
         was the last bubble claimed: their next claim runs in the same transaction, and
         what it claimed comes back. A retention notice marks its person noticed in the same
-        transaction: Telegram has it."""
-        with self.db.transaction() as repo:
-            connection = repo.session.connection()
+        transaction: Telegram has it.
+
+        On PostgreSQL this is one statement, committed as it runs (``Database.one_statement``:
+        one round trip, not four or five); only when other bubbles of the person are still
+        there after the last one claimed does the next claim follow, in a transaction of
+        its own (a turn that stores replies meanwhile sees this one gone and hands its own
+        over already claimed, so nothing falls between the two)."""
+        if not self.db.is_sqlite:
+            return self._sent_at_once(bubble_id, now, renew=renew, then_claim=then_claim)
+        with self.db.connect() as connection:
             if renew:
                 connection.execute(_RENEW, {"bubble": bubble_id, "owner": self.owner, "until": now + LEASE})
             gone = connection.execute(_SENT, {"bubble": bubble_id}).first()
             if gone is not None and gone.notice:
                 connection.execute(_NOTICED, {"person": gone.person_id, "now": now})
-            return self._claim(repo, then_claim, now) if then_claim is not None else []
+            return self._claim(connection, then_claim, now) if then_claim is not None else []
+
+    def _sent_at_once(self, bubble_id: int, now: datetime, *, renew: bool, then_claim: str | None) -> list[Waiting]:
+        values = {"bubble": bubble_id, "owner": self.owner, "until": now + LEASE, "now": now}
+        with self.db.one_statement() as connection:
+            gone = connection.execute(_SENT_RENEWING if renew else _SENT_AT_ONCE, values).first()
+        if then_claim is None or gone is None or not gone.others:
+            return []
+        return self.claim(then_claim, now)
 
     def defer(self, user: str, until: datetime) -> None:
         """Telegram asked this chat to wait: its bubbles go out after ``until``, by the sweep."""
-        with self.db.transaction() as repo:
-            person = select(Person.id).where(Person.external_id == user).scalar_subquery()
-            repo.session.execute(
-                update(OutboxBubble)
-                .where(OutboxBubble.person_id == person)
-                .values(not_before=until, claimed_by=None, claimed_until=None)
-            )
+        with self.db.connect() as connection:
+            connection.execute(_DEFER, {"user": user, "until": until})
 
     def release(self, user: str) -> None:
         """Give back this process's claims on the person's bubbles (a later sweep retries)."""
-        with self.db.transaction() as repo:
-            person = select(Person.id).where(Person.external_id == user).scalar_subquery()
-            repo.session.execute(
-                update(OutboxBubble)
-                .where(OutboxBubble.person_id == person, OutboxBubble.claimed_by == self.owner)
-                .values(claimed_by=None, claimed_until=None)
-            )
+        with self.db.connect() as connection:
+            connection.execute(_RELEASE, {"user": user, "owner": self.owner})
 
     def drop(self, user: str) -> int:
         """The person blocked the bot: what waits for them will never arrive; forget it."""
-        with self.db.transaction() as repo:
-            person = select(Person.id).where(Person.external_id == user).scalar_subquery()
-            result = repo.session.execute(delete(OutboxBubble).where(OutboxBubble.person_id == person))
-            return int(getattr(result, "rowcount", 0) or 0)
+        with self.db.connect() as connection:
+            return int(connection.execute(_DROP, {"user": user}).rowcount or 0)
 
     def waiting_people(self, now: datetime, *, older_than: timedelta, limit: int = 100) -> list[str]:
         """People with bubbles nobody is sending: left by a crash, a restart, or a 429 that has

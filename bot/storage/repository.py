@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, false, func, insert, not_, or_, select
+from sqlalchemy import and_, delete, false, func, not_, or_, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -121,10 +122,7 @@ class Repository:
     def safety_history(self, external_id: str) -> SafetyHistory | None:
         """Plain columns only (no encrypted one is read), so a key that does not match the
         stored data cannot stop it; None for someone new."""
-        row = self.session.connection().execute(sql.SAFETY_HISTORY, {"external_id": external_id}).first()
-        if row is None:
-            return None
-        return SafetyHistory(list(row.recent_safety or []), row.country, bool(row.answering))
+        return safety_history(self.session.connection(), external_id)
 
     def delete_person(self, person: Person) -> None:
         """Erase a person and everything that names them (the cascades take the rest)."""
@@ -235,8 +233,7 @@ class Repository:
         """A new entry, with the question it answers when known: one INSERT, at once, that
         gives its id (to grow it later: ``rewrite_journal``) and writes nothing else."""
         values = dict(person_id=person.id, dialogue_id=dialogue_id, key=key, text=text, question=question or None, created_at=now)
-        statement = insert(JournalEntry).values(**values).returning(JournalEntry.id)
-        entry_id = self.session.execute(statement, execution_options={"autoflush": False}).scalar_one()
+        entry_id = self.session.connection().execute(sql.ADD_ANSWER, values).scalar_one()  # Core: no flush first, as before
         self._newest.get(person.id, {}).pop(key, None)  # read again if asked (it may not be the newest)
         return int(entry_id)
 
@@ -300,3 +297,12 @@ class Repository:
         count at once."""
         key = (now.date(), kind)
         self._counts[key] = self._counts.get(key, 0) + amount
+
+
+def safety_history(connection: Connection, external_id: str) -> SafetyHistory | None:
+    """What the safety check reads before a turn (``Repository.safety_history``), on a bare
+    connection: one statement, so the read needs no Session (``Database.safety_history``)."""
+    row = connection.execute(sql.SAFETY_HISTORY, {"external_id": external_id}).first()
+    if row is None:
+        return None
+    return SafetyHistory(list(row.recent_safety or []), row.country, bool(row.answering))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CompoundSelect, and_, bindparam, exists, func, select, union_all, update
+from sqlalchemy import CompoundSelect, and_, bindparam, exists, func, insert, select, union_all, update
 
 from .models import DialogueSession, JournalEntry, OutboxBubble, Person, ProcessedUpdate, SafetyEvent, UsageCount
 from .states import SessionStatus
@@ -61,6 +61,20 @@ FINISHED_ANY = select(
 )
 
 # -- the journal -----------------------------------------------------------------------------------
+# A new entry, giving its id: built once (an ``insert(...).values(...)`` built each time cost a
+# turn that saves an answer more than running it), on the connection, so no flush comes first.
+ADD_ANSWER = (
+    insert(JournalEntry)
+    .values(
+        person_id=bindparam("person_id"),
+        dialogue_id=bindparam("dialogue_id"),
+        key=bindparam("key"),
+        text=bindparam("text"),
+        question=bindparam("question"),
+        created_at=bindparam("created_at"),
+    )
+    .returning(JournalEntry.id)
+)
 # An answer written in parts: the words so far replace the entry's, if it is the person's.
 REWRITE_ANSWER = (
     update(JournalEntry)

@@ -118,6 +118,41 @@ def test_a_read_neither_waits_for_the_writer_nor_keeps_it_waiting(tmp_path):
         database.dispose()
 
 
+def test_a_bare_connection_writes_as_a_transaction_does_and_reads_as_a_read_does(tmp_path):
+    """``connect()`` (the outbox's marks) queues for the same writer lock and holds SQLite's
+    write lock from BEGIN; ``read_connection()`` (the safety history) takes neither."""
+    path = tmp_path / "bare.db"
+    database = Database(f"sqlite:///{path}")
+    try:
+        with database.connect() as connection:
+            connection.execute(text("CREATE TABLE notes (n INTEGER NOT NULL)"))
+            connection.execute(text("INSERT INTO notes VALUES (1)"))
+            other = sqlite3.connect(path, timeout=0, isolation_level=None)
+            try:
+                with pytest.raises(sqlite3.OperationalError, match="locked"):
+                    other.execute("BEGIN IMMEDIATE")
+            finally:
+                other.close()
+            with pytest.raises(NestedTransaction):  # the writer lock is this thread's
+                with database.transaction():
+                    pass
+        with pytest.raises(RuntimeError, match="undone"):
+            with database.connect() as connection:
+                connection.execute(text("UPDATE notes SET n = 5"))
+                raise RuntimeError("undone")  # rolled back
+        with database.transaction():  # this thread holds the writer lock ...
+            with database.read_connection() as connection:  # ... and still reads, one snapshot
+                assert connection.execute(text("SELECT n FROM notes")).scalar_one() == 1
+                other = sqlite3.connect(path, timeout=0, isolation_level=None)
+                try:
+                    other.execute("UPDATE notes SET n = 2")  # waits for nobody: the writer lock is ours, not SQLite's yet
+                finally:
+                    other.close()
+                assert connection.execute(text("SELECT n FROM notes")).scalar_one() == 1
+    finally:
+        database.dispose()
+
+
 def test_six_threads_writing_at_once_all_commit(tmp_path):
     database = Database(f"sqlite:///{tmp_path / 'six.db'}")
     try:
