@@ -157,16 +157,16 @@ def claims(backend: str, url: str, data_dir: Path) -> None:
         print(f"| {due:,} | {before:.2f} | {after:.2f} | {before / after:.1f}x | {statistics.median(batch[('0008', due)]):.3f} |")
 
     # 3. 30,000 due at one minute, claimed as a sweep takes them
-    batch = service_for(runtime).batch
+    per_transaction = service_for(runtime).batch
     make_due(runtime, DUE[-1])
-    claimed, elapsed, ms = claim_all(runtime, at, batch)
-    how = "one a transaction" if batch == 1 else f"{batch} a transaction, as a sweep takes them"
+    claimed, elapsed, ms = claim_all(runtime, at, per_transaction)
+    how = "one a transaction" if per_transaction == 1 else f"{per_transaction} a transaction, as a sweep takes them"
     print(f"\n{DUE[-1]:,} due at one minute, claimed and marked {how} (no composing): "
           f"{claimed:,} in {elapsed:.1f} s ({elapsed / max(1, claimed) * 1000:.2f} ms each"
           + (")" if claimed == DUE[-1] else f"; all would take {elapsed / max(1, claimed) * DUE[-1]:.0f} s)"))
     print(f"the claim query meanwhile: median {statistics.median(ms):.2f} ms, p99 {ms[int(len(ms) * 0.99)]:.2f} ms, "
           f"max {ms[-1]:.1f} ms; {sum(ms) / 1000:.1f} s of claim queries for {claimed:,}")
-    if batch > 1:
+    if per_transaction > 1:
         make_due(runtime, DUE[-1])
         one, one_elapsed, _ = claim_all(runtime, at, 1, seconds=MINUTE / 4)
         print(f"the same one a transaction, for {MINUTE / 4:.0f} s: {one:,} ({one_elapsed / max(1, one) * 1000:.2f} ms each; "
