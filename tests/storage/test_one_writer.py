@@ -84,12 +84,7 @@ def test_sqlite_begins_immediate_in_wal_with_synchronous_normal(tmp_path):
             assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert session.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
             session.execute(text("SELECT 1")).scalar()  # a read only: the write lock is held already
-            other = sqlite3.connect(path, timeout=0, isolation_level=None)
-            try:
-                with pytest.raises(sqlite3.OperationalError, match="locked"):
-                    other.execute("BEGIN IMMEDIATE")
-            finally:
-                other.close()
+            assert_write_locked(path)
     finally:
         database.dispose()
 
@@ -127,12 +122,7 @@ def test_a_bare_connection_writes_as_a_transaction_does_and_reads_as_a_read_does
         with database.connect() as connection:
             connection.execute(text("CREATE TABLE notes (n INTEGER NOT NULL)"))
             connection.execute(text("INSERT INTO notes VALUES (1)"))
-            other = sqlite3.connect(path, timeout=0, isolation_level=None)
-            try:
-                with pytest.raises(sqlite3.OperationalError, match="locked"):
-                    other.execute("BEGIN IMMEDIATE")
-            finally:
-                other.close()
+            assert_write_locked(path)
             with pytest.raises(NestedTransaction):  # the writer lock is this thread's
                 with database.transaction():
                     pass
@@ -221,3 +211,13 @@ def test_turns_holding_every_turn_connection_leave_room_for_the_rest(db_url):
         if leadership is not None:
             leadership.release()
         database.dispose()
+
+
+def assert_write_locked(path) -> None:
+    """Another connection cannot take SQLite's write lock on ``path``: this one holds it."""
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+    finally:
+        other.close()
