@@ -242,9 +242,9 @@ class Outbox:
         values = {"bubble": bubble_id, "owner": self.owner, "until": now + LEASE, "now": now}
         with self.db.one_statement() as connection:
             gone = connection.execute(_SENT_RENEWING if renew else _SENT_AT_ONCE, values).first()
-        if then_claim is None or gone is None or not gone.others:
+        if then_claim is None or (gone is not None and not gone.others):
             return []
-        return self.claim(then_claim, now)
+        return self.claim(then_claim, now)  # others wait (or the bubble was gone already: look, as SQLite does)
 
     def defer(self, user: str, until: datetime) -> None:
         """Telegram asked this chat to wait: its bubbles go out after ``until``, by the sweep."""
