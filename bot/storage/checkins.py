@@ -51,16 +51,11 @@ def _due_query(now: datetime, limit: int | None) -> Select[CheckinSettings, Pers
     return query.limit(limit) if limit is not None else query
 
 
-def claim_due(
-    repo: Repository, now: datetime, limit: int | None, *, person_id: int | None = None
-) -> list[tuple[CheckinSettings, Person]]:
-    """Lock up to ``limit`` due rows no one else holds, oldest first (or one person's). The
+def claim_due(repo: Repository, now: datetime, limit: int | None) -> list[tuple[CheckinSettings, Person]]:
+    """Lock up to ``limit`` due rows no one else holds, oldest first. The
     index on (enabled, next_due_at, person_id) (0008) hands them over in this order, so the
     query costs the same with 30 or 30,000 due (PostgreSQL sorted every due row before)."""
-    query = _due_query(now, limit)
-    if person_id is not None:
-        query = query.where(CheckinSettings.person_id == person_id)
-    query = query.with_for_update(skip_locked=True, of=[CheckinSettings, Person])
+    query = _due_query(now, limit).with_for_update(skip_locked=True, of=[CheckinSettings, Person])
     return [(row, person) for row, person in repo.session.execute(query)]
 
 

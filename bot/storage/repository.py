@@ -119,11 +119,6 @@ class Repository:
             return FirstRead(person, None, False)
         return FirstRead(person, self.active_session(person), True)  # made meanwhile by another turn: assume so
 
-    def safety_history(self, external_id: str) -> SafetyHistory | None:
-        """Plain columns only (no encrypted one is read), so a key that does not match the
-        stored data cannot stop it; None for someone new."""
-        return safety_history(self.session.connection(), external_id)
-
     def delete_person(self, person: Person) -> None:
         """Erase a person and everything that names them (the cascades take the rest)."""
         pid = person.id
@@ -300,8 +295,10 @@ class Repository:
 
 
 def safety_history(connection: Connection, external_id: str) -> SafetyHistory | None:
-    """What the safety check reads before a turn (``Repository.safety_history``), on a bare
-    connection: one statement, so the read needs no Session (``Database.safety_history``)."""
+    """What the safety check reads before a turn, on a bare connection: one statement, so
+    the read needs no Session (``Database.safety_history``). Plain columns only (no
+    encrypted one is read), so a key that does not match the stored data cannot stop it;
+    None for someone new."""
     row = connection.execute(sql.SAFETY_HISTORY, {"external_id": external_id}).first()
     if row is None:
         return None
