@@ -154,7 +154,9 @@ class TelegramAdapter:
         chat_id = chat_id_of(user)
         outbox = self.outbox
         while True:
-            waiting = await self.workers.run(outbox.claim, user)
+            waiting = outbox.handed_over(user)  # usually: a claim made with the turn or the last mark
+            if waiting is None:
+                waiting = await self.workers.run(outbox.claim, user)
             if not waiting:
                 return True
             for bubble in waiting:

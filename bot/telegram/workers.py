@@ -9,8 +9,9 @@ connection from the check-in sweep and the readiness check. Here the pool has
 each runs without being interrupted by another turn's Python; on PostgreSQL one per
 connection the pool keeps for turns (``storage.database``).
 
-Turns, the outbox calls after them (claim, progress, sent) and marking a person who blocked
-the bot all run here. The outbox sweeper's look, the check-in sweep and the readiness ping
+Turns, the outbox calls after them (progress, sent, and a claim when none was handed over:
+``Deliveries.handed_over`` needs no thread) and marking a person who blocked the bot all
+run here. The outbox sweeper's look, the check-in sweep and the readiness ping
 keep their own threads (and, on PostgreSQL, connections of their own), so a queue of
 turns never starves them; on SQLite their transactions take their turn at the same
 first-come first-served writer lock as the turns (``storage.writer``).

@@ -75,3 +75,29 @@ def test_a_dead_processs_hand_over_is_taken_after_the_lease(runtime, clock) -> N
     later = clock() + LEASE + timedelta(seconds=1)
     assert other.waiting_people(later, older_than=timedelta(0)) == ["tg:15"]
     assert other.claim("tg:15", later)
+
+
+def test_what_was_handed_over_is_taken_without_the_database(runtime, clock) -> None:
+    """The adapter takes a fresh hand-over on its event loop (``Deliveries.handed_over``), not
+    in a worker thread: so it must not touch the database. The turn's claim comes back, and
+    after its last bubble, "nothing more" (looked for with that bubble's mark); past ``HELD``,
+    or with nothing handed over, it says None: ask the database (``claim``)."""
+    from sqlalchemy import event as sql_event
+
+    mine = runtime.companion.start_outbox(owner="one")
+    assert mine.handed_over("tg:16") is None  # nothing handed over: the database must say
+    turn(runtime, "tg:16", "tg:6")
+    statements: list[str] = []
+    sql_event.listen(runtime.database.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    waiting = mine.handed_over("tg:16")
+    assert waiting and statements == []
+    assert mine.handed_over("tg:16") is None  # taken once
+    for bubble in waiting:
+        mine.sent(bubble.id)
+    statements.clear()
+    assert mine.handed_over("tg:16") == [] and statements == []  # the last mark looked: nothing more
+    assert mine.count() == 0
+    turn(runtime, "tg:16", "tg:7")
+    clock.advance(seconds=HELD.total_seconds() + 1)
+    assert mine.handed_over("tg:16") is None  # too old to trust: claimed again from the database
+    assert drain(mine, "tg:16") and mine.count() == 0
