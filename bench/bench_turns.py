@@ -165,11 +165,11 @@ def application(request: OfflineRequest) -> TelegramApp:
     return Application.builder().token(TOKEN).request(request).get_updates_request(request).updater(None).job_queue(None).build()
 
 
-def companion_bot(runtime: Runtime) -> tuple[TelegramApp, OfflineRequest]:
+def companion_bot(runtime: Runtime, request: OfflineRequest | None = None) -> tuple[TelegramApp, OfflineRequest]:
     """The adapter's own handlers on a plain Application: what ``build_application`` wires,
     without the update queue, the per-person processor and the rate limiter (``process_update``
     bypasses the first two; the third would pace the bench at 30 messages a second)."""
-    request = OfflineRequest()
+    request = request or OfflineRequest()
     app = application(request)
     outbox = runtime.companion.start_outbox(owner=f"bench:{os.getpid()}")
     TelegramAdapter(runtime.companion, Sender(app.bot, pause=0), PersonLocks(), outbox, TurnWorkers(runtime.database.workers)).register(app)

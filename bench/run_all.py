@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["bench_safety.py", "safety_eval.py", "bench_engine.py", "bench_checkins.py", "bench_charts.py", "bench_startup.py", "bench_tail.py", "bench_turns.py"]
+BENCHES = ["bench_safety.py", "safety_eval.py", "bench_engine.py", "bench_checkins.py", "bench_charts.py", "bench_startup.py", "bench_tail.py", "bench_turns.py", "bench_floor.py"]
 
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE.parent))
