@@ -27,6 +27,8 @@ from ..storage import Database, Outbox, Waiting
 
 __all__ = ["Deliveries", "Waiting"]
 
+RETRY_FIRST = timedelta(seconds=2)  # a failed send waits this, doubled each failure in a row ...
+RETRY_MOST = timedelta(seconds=60)  # ... up to this: an outage is not hammered, nor waited out long
 HELD = timedelta(seconds=5)  # a claim handed over is taken within this, or asked for again
 LOOKED = timedelta(seconds=1)  # "nothing more waits", as found with the last bubble sent
 FORGET_AFTER = 10_000  # claims remembered; drains cut short (a 429, an error) leave a few behind
@@ -40,6 +42,7 @@ class Deliveries:
         # at a time touches an entry: their lock is held while it runs.
         self._claimed: dict[int, tuple[str, set[int]]] = {}
         self._ready: dict[str, tuple[list[Waiting], datetime]] = {}  # person -> claimed for them, until
+        self._failures: dict[str, int] = {}  # person -> sends failed in a row (``retry_later``)
 
     @property
     def owner(self) -> str:
@@ -86,12 +89,33 @@ class Deliveries:
             self.box.sent(bubble_id, now)
             return
         user, batch = claimed
+        self._failures.pop(user, None)
         batch.discard(bubble_id)
         if batch:
             self.box.sent(bubble_id, now, renew=True)
             return
         following = self.box.sent(bubble_id, now, renew=False, then_claim=user)
         self._ready[user] = (following, now + (HELD if following else LOOKED))
+
+    def give_up(self, bubble_id: int) -> None:
+        """Telegram refused this bubble as it is (a Bad Request: sending it again gets the same
+        answer): it is forgotten, not delivered, and the drain goes on with the next."""
+        claimed = self._claimed.pop(bubble_id, None)
+        if claimed is not None:
+            claimed[1].discard(bubble_id)
+        self.box.give_up(bubble_id)
+
+    def retry_later(self, user: str) -> timedelta:
+        """A send failed for a reason that may pass (the network, Telegram's servers, the
+        database): the person's bubbles wait ``RETRY_FIRST``, doubled with each failure in a
+        row up to ``RETRY_MOST``, then the sweeper tries again. Returns the wait."""
+        failures = self._failures.get(user, 0) + 1
+        if len(self._failures) > FORGET_AFTER:
+            self._failures.clear()
+        self._failures[user] = failures
+        wait: timedelta = min(RETRY_FIRST * (2 ** min(failures - 1, 16)), RETRY_MOST)
+        self.defer(user, wait)
+        return wait
 
     def defer(self, user: str, wait: timedelta) -> None:
         self._ready.pop(user, None)

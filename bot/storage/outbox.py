@@ -100,6 +100,7 @@ _GONE_RENEWED = (
 _OTHERS = exists().where(_BUBBLES.c.person_id == _GONE.c.person_id, _BUBBLES.c.id != bindparam("bubble"))
 _SENT_AT_ONCE = select(_GONE.c.person_id, _GONE.c.notice, _OTHERS.label("others")).add_cte(_GONE_NOTICED)
 _SENT_RENEWING = _SENT_AT_ONCE.add_cte(_GONE_RENEWED)
+_GIVE_UP = delete(_BUBBLES).where(_BUBBLES.c.id == bindparam("bubble"))
 _FORGET_NOTICES = delete(_BUBBLES).where(_BUBBLES.c.person_id == bindparam("person"), _BUBBLES.c.notice.is_(True))
 _WHOSE = select(_PEOPLE.c.id).where(_PEOPLE.c.external_id == bindparam("user")).scalar_subquery()
 _DEFER = update(_BUBBLES).where(_BUBBLES.c.person_id == _WHOSE).values(not_before=bindparam("until"), claimed_by=None, claimed_until=None)
@@ -245,6 +246,13 @@ class Outbox:
         if then_claim is None or (gone is not None and not gone.others):
             return []
         return self.claim(then_claim, now)  # others wait (or the bubble was gone already: look, as SQLite does)
+
+    def give_up(self, bubble_id: int) -> None:
+        """Telegram refused the bubble as it is: forget it without counting it delivered (a
+        retention notice among them leaves its person not noticed), so what waits after it
+        goes out."""
+        with self.db.one_statement() as connection:
+            connection.execute(_GIVE_UP, {"bubble": bubble_id})
 
     def defer(self, user: str, until: datetime) -> None:
         """Telegram asked this chat to wait: its bubbles go out after ``until``, by the sweep."""

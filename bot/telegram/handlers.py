@@ -15,8 +15,10 @@ Replies go through the outbox (``storage.outbox``): the turn commits them with i
 then ``drain`` sends that person's waiting bubbles in order, marking each Telegram message
 as it goes, so a crash, a restart or a redelivered update sends what was not sent, once. A
 429 for one chat leaves its bubbles waiting (``not_before``) and the ``OutboxSweeper`` sends
-them later; other chats never wait for it. The sweeper also sends what another process left
-when it died.
+them later; other chats never wait for it. A reply Telegram refuses as it is (a Bad Request)
+is dropped and logged, so the replies after it still go out; other failures wait a little
+longer each time before the sweeper tries again. The sweeper also sends what another process
+left when it died.
 
 Nothing here logs what a person wrote: errors are logged by class, update id and code
 location only, and the person sees a short apology, never a traceback; when the failed turn's
@@ -33,7 +35,7 @@ from datetime import timedelta
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus
-from telegram.error import Forbidden, RetryAfter
+from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, ContextTypes, MessageHandler, filters
 
 from ..core import LAST_RESORT_SORRY, Companion, Deliveries, TurnFailed, describe_failure
@@ -118,8 +120,12 @@ class TelegramAdapter:
                 return
             except Exception as exc:  # noqa: BLE001 - then at least the apology below
                 log.warning("could not send the crisis card: %s", type(exc).__name__)
+        await self._apologise(update.effective_chat.id)
+
+    async def _apologise(self, chat_id: int) -> None:
+        """The short apology, as plain text; best effort."""
         try:
-            await self.sender.call(update.effective_chat.send_message, text=self.sorry())
+            await self.sender.call(self.sender.bot.send_message, chat_id=chat_id, text=self.sorry())
         except Exception as exc:  # noqa: BLE001 - nothing more we can do for this person
             log.warning("could not apologise: %s", type(exc).__name__)
 
@@ -148,8 +154,13 @@ class TelegramAdapter:
 
     async def drain_held(self, user: str, *, typing: bool = False) -> bool:
         """Send the person's waiting bubbles in order; the caller holds their lock. False when
-        they blocked the bot. A 429 leaves the rest waiting; any other failure gives the
-        claim back for the sweeper to retry. ``typing``: "typing..." before each message
+        they blocked the bot. A 429 leaves the rest waiting as Telegram asked. A Bad Request
+        (Telegram refuses the message as it is: a button's data too long, a chat that is
+        gone) drops that bubble, with an apology when the person is waiting, and goes on: a
+        reply Telegram will never take must not hold back the ones after it, a crisis card
+        among them. Any other failure (the network, Telegram's servers, the database) leaves
+        the bubbles for the sweeper, after a wait that doubles with each failure in a row
+        (``Deliveries.retry_later``). ``typing``: "typing..." before each message
         (answering the person's own update)."""
         chat_id = chat_id_of(user)
         outbox = self.outbox
@@ -178,9 +189,15 @@ class TelegramAdapter:
                     await self.workers.run(outbox.drop, user)
                     await self.workers.run(self.companion.mark_unreachable, user)
                     return False
+                except BadRequest as exc:  # refused as it is: sent again, it would be refused again
+                    log.error("Telegram refused a reply (%s); it is dropped so that what follows is not held behind it", refusal(exc))
+                    await self.workers.run(outbox.give_up, bubble.id)
+                    if typing:  # the person is waiting for an answer: not silence
+                        await self._apologise(chat_id)
+                    continue
                 except Exception as exc:  # noqa: BLE001 - the bubble stays; the sweeper tries again
-                    log.warning("sending from the outbox failed (%s); it will be tried again", type(exc).__name__)
-                    await self.workers.run(outbox.release, user)
+                    wait = await self.workers.run(outbox.retry_later, user)
+                    log.warning("sending from the outbox failed (%s); tried again in %.0f s", type(exc).__name__, wait.total_seconds())
                     return True
                 await self.workers.run(outbox.sent, bubble.id)
 
@@ -201,6 +218,12 @@ class TelegramAdapter:
             await awaitable
         except Exception as exc:  # noqa: BLE001
             log.debug("callback answer failed: %s", type(exc).__name__)
+
+
+def refusal(error: BadRequest) -> str:
+    """Telegram's reason for a Bad Request, for the log: its first words only ("Chat not
+    found", "Button_data_invalid"), since what follows a colon may quote the reply."""
+    return str(error).split(":", 1)[0].strip()[:60] or "no reason given"
 
 
 def retry_after(error: RetryAfter) -> timedelta:

@@ -101,3 +101,29 @@ def test_what_was_handed_over_is_taken_without_the_database(runtime, clock) -> N
     clock.advance(seconds=HELD.total_seconds() + 1)
     assert mine.handed_over("tg:16") is None  # too old to trust: claimed again from the database
     assert drain(mine, "tg:16") and mine.count() == 0
+
+
+def test_failed_sends_wait_longer_in_a_row_and_a_refused_notice_is_not_delivered(runtime, clock) -> None:
+    """``retry_later``: 2 s, 4 s, 8 s ... up to a minute for failures in a row, and from 2 s
+    again once a bubble of theirs went out. ``give_up`` (Telegram refused the bubble) forgets
+    it without counting a retention notice as delivered."""
+    from bot.core.deliveries import RETRY_MOST
+    from bot.storage import Person
+
+    mine = runtime.companion.start_outbox(owner="one")
+    with runtime.database.transaction() as repo:
+        person, _ = repo.get_or_create_person("tg:17", clock())
+        person.retention_queued_at = clock()
+        keep(repo, person, [Reply("we will delete your data soon")], clock(), notice=True)
+        keep(repo, person, [Reply("a reply")], clock())
+    waits = [mine.retry_later("tg:17").total_seconds() for _ in range(8)]
+    assert waits == [2, 4, 8, 16, 32, 60, 60, 60] and RETRY_MOST.total_seconds() == 60
+    assert mine.claim("tg:17") == []  # waiting out the last one
+    clock.advance(seconds=61)
+    notice, reply = mine.claim("tg:17")
+    mine.give_up(notice.id)
+    mine.sent(reply.id)
+    assert mine.retry_later("tg:17").total_seconds() == 2  # one went out: from the start again
+    with runtime.database.read() as repo:
+        assert repo.session.get(Person, person.id).retention_notice_at is None  # refused: never delivered
+    assert mine.count() == 0

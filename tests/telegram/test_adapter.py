@@ -11,6 +11,7 @@ import time
 import pytest
 
 from bot.domain import Button, Document, Event, Reply, TurnResult
+from bot.storage.outbox import keep
 from bot.telegram.sender import LIMIT
 
 from .helpers import DOCUMENT, LOCATION, PHOTO, STICKER, VOICE, Harness, edited, kicked, message, press
@@ -353,6 +354,68 @@ def test_a_429_for_one_chat_holds_no_other_chat_and_loses_nothing(tg_runtime, me
             await bot.app.bot_data["sweeper"].sweep()
             (help_reply,) = bot.request.ok("sendMessage", me)
             assert "/menu" in help_reply.params["text"] or help_reply.params["text"]
+
+    run(scenario())
+
+
+def test_a_reply_telegram_refuses_is_dropped_and_holds_nothing_back(tg_runtime, me, caplog):
+    """A Bad Request (here: a button's data Telegram will not take) would be refused again
+    however often it was sent: the bubble is dropped, the person waiting gets the apology in
+    its place, the bubbles after it go out, and their next message is answered (nothing
+    queues behind it). The log names Telegram's reason, never the reply."""
+
+    async def scenario():
+        async with Harness(tg_runtime) as bot:
+            bot.request.fail("sendMessage", 400, "Bad Request: BUTTON_DATA_INVALID: the reply's words", chat_id=me)
+            with caplog.at_level(logging.INFO):
+                await bot.feed(message(me, "/start"))
+            sorry = tg_runtime.companion.library.texts.plain("something_went_wrong")
+            welcome, apology = bot.request.of("sendMessage", me)
+            assert welcome.failed and apology.params["text"] == sorry
+            assert tg_runtime.companion.deliveries.count() == 0
+            refused = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+            assert refused and all("Button_data_invalid" in line and "words" not in line for line in refused)
+            # three left waiting (a crash), the first refused: the other two go out, in order
+            with tg_runtime.database.transaction() as repo:
+                person = repo.find_person(f"tg:{me}")
+                keep(repo, person, [Reply("refused"), Reply("second"), Reply("third")], tg_runtime.companion.clock())
+            bot.request.fail("sendMessage", 400, "Bad Request: chat not found", chat_id=me)
+            assert await bot.app.bot_data["adapter"].drain(f"tg:{me}")
+            assert bot.request.sent_texts(me)[2:] == ["refused", "second", "third"]  # no apology: nobody was waiting
+            assert tg_runtime.companion.deliveries.count() == 0
+            await bot.feed(message(me, "/help"))
+            assert bot.request.of("sendMessage", me)[-1].params["text"] != "third" and not bot.request.of("sendMessage", me)[-1].failed
+
+    run(scenario())
+
+
+def test_a_send_that_keeps_failing_waits_longer_each_time(tg_runtime, me):
+    """Telegram's servers fail (a 502, every retry): the reply waits in the outbox, and each
+    failure in a row doubles the wait before the sweeper tries again (2 s, then 4 s), so an
+    outage is not hammered every two seconds; once Telegram answers, it goes out, once."""
+    from bot.core.deliveries import RETRY_FIRST
+
+    def fail_all_retries(bot) -> None:
+        for _ in range(3):  # the sender's own quick retries
+            bot.request.fail("sendMessage", 502, "Bad Gateway", chat_id=me)
+
+    async def scenario():
+        async with Harness(tg_runtime) as bot:
+            clock, sweeper = tg_runtime.companion.clock, bot.app.bot_data["sweeper"]
+            fail_all_retries(bot)
+            await bot.feed(message(me, "/help"))
+            assert not bot.request.ok("sendMessage", me)
+            clock.advance(seconds=RETRY_FIRST.total_seconds() + 1)
+            fail_all_retries(bot)
+            await sweeper.sweep()  # the second failure in a row: 4 s now
+            tries = len(bot.request.of("sendMessage", me))
+            clock.advance(seconds=3)
+            await sweeper.sweep()
+            assert len(bot.request.of("sendMessage", me)) == tries, "tried again before its wait was over"
+            clock.advance(seconds=2)
+            await sweeper.sweep()
+            assert len(bot.request.ok("sendMessage", me)) == 1
+            assert tg_runtime.companion.deliveries.count() == 0
 
     run(scenario())
 
