@@ -255,3 +255,47 @@ def test_db_upgrade_encrypts_moods_with_the_key_and_stops_without_one(tmp_path) 
     assert upgraded.returncode == 0 and "up to date" in upgraded.stdout, upgraded.stderr
     assert [int(Cipher([TEST_KEY]).decrypt(t)) for t in raw_moods(database)] == MOODS
     database.dispose()
+
+
+def test_rotation_beside_a_running_companion_loses_nothing_it_writes(db_url, clock, tmp_path) -> None:
+    """``keys rotate`` while turns go on: an answer a turn changes after the rotation read it
+    is rotated as it is now, never overwritten with the rotation of what was there before. On
+    PostgreSQL the turn's write lands between the rotation's read and its update; on SQLite
+    the rotation holds the write lock from its first statement, so no write can land there."""
+    from sqlalchemy import event
+
+    from bot.storage.crypto import active_cipher
+
+    runtime = build_runtime(db_url, clock, tmp_path)
+    confide(runtime, "what I wrote first")
+    fresh = new_key()
+    use_cipher(Cipher([fresh, TEST_KEY]))
+    written: list[str] = []
+
+    def a_turn_writes(connection, _cursor, statement: str, *_args) -> None:
+        if written or not statement.startswith('UPDATE "journal_entries"'):
+            return
+        if runtime.database.is_sqlite:
+            from tests.storage.test_one_writer import assert_write_locked
+
+            assert_write_locked(runtime.database.engine.url.database)
+            written.append("locked")
+            return
+        with runtime.database.engine.connect() as other:  # another process's turn, committed at once
+            other.execute(text("UPDATE journal_entries SET text = :t"), {"t": active_cipher().encrypt("what I wrote meanwhile")})
+            other.commit()
+        written.append("meanwhile")
+
+    event.listen(runtime.database.engine, "before_cursor_execute", a_turn_writes)
+    try:
+        assert rotate_all(runtime.database) > 0
+    finally:
+        event.remove(runtime.database.engine, "before_cursor_execute", a_turn_writes)
+    assert written
+    use_cipher(Cipher([fresh]))  # the old key dropped
+    try:
+        with runtime.database.transaction() as repo:
+            (entry,) = repo.journal(repo.find_person("console:sam"))
+            assert entry.text == ("what I wrote first" if runtime.database.is_sqlite else "what I wrote meanwhile")
+    finally:
+        runtime.database.dispose()
