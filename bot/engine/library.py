@@ -73,7 +73,7 @@ def load_library(folder: Path, vocabulary: Vocabulary | None = None, cache_dir: 
     vocabulary = vocabulary or Vocabulary()
     problems: list[Problem] = []
     if not folder.is_dir():
-        return DialogueLibrary(folder, {}), [Problem(folder, 0, "the dialogues folder does not exist")]
+        return DialogueLibrary(folder, {}), [Problem(folder, 0, "the dialogues folder does not exist: set INNERCHILD_DIALOGUES_DIR to the folder of scripts (the repository's dialogues/)")]
     cache = LibraryCache(cache_dir, folder, vocabulary) if cache_dir is not None else None
     known = cache.read() if cache is not None else None
     templates_dir = folder / "templates"
