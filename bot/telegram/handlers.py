@@ -7,7 +7,8 @@ person's lock (held by the update processor) spans the turn *and* the sending of
 replies, so bubbles of two turns never interleave.
 
 A pressed button is answered at once (the spinner stops) and, once the turn has committed,
-its keyboard is taken off the message so the old buttons cannot be pressed twice. A button
+its keyboard is taken off the message so the old buttons cannot be pressed twice (while the
+replies go out, not before them). A button
 that is stale anyway goes to the companion like any other; it answers with a gentle note and
 the current step.
 
@@ -27,6 +28,7 @@ words read as crisis or concern (``TurnFailed``), the crisis card instead of the
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable
 from typing import Any, TypeAlias
@@ -86,14 +88,21 @@ class TelegramAdapter:
             return
         result = await self.workers.run(self.companion.handle, event)
         message = query.message if query is not None else None
+        removal: asyncio.Future[None] | None = None
         if message is not None and getattr(message, "reply_markup", None):  # not on inaccessible ones
-            await self.sender.remove_keyboard(message.chat.id, message.message_id)
-        if update.effective_chat is None:
-            return
-        if result.replies:  # not kept in the outbox (after /delete there is no one to keep them for)
-            await self._send(event.user, update.effective_chat.id, result.replies, typing=True)
-        # A redelivered update (a duplicate) sends whatever its first delivery left unsent.
-        await self.drain_held(event.user, typing=True)
+            # Beside the replies, not before them: the person does not wait a round trip to
+            # Telegram for buttons to vanish before the answer starts (best effort; awaited below).
+            removal = asyncio.ensure_future(self._quietly(self.sender.remove_keyboard(message.chat.id, message.message_id)))
+        try:
+            if update.effective_chat is None:
+                return
+            if result.replies:  # not kept in the outbox (after /delete there is no one to keep them for)
+                await self._send(event.user, update.effective_chat.id, result.replies, typing=True)
+            # A redelivered update (a duplicate) sends whatever its first delivery left unsent.
+            await self.drain_held(event.user, typing=True)
+        finally:
+            if removal is not None:
+                await removal
 
     async def on_member(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """The person blocked the bot (Telegram calls it "kicked"): stop reaching out."""
@@ -212,8 +221,8 @@ class TelegramAdapter:
 
     @staticmethod
     async def _quietly(awaitable: Awaitable[object]) -> None:
-        """Answering a callback query is a courtesy: an old query may fail, the turn goes on
-        (and the person must not get an apology for it)."""
+        """Answering a callback query, taking a keyboard off: courtesies. An old query or
+        message may fail, the turn goes on (and the person must not get an apology for it)."""
         try:
             await awaitable
         except Exception as exc:  # noqa: BLE001

@@ -457,3 +457,43 @@ def test_the_command_menu(tg_runtime, me, monkeypatch):
             assert names == ["start", "menu", "progress", "pause", "resume", "sos", "ground", "journal", "checkins", "mood", "mydata", "export", "delete", "help"]
 
     run(scenario())
+
+
+def test_the_old_keyboard_goes_beside_the_reply_not_before_it(tg_runtime, me):
+    """Taking the buttons off the pressed message is a round trip to Telegram: the reply does
+    not wait for it (the first message starts while the edit is still out), and a removal
+    that fails costs the person nothing, not even an apology."""
+    from .helpers import RecordingRequest
+
+    answered_edit = asyncio.Event()
+    order: list[str] = []
+
+    class SlowEdits(RecordingRequest):
+        async def do_request(self, url, method, request_data=None, **timeouts):
+            name = url.rsplit("/", 1)[-1]
+            if name == "editMessageReplyMarkup":
+                order.append("edit asked")
+                await asyncio.sleep(0.3)  # Telegram far away
+                order.append("edit answered")
+                answered_edit.set()
+            elif name == "sendMessage" and answered_edit.is_set() is False and "edit asked" in order:
+                order.append("reply sent while the edit was out")
+            return await super().do_request(url, method, request_data, **timeouts)
+
+    async def scenario():
+        async with Harness(tg_runtime) as bot:
+            bot.request.__class__ = SlowEdits
+            await bot.feed(message(me, "/start"))
+            await bot.feed(press(me, "d:0:what_this_is", message_id=500))
+            assert order[:2] == ["edit asked", "reply sent while the edit was out"] and "edit answered" in order
+            assert bot.request.of("editMessageReplyMarkup", me)
+            bot.request.fail("editMessageReplyMarkup", 502, "Bad Gateway")
+            bot.request.fail("editMessageReplyMarkup", 502, "Bad Gateway")
+            bot.request.fail("editMessageReplyMarkup", 502, "Bad Gateway")
+            before = len(bot.request.ok("sendMessage", me))
+            await bot.feed(press(me, "d:1:ready", message_id=501))
+            sorry = tg_runtime.companion.library.texts.plain("something_went_wrong")
+            assert sorry not in bot.request.sent_texts(me)
+            assert len(bot.request.ok("sendMessage", me)) > before
+
+    run(scenario())
