@@ -21,7 +21,10 @@ templates, no statements but ``SELECT 1``:
 3. ``+ transactions``: as many transactions as the companion opens for the update (one for
    the turn, one a message sent, and the read before a text), each only ``SELECT 1``, on the
    same turn workers and the same ``Database`` (SQLite's ``BEGIN IMMEDIATE`` and writer
-   lock; PostgreSQL's pool), then the companion itself on the same database.
+   lock; PostgreSQL's pool), then the companion itself on the same database. The same
+   transactions run on the event loop itself show, by difference, what the trip to a worker
+   thread and back costs (the companion keeps database work off the loop: a slow database
+   must not stall every chat).
 
 The conversation is ``bench_turns``'s (``ROUND``: a command, four texts, four presses), each
 round fresh people, rounds interleaved, medians. Printed: turns a second, ms a turn, the share
@@ -124,7 +127,9 @@ def floor_bot(calls: list[list[Call]], *, assess: bool, database: Database | Non
             connection.execute(sql_text("SELECT 1"))
 
     async def in_worker(work: Callable[[], None]) -> None:
-        assert workers is not None
+        if workers is None:  # on the event loop itself: what the trip to a worker costs, by difference
+            work()
+            return
         await workers.run(work)
 
     async def answer(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -181,6 +186,7 @@ async def main_async(rounds: int) -> None:
         }
         for name, runtime in runtimes.items():
             bots[f"+ transactions, {name}"] = floor_bot(calls, assess=True, database=runtime.database, workers=workers[name])
+            bots[f"  the same on the loop, {name}"] = floor_bot(calls, assess=True, database=runtime.database, workers=None)
             app, request = companion_bot(runtime)
             bots[f"companion, {name}"] = Bot(name, app, request, runtime)
         for bot in bots.values():
@@ -203,9 +209,13 @@ async def main_async(rounds: int) -> None:
               f"(the companion's Bot API calls a round: {sum(made)}, {made}):")
         for name in bots:
             rate = statistics.median(rates[name])
-            print(f"  {name:<28} {rate:8,.0f} turns/s  {1000 / rate:6.2f} ms a turn  {rate / echo:6.3f} of the echo bot")
+            print(f"  {name:<34} {rate:8,.0f} turns/s  {1000 / rate:6.2f} ms a turn  {rate / echo:6.3f} of the echo bot")
         for name in runtimes:
             floor = 1000 / statistics.median(rates[f"+ transactions, {name}"])
+            on_loop = 1000 / statistics.median(rates[f"  the same on the loop, {name}"])
+            trips = sum(1 + sum(n == "sendMessage" for n, _ in c) + (kind == "text" and not value.startswith("/")) for c, (kind, value) in zip(calls, ROUND, strict=True))
+            print(f"  {name}: a trip to a turn worker and back costs about {1000 * (floor - on_loop) * len(ROUND) / trips:.0f} µs "
+                  f"({trips} transactions a round, in workers against on the event loop)")
             print(f"  {name}: a turn at {TARGET} of the echo bot may take {budget:.2f} ms; the floor takes {floor:.2f} ms, "
                   f"leaving {budget - floor:.2f} ms for the dialogue itself")
         for bot in bots.values():
