@@ -121,10 +121,6 @@ class Deliveries:
         self._ready.pop(user, None)
         self.box.defer(user, self.clock() + wait)
 
-    def release(self, user: str) -> None:
-        self._ready.pop(user, None)
-        self.box.release(user)
-
     def drop(self, user: str) -> int:
         self._ready.pop(user, None)
         return self.box.drop(user)

@@ -104,7 +104,6 @@ _GIVE_UP = delete(_BUBBLES).where(_BUBBLES.c.id == bindparam("bubble"))
 _FORGET_NOTICES = delete(_BUBBLES).where(_BUBBLES.c.person_id == bindparam("person"), _BUBBLES.c.notice.is_(True))
 _WHOSE = select(_PEOPLE.c.id).where(_PEOPLE.c.external_id == bindparam("user")).scalar_subquery()
 _DEFER = update(_BUBBLES).where(_BUBBLES.c.person_id == _WHOSE).values(not_before=bindparam("until"), claimed_by=None, claimed_until=None)
-_RELEASE = update(_BUBBLES).where(_BUBBLES.c.person_id == _WHOSE, _MINE).values(claimed_by=None, claimed_until=None)
 _DROP = delete(_BUBBLES).where(_BUBBLES.c.person_id == _WHOSE)
 
 
@@ -258,11 +257,6 @@ class Outbox:
         """Telegram asked this chat to wait: its bubbles go out after ``until``, by the sweep."""
         with self.db.connect() as connection:
             connection.execute(_DEFER, {"user": user, "until": until})
-
-    def release(self, user: str) -> None:
-        """Give back this process's claims on the person's bubbles (a later sweep retries)."""
-        with self.db.connect() as connection:
-            connection.execute(_RELEASE, {"user": user, "owner": self.owner})
 
     def drop(self, user: str) -> int:
         """The person blocked the bot: what waits for them will never arrive; forget it."""
