@@ -8,8 +8,8 @@ claims that were already made are handed on instead of being made again:
 
 - a turn stores its replies claimed by this process (``outbox.keep``) and hands them over
   (``hand_over``): the adapter takes them with ``handed_over``, on its event loop, with no
-  transaction and no trip to a worker thread (on a 2-core machine that trip cost about a
-  tenth of a millisecond, twice a turn);
+  transaction and no trip to a worker thread (about a quarter of a millisecond each on a
+  2-core machine, twice a turn: ``bench/bench_floor.py`` prints it);
 - the last bubble of a claim is forgotten (``sent``) in the same transaction as the
   person's next claim, which ``handed_over`` then gives (usually: nothing more);
 - only bubbles claimed with others left to send renew the claim on those.
